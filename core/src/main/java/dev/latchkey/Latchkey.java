@@ -1,0 +1,166 @@
+package dev.latchkey;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.auth.AuthenticationBackend;
+import dev.latchkey.auth.Authenticator;
+import dev.latchkey.auth.PasswordBackend;
+import dev.latchkey.auth.SignIn;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.password.PasswordHashing;
+import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.session.SessionSettings;
+import dev.latchkey.session.Sessions;
+import dev.latchkey.store.Database;
+import dev.latchkey.store.JdbcSessionStore;
+import dev.latchkey.store.JdbcUserStore;
+import dev.latchkey.user.UserStore;
+import dev.latchkey.user.Users;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The library's composition root: everything wired from one {@link Database}. Build one per process.
+ *
+ * <pre>{@code
+ * var latchkey = Latchkey.builder(Database.open(DatabaseUrl.parse(url))).build();
+ * var signedIn = latchkey.signIn().withSession(request, new Credentials.Password(name, password), cookie);
+ * }</pre>
+ */
+public final class Latchkey implements AutoCloseable {
+    private final Database database;
+    private final UserStore userStore;
+    private final PasswordHashing hashing;
+    private final Sessions sessions;
+    private final Users users;
+    private final Authenticator authenticator;
+    private final SignIn signIn;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    private Latchkey(Builder b) {
+        this.database = b.database;
+        this.clock = b.clock;
+        this.meters = b.meters;
+        this.userStore = new JdbcUserStore(database);
+        this.hashing = PasswordHashing.standard(b.argon2, b.secrets);
+        this.sessions = new Sessions(new JdbcSessionStore(database, b.json), b.sessionSettings, b.secrets, clock);
+        this.users = new Users(userStore, hashing, b.passwordPolicy, List.of(sessions), clock);
+        var chain = new ArrayList<AuthenticationBackend>();
+        chain.add(new PasswordBackend(userStore, hashing));
+        chain.addAll(b.extraBackends);
+        this.authenticator = new Authenticator(chain, meters, clock);
+        this.signIn = new SignIn(authenticator, sessions, userStore);
+    }
+
+    public static Builder builder(Database database) {
+        return new Builder(database);
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public UserStore userStore() {
+        return userStore;
+    }
+
+    public PasswordHashing hashing() {
+        return hashing;
+    }
+
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    public Users users() {
+        return users;
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public SignIn signIn() {
+        return signIn;
+    }
+
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    /** Settings with safe defaults; every one may be left alone. */
+    public static final class Builder {
+        private final Database database;
+        private Clock clock = Clock.systemUTC();
+        private Secrets secrets = Secrets.create();
+        private MeterRegistry meters = new SimpleMeterRegistry();
+        private ObjectMapper json = new ObjectMapper();
+        private Argon2Settings argon2 = Argon2Settings.OWASP;
+        private PasswordPolicy passwordPolicy = PasswordPolicy.DEFAULT;
+        private SessionSettings sessionSettings = SessionSettings.DEFAULT;
+        private final List<AuthenticationBackend> extraBackends = new ArrayList<>();
+
+        private Builder(Database database) {
+            this.database = Objects.requireNonNull(database, "database");
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public Builder secrets(Secrets secrets) {
+            this.secrets = Objects.requireNonNull(secrets);
+            return this;
+        }
+
+        public Builder meters(MeterRegistry meters) {
+            this.meters = Objects.requireNonNull(meters);
+            return this;
+        }
+
+        public Builder json(ObjectMapper json) {
+            this.json = Objects.requireNonNull(json);
+            return this;
+        }
+
+        public Builder argon2(Argon2Settings argon2) {
+            this.argon2 = Objects.requireNonNull(argon2);
+            return this;
+        }
+
+        public Builder passwordPolicy(PasswordPolicy policy) {
+            this.passwordPolicy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        public Builder sessions(SessionSettings settings) {
+            this.sessionSettings = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /** A backend asked after the password backend, in the order added. */
+        public Builder backend(AuthenticationBackend backend) {
+            this.extraBackends.add(Objects.requireNonNull(backend));
+            return this;
+        }
+
+        public Latchkey build() {
+            return new Latchkey(this);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.error.InvalidInput;
+import dev.latchkey.password.PasswordBytes;
+
+/**
+ * What a client presents to prove who it is. A closed set: each backend picks the kind it understands with
+ * {@code instanceof} and answers "not mine" to the rest. The token and social kinds join as their backends do.
+ */
+public sealed interface Credentials permits Credentials.Password {
+
+    /** A username and password, as typed. {@code toString} never shows the password. */
+    record Password(String username, String password) implements Credentials {
+        public Password {
+            if (username == null || username.isEmpty()) {
+                throw new InvalidInput("invalid_username", "a username is required");
+            }
+            if (password == null || password.isEmpty()) {
+                throw new InvalidInput("invalid_password", "a password is required");
+            }
+            PasswordBytes.of(password);
+        }
+
+        @Override
+        public String toString() {
+            return "Password[username=" + username + ", password=<redacted>]";
+        }
+    }
+}

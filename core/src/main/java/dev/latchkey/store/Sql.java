@@ -1,0 +1,96 @@
+package dev.latchkey.store;
+
+import dev.latchkey.error.StoreFailure;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The few JDBC shapes every store needs: one query, one update, one transaction. An {@link SQLException} becomes a
+ * {@link StoreFailure}; a failed transaction is rolled back whole.
+ */
+public final class Sql {
+    private final DataSource dataSource;
+
+    public Sql(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface Mapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    public <T> List<T> list(String sql, Binder binder, Mapper<T> mapper) {
+        return withConnection(c -> list(c, sql, binder, mapper));
+    }
+
+    public <T> Optional<T> one(String sql, Binder binder, Mapper<T> mapper) {
+        var rows = list(sql, binder, mapper);
+        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
+    }
+
+    public int update(String sql, Binder binder) {
+        return withConnection(c -> update(c, sql, binder));
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(Work<T> work) {
+        return withConnection(c -> {
+            c.setAutoCommit(false);
+            try {
+                var result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    public static <T> List<T> list(Connection c, String sql, Binder binder, Mapper<T> mapper) throws SQLException {
+        try (var statement = c.prepareStatement(sql)) {
+            binder.bind(statement);
+            try (var rows = statement.executeQuery()) {
+                var out = new ArrayList<T>();
+                while (rows.next()) {
+                    out.add(mapper.map(rows));
+                }
+                return out;
+            }
+        }
+    }
+
+    public static int update(Connection c, String sql, Binder binder) throws SQLException {
+        try (var statement = c.prepareStatement(sql)) {
+            binder.bind(statement);
+            return statement.executeUpdate();
+        }
+    }
+
+    public <T> T withConnection(Work<T> work) {
+        try (var connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreFailure("the database could not complete the request", e);
+        }
+    }
+}

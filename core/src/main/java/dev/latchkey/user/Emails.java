@@ -1,0 +1,29 @@
+package dev.latchkey.user;
+
+import dev.latchkey.error.InvalidInput;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Email addresses as Django's {@code normalize_email} treats them: the domain is lower-cased, the local part kept.
+ * The check is deliberately loose (one {@code @}, no spaces, a dot-free domain allowed for intranets): the only proof
+ * that an address works is a message that arrives.
+ */
+public final class Emails {
+    public static final int MAX_LENGTH = 254;
+    private static final Pattern SHAPE = Pattern.compile("[^@\\s]+@[^@\\s]+");
+
+    private Emails() {
+    }
+
+    public static String normalize(String email) {
+        if (email == null || email.isEmpty()) {
+            return "";
+        }
+        if (email.length() > MAX_LENGTH || !SHAPE.matcher(email).matches()) {
+            throw new InvalidInput("invalid_email", "the email address is not valid");
+        }
+        int at = email.lastIndexOf('@');
+        return email.substring(0, at) + "@" + email.substring(at + 1).toLowerCase(Locale.ROOT);
+    }
+}

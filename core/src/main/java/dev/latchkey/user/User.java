@@ -1,0 +1,25 @@
+package dev.latchkey.user;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A user as Django's {@code auth.User} has it, without the password hash (see {@link UserCredentials}), so that no
+ * user value can carry a hash into a log or a response by accident.
+ *
+ * @param lastLogin null when the user never signed in
+ */
+public record User(long id, String username, String email, boolean active, boolean staff, boolean superuser,
+                   Instant dateJoined, Instant lastLogin) {
+
+    public User {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(dateJoined, "dateJoined");
+        email = email == null ? "" : email;
+    }
+
+    public Optional<Instant> lastLoginTime() {
+        return Optional.ofNullable(lastLogin);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.latchkey.user;
+
+import dev.latchkey.error.NotFound;
+import dev.latchkey.password.PasswordHashing;
+import dev.latchkey.password.PasswordPolicy;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What can be done to users: create, change password, activate and deactivate. A password change and a
+ * deactivation end everything the user was signed in with ({@link UserRevocation}).
+ */
+public final class Users {
+    private final UserStore store;
+    private final PasswordHashing hashing;
+    private final PasswordPolicy policy;
+    private final List<UserRevocation> revocations;
+    private final Clock clock;
+
+    public Users(UserStore store, PasswordHashing hashing, PasswordPolicy policy, List<UserRevocation> revocations,
+                 Clock clock) {
+        this.store = store;
+        this.hashing = hashing;
+        this.policy = policy;
+        this.revocations = List.copyOf(revocations);
+        this.clock = clock;
+    }
+
+    /** Creates a user; with an empty {@code password} the user gets an unusable one (social sign-in only). */
+    public User create(NewUser user, Optional<String> password) {
+        password.ifPresent(p -> policy.check(p, user.username(), user.email()));
+        var hash = password.map(hashing::hash).orElseGet(hashing::unusable);
+        return store.insert(user, hash, clock.instant());
+    }
+
+    public void setPassword(String username, String password) {
+        var user = require(username);
+        policy.check(password, user.username(), user.email());
+        store.updatePassword(user.id(), hashing.hash(password));
+        revokeAll(user.id());
+    }
+
+    public User deactivate(String username) {
+        var user = require(username);
+        store.updateActive(user.id(), false);
+        revokeAll(user.id());
+        return store.findById(user.id()).orElseThrow();
+    }
+
+    public User activate(String username) {
+        var user = require(username);
+        store.updateActive(user.id(), true);
+        return store.findById(user.id()).orElseThrow();
+    }
+
+    public Optional<User> find(String username) {
+        return Usernames.tryNormalize(username).flatMap(store::findByUsername);
+    }
+
+    public Optional<User> findById(long id) {
+        return store.findById(id);
+    }
+
+    public List<User> list(long afterId, int limit) {
+        return store.list(afterId, limit);
+    }
+
+    private User require(String username) {
+        return find(username).orElseThrow(() -> new NotFound("no_such_user", "no user is named " + username));
+    }
+
+    private void revokeAll(long userId) {
+        revocations.forEach(r -> r.revokeAll(userId));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.latchkey.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.error.InvalidInput;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DjangoDumpTest {
+    private final DjangoDump dump = new DjangoDump(new ObjectMapper());
+
+    @Test
+    void readsTheSampleDumpKeepingTheHash() throws Exception {
+        try (var in = getClass().getResourceAsStream("/vectors/django-dumpdata-auth-user.sample.json")) {
+            var users = dump.read(in, n -> { });
+            assertThat(users).hasSize(1);
+            var alice = users.get(0);
+            assertThat(alice.username()).isEqualTo("alice");
+            assertThat(alice.passwordHash()).isEqualTo(
+                    "pbkdf2_sha256$260000$wecZgj2DyciQszjsP0VdFm$sn1/XXwFENom9l/CPt0rWgC2lsOclolOp0J2GC3R9pE=");
+            assertThat(alice.active()).isTrue();
+            assertThat(alice.staff()).isFalse();
+            assertThat(alice.dateJoined()).isEqualTo(Instant.parse("2026-11-27T05:57:47.289Z"));
+            assertThat(alice.lastLogin()).isEqualTo(Instant.parse("2026-11-27T06:09:33.259Z"));
+            assertThat(alice.toString()).doesNotContain("pbkdf2");
+        }
+    }
+
+    @Test
+    void reportsProgress() {
+        var json = new StringBuilder("[");
+        for (int i = 0; i < 2_500; i++) {
+            json.append(i == 0 ? "" : ",").append(record("user" + i, "true"));
+        }
+        json.append("]");
+        var seen = new ArrayList<Integer>();
+        assertThat(read(json.toString(), seen)).hasSize(2_500);
+        assertThat(seen).containsExactly(1_000, 2_000, 2_500);
+    }
+
+    @Test
+    void naiveTimesAreTakenAsUtc() {
+        var json = "[" + record("bob", "true").replace("2026-11-27T05:57:47.289Z", "2020-01-02T03:04:05") + "]";
+        assertThat(read(json).get(0).dateJoined()).isEqualTo(Instant.parse("2020-01-02T03:04:05Z"));
+    }
+
+    @Test
+    void badFilesAreRefusedWithTheRecordAndTheProblem() {
+        assertProblem("not json at all", "not valid JSON");
+        assertProblem("{\"model\": \"auth.user\"}", "not a JSON array");
+        assertProblem("", "not a JSON array");
+        assertProblem("[" + record("alice", "true"), "truncated");
+        assertProblem("[" + record("alice", "true") + ", {\"model\": \"auth.us", "truncated");
+        assertProblem("[" + record("alice", "true") + ", {\"model\" \"auth.user\"}]", "not valid JSON");
+        assertProblem("[" + record("alice", "true") + "," + record("alice", "false") + "]",
+                "record 1: duplicate username alice (also record 0)");
+        assertProblem("[" + record("alice", "true").replace("auth.user", "auth.group") + "]",
+                "record 0: is not an auth.user record");
+        assertProblem("[" + record("alice", "\"yes\"") + "]", "record 0: is_active is not true or false");
+        assertProblem("[" + record("bad name!", "true") + "]", "record 0: a username may contain only");
+        assertProblem("[" + record("alice", "true").replace("\"password\": \"pbkdf2", "\"password\": 42, \"x\": \"")
+                + "]", "record 0: password is not a string");
+        assertProblem("[" + record("alice", "true").replace("2026-11-27T05:57:47.289Z", "yesterday") + "]",
+                "record 0: date_joined is not an ISO 8601 time");
+        assertProblem("[42]", "record 0: is not a JSON object");
+        assertProblem("[{\"model\": \"auth.user\"}]", "record 0: has no \"fields\" object");
+        assertProblem("[" + record("alice", "true") + "] []", "unexpected content after the JSON array");
+        assertProblem("[" + record("alice", "true") + "] trailing", "not valid JSON");
+    }
+
+    private void assertProblem(String json, String expected) {
+        assertThatThrownBy(() -> read(json)).isInstanceOf(InvalidInput.class).hasMessageContaining(expected);
+    }
+
+    private List<ImportedUser> read(String json) {
+        return read(json, new ArrayList<>());
+    }
+
+    private List<ImportedUser> read(String json, List<Integer> progress) {
+        return dump.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), progress::add);
+    }
+
+    static String record(String username, String active) {
+        return "{\"model\": \"auth.user\", \"pk\": 1, \"fields\": {\"password\": \"pbkdf2_sha256$260000$s$h\","
+                + " \"last_login\": null, \"is_superuser\": false, \"username\": \"" + username + "\","
+                + " \"first_name\": \"\", \"last_name\": \"\", \"email\": \"\", \"is_staff\": false,"
+                + " \"is_active\": " + active + ", \"date_joined\": \"2026-11-27T05:57:47.289Z\","
+                + " \"groups\": [], \"user_permissions\": []}}";
+    }
+}
