@@ -1,0 +1,92 @@
+package dev.latchkey.server.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.error.InvalidInput;
+import dev.latchkey.password.PasswordHashing;
+import dev.latchkey.user.DjangoDump;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code latchkey import django FILE}. */
+@Command(name = "import", description = "Import users from another system.", subcommands = ImportCommand.Django.class)
+public final class ImportCommand {
+
+    @Command(name = "django", description = "Import the output of 'manage.py dumpdata auth.user', keeping password "
+            + "hashes. Re-importing updates users of the same username; a bad record stops the import before "
+            + "anything is written.")
+    static final class Django implements Callable<Integer> {
+        private final Terminal terminal;
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "FILE", description = "The JSON file, or - for standard input.") String file;
+
+        Django(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            var settings = common.settings(terminal, Map.of());
+            var progress = new Progress(terminal);
+            try (var in = open(); var latchkey = Engine.open(settings)) {
+                var users = new DjangoDump(new ObjectMapper()).read(in, n -> progress.show("read", n));
+                progress.show("writing", users.size());
+                var result = latchkey.userStore().upsertAll(users);
+                progress.done();
+                long unverifiable = users.stream()
+                        .filter(u -> PasswordHashing.isUsable(u.passwordHash())
+                                && latchkey.hashing().identify(u.passwordHash()).isEmpty())
+                        .count();
+                terminal.out().printf("imported %d users (%d new, %d updated)%n", users.size(), result.inserted(),
+                        result.updated());
+                if (unverifiable > 0) {
+                    terminal.err().printf("warning: %d users have password hashes latchkey does not know; they "
+                            + "cannot sign in with a password until it is set again%n", unverifiable);
+                }
+            }
+            return 0;
+        }
+
+        private java.io.InputStream open() throws IOException {
+            if (file.equals("-")) {
+                return new BufferedInputStream(terminal.in());
+            }
+            try {
+                return new BufferedInputStream(Files.newInputStream(Path.of(file)), 1 << 16);
+            } catch (NoSuchFileException e) {
+                throw new InvalidInput("no_such_file", "no file " + file);
+            }
+        }
+    }
+
+    /** A counter on the terminal's error stream, rewritten in place; silent when not on a terminal. */
+    private static final class Progress {
+        private final Terminal terminal;
+        private boolean shown;
+
+        Progress(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        void show(String what, int count) {
+            if (terminal.interactive()) {
+                terminal.err().printf("\r%s %,d users", what, count);
+                terminal.err().flush();
+                shown = true;
+            }
+        }
+
+        void done() {
+            if (shown) {
+                terminal.err().println();
+            }
+        }
+    }
+}

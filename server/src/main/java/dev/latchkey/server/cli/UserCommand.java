@@ -1,0 +1,161 @@
+package dev.latchkey.server.cli;
+
+import dev.latchkey.error.Conflict;
+import dev.latchkey.error.NotFound;
+import dev.latchkey.user.NewUser;
+import dev.latchkey.user.User;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code latchkey user ...}: Django's createsuperuser and changepassword, and a little more. */
+@Command(name = "user", description = "Create, list, activate and deactivate users; set passwords.",
+        subcommands = {UserCommand.Create.class, UserCommand.SetPassword.class, UserCommand.ListUsers.class,
+            UserCommand.Deactivate.class, UserCommand.Activate.class})
+public final class UserCommand {
+
+    @Command(name = "create", description = "Create a user. The password is asked for, or read from stdin.")
+    static final class Create implements Callable<Integer> {
+        private final Terminal terminal;
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "NAME", description = "Username (letters, digits and @.+-_; 150 at most).")
+        String name;
+        @Option(names = "--email", paramLabel = "E") String email;
+        @Option(names = "--staff", description = "May use staff-only endpoints.") boolean staff;
+        @Option(names = "--superuser", description = "All permissions (implies --staff).") boolean superuser;
+        @Option(names = "--password-stdin", description = "Read the password from standard input.")
+        boolean passwordStdin;
+
+        Create(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            var newUser = new NewUser(name, email, staff || superuser, superuser);
+            var settings = common.settings(terminal, Map.of());
+            try (var latchkey = Engine.open(settings)) {
+                if (latchkey.users().find(newUser.username()).isPresent()) {
+                    throw new Conflict("username_taken", "a user named " + newUser.username() + " exists already");
+                }
+                var password = terminal.newPassword(passwordStdin);
+                var user = latchkey.users().create(newUser, Optional.of(password));
+                terminal.out().println("created user " + user.username() + " (id " + user.id() + ")");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "set-password", description = "Set a user's password; ends all of that user's sessions.")
+    static final class SetPassword implements Callable<Integer> {
+        private final Terminal terminal;
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "NAME") String name;
+        @Option(names = "--password-stdin", description = "Read the password from standard input.")
+        boolean passwordStdin;
+
+        SetPassword(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            var settings = common.settings(terminal, Map.of());
+            try (var latchkey = Engine.open(settings)) {
+                var user = latchkey.users().find(name)
+                        .orElseThrow(() -> new NotFound("no_such_user", "no user is named " + name));
+                var password = terminal.newPassword(passwordStdin);
+                latchkey.users().setPassword(user.username(), password);
+                terminal.out().println("password set for " + user.username() + "; their sessions were ended");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List users.")
+    static final class ListUsers implements Callable<Integer> {
+        private static final int PAGE = 500;
+        private final Terminal terminal;
+        @Mixin CommonOptions common;
+
+        ListUsers(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            var settings = common.settings(terminal, Map.of());
+            try (var latchkey = Engine.open(settings)) {
+                var out = terminal.out();
+                out.printf("%-8s %-30s %-30s %-6s %-5s %-9s %-20s %s%n", "ID", "USERNAME", "EMAIL", "ACTIVE", "STAFF",
+                        "SUPERUSER", "JOINED", "LAST LOGIN");
+                long after = 0;
+                while (true) {
+                    var page = latchkey.users().list(after, PAGE);
+                    page.forEach(u -> out.println(row(u)));
+                    if (page.size() < PAGE) {
+                        break;
+                    }
+                    after = page.get(page.size() - 1).id();
+                }
+            }
+            return 0;
+        }
+
+        private static String row(User u) {
+            var time = DateTimeFormatter.ISO_INSTANT;
+            return String.format("%-8d %-30s %-30s %-6s %-5s %-9s %-20s %s", u.id(), u.username(), u.email(),
+                    yesNo(u.active()), yesNo(u.staff()), yesNo(u.superuser()), time.format(u.dateJoined()),
+                    u.lastLoginTime().map(time::format).orElse("never"));
+        }
+
+        private static String yesNo(boolean value) {
+            return value ? "yes" : "no";
+        }
+    }
+
+    @Command(name = "deactivate", description = "Refuse all sign-ins of a user and end their sessions.")
+    static final class Deactivate implements Callable<Integer> {
+        private final Terminal terminal;
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "NAME") String name;
+
+        Deactivate(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            try (var latchkey = Engine.open(common.settings(terminal, Map.of()))) {
+                var user = latchkey.users().deactivate(name);
+                terminal.out().println("deactivated " + user.username() + "; their sessions were ended");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "activate", description = "Allow a deactivated user to sign in again.")
+    static final class Activate implements Callable<Integer> {
+        private final Terminal terminal;
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "NAME") String name;
+
+        Activate(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            try (var latchkey = Engine.open(common.settings(terminal, Map.of()))) {
+                var user = latchkey.users().activate(name);
+                terminal.out().println("activated " + user.username());
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.latchkey.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.latchkey.error.InvalidInput;
+import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.session.SessionSettings;
+import dev.latchkey.store.DatabaseUrl;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds {@link Settings}: defaults, then {@code latchkey.toml} in the data directory, then {@code LATCHKEY_*}
+ * environment variables ({@code server.port} is {@code LATCHKEY_SERVER_PORT}), then command-line flags. A bad value
+ * stops everything with a message that names the setting, where it came from and what is accepted; an unknown key
+ * in the file is an error too, since a misspelt setting silently ignored is a setting that does not work.
+ */
+public final class SettingsLoader {
+    public static final String FILE_NAME = "latchkey.toml";
+
+    private static final Set<String> KNOWN = Set.of("db.url", "server.bind", "server.port", "server.http",
+            "session.idle_timeout", "session.absolute_timeout", "session.expire_at_browser_close",
+            "session.cache_ttl", "password.min_length", "password.argon2_memory_kib", "password.argon2_iterations",
+            "password.argon2_parallelism");
+
+    /** A raw value and where it came from, for error messages. */
+    private record Raw(String value, String source) {
+    }
+
+    private final Map<String, Raw> raw = new LinkedHashMap<>();
+    private final Path dataDir;
+
+    private SettingsLoader(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * @param flags settings given on the command line, by key (e.g. {@code server.port}); they win over all else
+     */
+    public static Settings load(Path dataDir, Map<String, String> env, Map<String, String> flags) {
+        var loader = new SettingsLoader(dataDir);
+        loader.readFile(dataDir.resolve(FILE_NAME));
+        for (var key : KNOWN) {
+            var name = envName(key);
+            if (env.containsKey(name)) {
+                loader.raw.put(key, new Raw(env.get(name), name));
+            }
+        }
+        flags.forEach((key, value) -> {
+            if (value != null) {
+                loader.raw.put(key, new Raw(value, "the command line"));
+            }
+        });
+        return loader.build();
+    }
+
+    public static String envName(String key) {
+        return "LATCHKEY_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    private void readFile(Path file) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new InvalidInput("invalid_setting", file + " is not valid TOML: " + e.getMessage());
+        }
+        var source = file.getFileName().toString();
+        root.fields().forEachRemaining(section -> {
+            if (!section.getValue().isObject()) {
+                throw unknown(section.getKey(), source);
+            }
+            section.getValue().fields().forEachRemaining(entry -> {
+                var key = section.getKey() + "." + entry.getKey();
+                if (!KNOWN.contains(key)) {
+                    throw unknown(key, source);
+                }
+                if (entry.getValue().isContainerNode()) {
+                    throw new InvalidInput("invalid_setting", key + " in " + source + " must be a single value");
+                }
+                raw.put(key, new Raw(entry.getValue().asText(), source));
+            });
+        });
+    }
+
+    private Settings build() {
+        var dbUrl = raw.containsKey("db.url") ? database("db.url") : DatabaseUrl.sqlite(dataDir.resolve("latchkey.sqlite3"));
+        var server = new Settings.Server(text("server.bind", "127.0.0.1"),
+                integer("server.port", 8443, 0, 65_535), bool("server.http", false));
+        var idle = duration("session.idle_timeout", Duration.ofDays(14));
+        var absolute = duration("session.absolute_timeout", Duration.ofDays(30));
+        if (absolute.compareTo(idle) < 0) {
+            throw new InvalidInput("invalid_setting",
+                    "session.absolute_timeout must not be shorter than session.idle_timeout");
+        }
+        var sessions = new SessionSettings(idle, absolute, bool("session.expire_at_browser_close", false),
+                SessionSettings.DEFAULT.touchInterval(),
+                duration("session.cache_ttl", SessionSettings.DEFAULT.cacheTtl()));
+        var argon2 = new Argon2Settings(
+                integer("password.argon2_memory_kib", Argon2Settings.OWASP.memoryKib(), 19 * 1024, 4 * 1024 * 1024),
+                integer("password.argon2_iterations", Argon2Settings.OWASP.iterations(), 2, 100),
+                integer("password.argon2_parallelism", Argon2Settings.OWASP.parallelism(), 1, 64),
+                Argon2Settings.OWASP.hashLength());
+        var policy = new PasswordPolicy(integer("password.min_length", PasswordPolicy.DEFAULT.minLength(), 1, 1024));
+        return new Settings(dataDir, dbUrl, server, sessions, argon2, policy);
+    }
+
+    private DatabaseUrl database(String key) {
+        var value = raw.get(key);
+        try {
+            return DatabaseUrl.parse(value.value());
+        } catch (InvalidInput e) {
+            throw new InvalidInput("invalid_setting", e.detail() + " (from " + value.source() + ")");
+        }
+    }
+
+    private String text(String key, String fallback) {
+        var value = raw.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value.value().isBlank()) {
+            throw invalid(key, value, "a non-empty value");
+        }
+        return value.value();
+    }
+
+    private int integer(String key, int fallback, int min, int max) {
+        var value = raw.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.value().trim());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, value, "a whole number from " + min + " to " + max);
+    }
+
+    private boolean bool(String key, boolean fallback) {
+        var value = raw.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        return switch (value.value().trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw invalid(key, value, "true or false");
+        };
+    }
+
+    private Duration duration(String key, Duration fallback) {
+        var value = raw.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Durations.parse(value.value());
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, value, "a duration such as 90s, 30m, 12h or 14d");
+        }
+    }
+
+    private static InvalidInput invalid(String key, Raw value, String accepted) {
+        return new InvalidInput("invalid_setting", key + " must be " + accepted + " (was \"" + value.value()
+                + "\" from " + value.source() + ")");
+    }
+
+    private static InvalidInput unknown(String key, String source) {
+        return new InvalidInput("invalid_setting", "unknown setting " + key + " in " + source + "; known settings: "
+                + String.join(", ", new TreeSet<>(KNOWN)));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.latchkey.server.cli;
+
+import static dev.latchkey.server.cli.UserCommandTest.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.auth.Credentials;
+import dev.latchkey.auth.RequestContext;
+import dev.latchkey.server.config.SettingsLoader;
+import dev.latchkey.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImportCommandTest {
+    private static final String SAMPLE = "/vectors/django-dumpdata-auth-user.sample.json";
+
+    @TempDir
+    Path data;
+    @TempDir
+    Path files;
+
+    @Test
+    void theSampleImportsAndAliceSignsInWithHerDjangoPassword() throws IOException {
+        var file = sample();
+        var cli = new Cli(data);
+        var result = cli.run("import", "django", file.toString());
+        assertThat(result.status()).as(result.err()).isZero();
+        assertThat(result.out()).contains("imported 1 users (1 new, 0 updated)");
+
+        try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()))) {
+            var alice = latchkey.authenticator().authenticate(RequestContext.NONE,
+                    new Credentials.Password("alice", "correct horse battery staple"));
+            assertThat(alice.user().lastLogin()).isNotNull();
+            // The first sign-in moved her to Argon2id.
+            assertThat(latchkey.userStore().findCredentials("alice").orElseThrow().passwordHash())
+                    .startsWith("argon2$argon2id$");
+        }
+    }
+
+    @Test
+    void reImportUpdatesAndNeverDuplicates() throws IOException {
+        var file = sample();
+        var cli = new Cli(data);
+        cli.run("import", "django", file.toString());
+        var again = cli.run("import", "django", file.toString());
+        assertThat(again.out()).contains("imported 1 users (0 new, 1 updated)");
+        assertThat(cli.run("user", "list").out().lines().filter(l -> l.contains("alice")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aBadRecordStopsTheImportAndNothingIsWritten() throws IOException {
+        var cli = new Cli(data);
+        var records = new StringBuilder("[");
+        for (int i = 0; i < 50; i++) {
+            records.append(record("user" + i)).append(",");
+        }
+        records.append(record("user7")).append("]");
+        var file = write("dup.json", records.toString());
+
+        assertRefused(cli.run("import", "django", file.toString()), "record 50: duplicate username user7");
+        assertThat(cli.run("user", "list").out()).doesNotContain("user1");
+    }
+
+    @Test
+    void filesThatAreNotDumpsAreRefused() throws IOException {
+        var cli = new Cli(data);
+        assertRefused(cli.run("import", "django", write("a.json", "this is not json").toString()),
+                "not valid JSON");
+        assertRefused(cli.run("import", "django", write("b.json", "[" + record("a")).toString()), "truncated");
+        assertRefused(cli.run("import", "django",
+                write("c.json", "[" + record("a").replace("auth.user", "auth.group") + "]").toString()),
+                "record 0: is not an auth.user record");
+        assertRefused(cli.run("import", "django", data.resolve("missing.json").toString()), "no file");
+        assertThat(cli.run("user", "list").out().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownHashFormatsAreImportedButReported() throws IOException {
+        var cli = new Cli(data);
+        var file = write("odd.json", "[" + record("odd").replace("pbkdf2_sha256$260000$s$h", "scrypt$x$y") + "]");
+        var result = cli.run("import", "django", file.toString());
+        assertThat(result.status()).isZero();
+        assertThat(result.err()).contains("1 users have password hashes latchkey does not know");
+    }
+
+    @Test
+    void importsIntoPostgresql() throws IOException {
+        try (var pg = TestDatabase.postgres()) {
+            var url = pg.url().jdbcUrl();
+            var cli = new Cli(data).env("LATCHKEY_DB_URL", url);
+            var result = cli.run("import", "django", sample().toString());
+            assertThat(result.status()).as(result.err()).isZero();
+            assertThat(new dev.latchkey.store.JdbcUserStore(pg.database()).findByUsername("alice")).isPresent();
+        }
+    }
+
+    private Path sample() throws IOException {
+        try (var in = getClass().getResourceAsStream(SAMPLE)) {
+            var file = files.resolve("sample.json");
+            Files.write(file, in.readAllBytes());
+            return file;
+        }
+    }
+
+    private Path write(String name, String content) throws IOException {
+        var file = files.resolve(name);
+        Files.writeString(file, content);
+        return file;
+    }
+
+    static String record(String username) {
+        return "{\"model\": \"auth.user\", \"pk\": 1, \"fields\": {\"password\": \"pbkdf2_sha256$260000$s$h\","
+                + " \"last_login\": null, \"is_superuser\": false, \"username\": \"" + username + "\","
+                + " \"email\": \"\", \"is_staff\": false, \"is_active\": true,"
+                + " \"date_joined\": \"2026-11-27T05:57:47.289Z\"}}";
+    }
+}

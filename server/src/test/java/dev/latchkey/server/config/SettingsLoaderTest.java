@@ -1,0 +1,108 @@
+package dev.latchkey.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.error.InvalidInput;
+import dev.latchkey.store.DatabaseUrl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreSqliteInTheDataDirAndHttpsOnLoopback() {
+        var settings = SettingsLoader.load(dir, Map.of(), Map.of());
+        assertThat(settings.database().dialect()).isEqualTo(DatabaseUrl.Dialect.SQLITE);
+        assertThat(settings.database().jdbcUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("latchkey.sqlite3"));
+        assertThat(settings.server().bind()).isEqualTo("127.0.0.1");
+        assertThat(settings.server().port()).isEqualTo(8443);
+        assertThat(settings.server().plainHttp()).isFalse();
+        assertThat(settings.sessions().idleTimeout()).isEqualTo(Duration.ofDays(14));
+        assertThat(settings.sessions().absoluteTimeout()).isEqualTo(Duration.ofDays(30));
+        assertThat(settings.argon2().memoryKib()).isEqualTo(19 * 1024);
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlagsEachOverride() throws Exception {
+        Files.writeString(dir.resolve("latchkey.toml"), """
+                [server]
+                port = 9000
+                bind = "0.0.0.0"
+                [session]
+                idle_timeout = "2h"
+                """);
+        var settings = SettingsLoader.load(dir, Map.of("LATCHKEY_SERVER_PORT", "9100"), Map.of());
+        assertThat(settings.server().port()).isEqualTo(9100);
+        assertThat(settings.server().bind()).isEqualTo("0.0.0.0");
+        assertThat(settings.sessions().idleTimeout()).isEqualTo(Duration.ofHours(2));
+
+        var flagged = SettingsLoader.load(dir, Map.of("LATCHKEY_SERVER_PORT", "9100"), Map.of("server.port", "9200"));
+        assertThat(flagged.server().port()).isEqualTo(9200);
+    }
+
+    @Test
+    void theDatabaseUrlComesFromTheEnvironment() {
+        var settings = SettingsLoader.load(dir, Map.of("LATCHKEY_DB_URL", "postgresql://lk@127.0.0.1:5432/auth"),
+                Map.of());
+        assertThat(settings.database().dialect()).isEqualTo(DatabaseUrl.Dialect.POSTGRESQL);
+        assertThat(settings.database().user()).isEqualTo("lk");
+    }
+
+    @Test
+    void aBadValueNamesTheSettingItsSourceAndWhatIsAccepted() {
+        assertRefused(Map.of("LATCHKEY_SERVER_PORT", "eighty"),
+                "server.port must be a whole number from 0 to 65535 (was \"eighty\" from LATCHKEY_SERVER_PORT)");
+        assertRefused(Map.of("LATCHKEY_SERVER_HTTP", "maybe"), "server.http must be true or false");
+        assertRefused(Map.of("LATCHKEY_SESSION_IDLE_TIMEOUT", "forever"),
+                "session.idle_timeout must be a duration such as 90s, 30m, 12h or 14d");
+        assertRefused(Map.of("LATCHKEY_PASSWORD_ARGON2_MEMORY_KIB", "1024"),
+                "password.argon2_memory_kib must be a whole number from 19456");
+        assertRefused(Map.of("LATCHKEY_DB_URL", "mysql://x/y"), "db.url has an unknown scheme");
+        assertRefused(Map.of("LATCHKEY_SESSION_IDLE_TIMEOUT", "40d"),
+                "session.absolute_timeout must not be shorter than session.idle_timeout");
+    }
+
+    @Test
+    void unknownKeysAndBrokenFilesAreRefused() throws Exception {
+        Files.writeString(dir.resolve("latchkey.toml"), "[server]\nprot = 1\n");
+        assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of(), Map.of())).isInstanceOf(InvalidInput.class)
+                .hasMessageContaining("unknown setting server.prot in latchkey.toml");
+        Files.writeString(dir.resolve("latchkey.toml"), "[server\nport = ");
+        assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of(), Map.of())).isInstanceOf(InvalidInput.class)
+                .hasMessageContaining("is not valid TOML");
+        Files.writeString(dir.resolve("latchkey.toml"), "top = 1\n");
+        assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of(), Map.of()))
+                .hasMessageContaining("unknown setting top");
+    }
+
+    @Test
+    void theDataDirectoryIsCreatedOwnerOnly() throws Exception {
+        var data = DataDirectory.prepare(dir.resolve("nested/latchkey-data"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        Files.writeString(dir.resolve("a-file"), "x");
+        assertThatThrownBy(() -> DataDirectory.prepare(dir.resolve("a-file"))).isInstanceOf(InvalidInput.class)
+                .hasMessageContaining("is not a directory");
+    }
+
+    @Test
+    void durationsReadAsOperatorsWriteThem() {
+        assertThat(Durations.parse("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("14d")).isEqualTo(Duration.ofDays(14));
+        assertThat(Durations.parse("PT1H")).isEqualTo(Duration.ofHours(1));
+        assertThatThrownBy(() -> Durations.parse("-5m")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.parse("PT-5M")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private void assertRefused(Map<String, String> env, String message) {
+        assertThatThrownBy(() -> SettingsLoader.load(dir, env, Map.of())).isInstanceOf(InvalidInput.class)
+                .hasMessageContaining(message);
+    }
+}
