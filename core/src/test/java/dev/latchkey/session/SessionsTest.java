@@ -16,193 +16,182 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 /** Session rotation, expiry and purge with a settable clock, on SQLite and on PostgreSQL. */
-class SessionsTest {
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
+class SessionsTest extends DatabaseTest {
     private static final RequestContext BROWSER = new RequestContext("198.51.100.7", "Mozilla/5.0 test");
 
-    @Nested
-    class OnSqlite extends Contract {
-        @Override
-        protected TestDatabase.Kind kind() {
-            return TestDatabase.Kind.SQLITE;
-        }
+    final MutableClock clock = MutableClock.at("2026-03-01T12:00:00Z");
+    final AtomicInteger touches = new AtomicInteger();
+
+    SessionsTest(TestDatabase.Kind kind) {
+        super(kind);
     }
 
-    @Nested
-    class OnPostgresql extends Contract {
-        @Override
-        protected TestDatabase.Kind kind() {
-            return TestDatabase.Kind.POSTGRESQL;
-        }
+    Sessions sessions() {
+        return sessions(SessionSettings.DEFAULT);
     }
 
-    abstract static class Contract extends DatabaseTest {
-        final MutableClock clock = MutableClock.at("2026-03-01T12:00:00Z");
-        final AtomicInteger touches = new AtomicInteger();
+    Sessions sessions(SessionSettings settings) {
+        var real = new JdbcSessionStore(db.database(), new ObjectMapper());
+        return new Sessions(new CountingTouches(real, touches), settings, Secrets.create(), clock);
+    }
 
-        Sessions sessions() {
-            return sessions(SessionSettings.DEFAULT);
-        }
+    long user(String name) {
+        return new JdbcUserStore(db.database()).insert(NewUser.named(name), "hash", Instant.EPOCH).id();
+    }
 
-        Sessions sessions(SessionSettings settings) {
-            var real = new JdbcSessionStore(db.database(), new ObjectMapper());
-            return new Sessions(new CountingTouches(real, touches), settings, Secrets.create(), clock);
-        }
+    @Test
+    void idsAre256RandomBitsAndOnlyTheirHashIsStored() {
+        var issued = sessions().start(BROWSER, Map.of());
+        assertThat(issued.id()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(issued.session().idHash()).isEqualTo(Secrets.sha256Hex(issued.id()));
+        var stored = db.database().sql().list("SELECT id_hash FROM sessions", s -> { }, r -> r.getString(1));
+        assertThat(stored).containsExactly(Secrets.sha256Hex(issued.id())).doesNotContain(issued.id());
+        assertThat(issued.toString()).doesNotContain(issued.id());
+    }
 
-        long user(String name) {
-            return new JdbcUserStore(db.database()).insert(NewUser.named(name), "hash", Instant.EPOCH).id();
-        }
+    @Test
+    void loginRotatesTheIdAndKeepsTheAnonymousData() {
+        var sessions = sessions();
+        long alice = user("alice");
+        var anonymous = sessions.start(BROWSER, Map.of("cart", List.of("book")));
 
-        @Test
-        void idsAre256RandomBitsAndOnlyTheirHashIsStored() {
-            var issued = sessions().start(BROWSER, Map.of());
-            assertThat(issued.id()).matches("[A-Za-z0-9_-]{43}");
-            assertThat(issued.session().idHash()).isEqualTo(Secrets.sha256Hex(issued.id()));
-            var stored = db.database().sql().list("SELECT id_hash FROM sessions", s -> { }, r -> r.getString(1));
-            assertThat(stored).containsExactly(Secrets.sha256Hex(issued.id())).doesNotContain(issued.id());
-            assertThat(issued.toString()).doesNotContain(issued.id());
-        }
+        var signedIn = sessions.login(anonymous.id(), alice, BROWSER);
 
-        @Test
-        void loginRotatesTheIdAndKeepsTheAnonymousData() {
-            var sessions = sessions();
-            long alice = user("alice");
-            var anonymous = sessions.start(BROWSER, Map.of("cart", List.of("book")));
+        assertThat(signedIn.id()).isNotEqualTo(anonymous.id());
+        assertThat(sessions.find(anonymous.id())).as("the pre-login id is worthless").isEmpty();
+        var session = sessions.find(signedIn.id()).orElseThrow();
+        assertThat(session.userId()).isEqualTo(alice);
+        assertThat(session.data()).isEqualTo(Map.of("cart", List.of("book")));
+        assertThat(session.userAgent()).isEqualTo("Mozilla/5.0 test");
+        assertThat(session.clientIp()).isEqualTo("198.51.100.7");
+    }
 
-            var signedIn = sessions.login(anonymous.id(), alice, BROWSER);
+    @Test
+    void anotherUsersSessionIsFlushedAtLogin() {
+        var sessions = sessions();
+        long alice = user("alice");
+        long bob = user("bob");
+        var alices = sessions.login(null, alice, BROWSER);
+        sessions.save(sessions.find(alices.id()).orElseThrow(), Map.of("secret", "alice's"));
 
-            assertThat(signedIn.id()).isNotEqualTo(anonymous.id());
-            assertThat(sessions.find(anonymous.id())).as("the pre-login id is worthless").isEmpty();
-            var session = sessions.find(signedIn.id()).orElseThrow();
-            assertThat(session.userId()).isEqualTo(alice);
-            assertThat(session.data()).isEqualTo(Map.of("cart", List.of("book")));
-            assertThat(session.userAgent()).isEqualTo("Mozilla/5.0 test");
-            assertThat(session.clientIp()).isEqualTo("198.51.100.7");
-        }
+        var bobs = sessions.login(alices.id(), bob, BROWSER);
 
-        @Test
-        void anotherUsersSessionIsFlushedAtLogin() {
-            var sessions = sessions();
-            long alice = user("alice");
-            long bob = user("bob");
-            var alices = sessions.login(null, alice, BROWSER);
-            sessions.save(sessions.find(alices.id()).orElseThrow(), Map.of("secret", "alice's"));
+        assertThat(sessions.find(bobs.id()).orElseThrow().data()).isEmpty();
+        assertThat(sessions.find(alices.id())).isEmpty();
+    }
 
-            var bobs = sessions.login(alices.id(), bob, BROWSER);
+    @Test
+    void aPlantedIdIsNotAdoptedAtLogin() {
+        var sessions = sessions();
+        long alice = user("alice");
+        var planted = "A".repeat(43);
+        var signedIn = sessions.login(planted, alice, BROWSER);
+        assertThat(signedIn.id()).isNotEqualTo(planted);
+        assertThat(sessions.find(planted)).isEmpty();
+    }
 
-            assertThat(sessions.find(bobs.id()).orElseThrow().data()).isEmpty();
-            assertThat(sessions.find(alices.id())).isEmpty();
-        }
+    @Test
+    void logoutEndsTheSessionOnTheServer() {
+        var sessions = sessions();
+        var issued = sessions.login(null, user("alice"), BROWSER);
+        assertThat(sessions.logout(issued.id())).isTrue();
+        assertThat(sessions.find(issued.id())).isEmpty();
+        assertThat(sessions.logout(issued.id())).isFalse();
+    }
 
-        @Test
-        void aPlantedIdIsNotAdoptedAtLogin() {
-            var sessions = sessions();
-            long alice = user("alice");
-            var planted = "A".repeat(43);
-            var signedIn = sessions.login(planted, alice, BROWSER);
-            assertThat(signedIn.id()).isNotEqualTo(planted);
-            assertThat(sessions.find(planted)).isEmpty();
-        }
+    @Test
+    void anIdleSessionExpires() {
+        var sessions = sessions();
+        var issued = sessions.login(null, user("alice"), BROWSER);
+        clock.advance(Duration.ofDays(14).minusSeconds(1));
+        assertThat(sessions.find(issued.id())).isPresent();
+        clock.advance(Duration.ofDays(14).minusSeconds(1));
+        assertThat(sessions.find(issued.id())).as("used 14 days ago, less a second").isPresent();
+        clock.advance(Duration.ofDays(14));
+        assertThat(sessions.find(issued.id())).isEmpty();
+    }
 
-        @Test
-        void logoutEndsTheSessionOnTheServer() {
-            var sessions = sessions();
-            var issued = sessions.login(null, user("alice"), BROWSER);
-            assertThat(sessions.logout(issued.id())).isTrue();
-            assertThat(sessions.find(issued.id())).isEmpty();
-            assertThat(sessions.logout(issued.id())).isFalse();
-        }
-
-        @Test
-        void anIdleSessionExpires() {
-            var sessions = sessions();
-            var issued = sessions.login(null, user("alice"), BROWSER);
-            clock.advance(Duration.ofDays(14).minusSeconds(1));
-            assertThat(sessions.find(issued.id())).isPresent();
-            clock.advance(Duration.ofDays(14).minusSeconds(1));
-            assertThat(sessions.find(issued.id())).as("used 14 days ago, less a second").isPresent();
-            clock.advance(Duration.ofDays(14));
-            assertThat(sessions.find(issued.id())).isEmpty();
-        }
-
-        @Test
-        void aBusySessionStillEndsAtTheAbsoluteTimeout() {
-            var sessions = sessions();
-            var issued = sessions.login(null, user("alice"), BROWSER);
-            for (int day = 1; day < 30; day++) {
-                clock.advance(Duration.ofDays(1));
-                assertThat(sessions.find(issued.id())).as("day " + day).isPresent();
-            }
+    @Test
+    void aBusySessionStillEndsAtTheAbsoluteTimeout() {
+        var sessions = sessions();
+        var issued = sessions.login(null, user("alice"), BROWSER);
+        for (int day = 1; day < 30; day++) {
             clock.advance(Duration.ofDays(1));
-            assertThat(sessions.find(issued.id())).isEmpty();
+            assertThat(sessions.find(issued.id())).as("day " + day).isPresent();
         }
+        clock.advance(Duration.ofDays(1));
+        assertThat(sessions.find(issued.id())).isEmpty();
+    }
 
-        @Test
-        void lastSeenIsWrittenAtMostOncePerMinute() {
-            var sessions = sessions(new SessionSettings(Duration.ofDays(14), Duration.ofDays(30), false,
-                    Duration.ofMinutes(1), Duration.ZERO));
-            var issued = sessions.login(null, user("alice"), BROWSER);
-            touches.set(0);
-            for (int i = 0; i < 100; i++) {
-                sessions.find(issued.id());
-                clock.advance(Duration.ofMillis(500));
-            }
-            assertThat(touches.get()).isEqualTo(0);
-            clock.advance(Duration.ofSeconds(11));
+    @Test
+    void lastSeenIsWrittenAtMostOncePerMinute() {
+        var sessions = sessions(new SessionSettings(Duration.ofDays(14), Duration.ofDays(30), false,
+                Duration.ofMinutes(1), Duration.ZERO));
+        var issued = sessions.login(null, user("alice"), BROWSER);
+        touches.set(0);
+        for (int i = 0; i < 100; i++) {
             sessions.find(issued.id());
-            sessions.find(issued.id());
-            assertThat(touches.get()).isEqualTo(1);
-            var stored = new JdbcSessionStore(db.database(), new ObjectMapper())
-                    .findByIdHash(issued.session().idHash()).orElseThrow();
-            assertThat(stored.lastSeen()).isEqualTo(clock.instant());
+            clock.advance(Duration.ofMillis(500));
         }
+        assertThat(touches.get()).isEqualTo(0);
+        clock.advance(Duration.ofSeconds(11));
+        sessions.find(issued.id());
+        sessions.find(issued.id());
+        assertThat(touches.get()).isEqualTo(1);
+        var stored = new JdbcSessionStore(db.database(), new ObjectMapper())
+                .findByIdHash(issued.session().idHash()).orElseThrow();
+        assertThat(stored.lastSeen()).isEqualTo(clock.instant());
+    }
 
-        @Test
-        void malformedIdsAreAnonymousNeverErrors() {
-            var sessions = sessions();
-            for (var id : new String[] {null, "", "short", "A".repeat(42), "A".repeat(44), "%".repeat(43),
-                "A".repeat(10_000), "' OR 1=1 --" + "A".repeat(32)}) {
-                assertThat(sessions.find(id)).isEmpty();
-                assertThat(sessions.logout(id)).isFalse();
-            }
+    @Test
+    void malformedIdsAreAnonymousNeverErrors() {
+        var sessions = sessions();
+        for (var id : new String[] {null, "", "short", "A".repeat(42), "A".repeat(44), "%".repeat(43),
+            "A".repeat(10_000), "' OR 1=1 --" + "A".repeat(32)}) {
+            assertThat(sessions.find(id)).isEmpty();
+            assertThat(sessions.logout(id)).isFalse();
         }
+    }
 
-        @Test
-        void purgeDeletesOnlyExpiredSessionsInBatches() {
-            var sessions = sessions();
-            long alice = user("alice");
-            for (int i = 0; i < 2_345; i++) {
-                sessions.start(BROWSER, Map.of());
-            }
-            clock.advance(Duration.ofDays(10));
-            var live = sessions.login(null, alice, BROWSER);
-            clock.advance(Duration.ofDays(5));
-
-            assertThat(sessions.purgeExpired()).isEqualTo(2_345);
-            assertThat(sessions.find(live.id())).isPresent();
-            assertThat(sessions.purgeExpired()).isZero();
+    @Test
+    void purgeDeletesOnlyExpiredSessionsInBatches() {
+        var sessions = sessions();
+        long alice = user("alice");
+        for (int i = 0; i < 2_345; i++) {
+            sessions.start(BROWSER, Map.of());
         }
+        clock.advance(Duration.ofDays(10));
+        var live = sessions.login(null, alice, BROWSER);
+        clock.advance(Duration.ofDays(5));
 
-        @Test
-        void endingAllOfAUsersSessionsCanSpareTheCurrentOne() {
-            var sessions = sessions();
-            long alice = user("alice");
-            var phone = sessions.login(null, alice, BROWSER);
-            var laptop = sessions.login(null, alice, new RequestContext("192.0.2.1", "Laptop"));
-            var tablet = sessions.login(null, alice, BROWSER);
-            assertThat(sessions.forUser(alice)).hasSize(3);
+        assertThat(sessions.purgeExpired()).isEqualTo(2_345);
+        assertThat(sessions.find(live.id())).isPresent();
+        assertThat(sessions.purgeExpired()).isZero();
+    }
 
-            assertThat(sessions.endAllFor(alice, laptop.session().idHash())).isEqualTo(2);
-            assertThat(sessions.find(phone.id())).isEmpty();
-            assertThat(sessions.find(tablet.id())).isEmpty();
-            assertThat(sessions.find(laptop.id())).isPresent();
+    @Test
+    void endingAllOfAUsersSessionsCanSpareTheCurrentOne() {
+        var sessions = sessions();
+        long alice = user("alice");
+        var phone = sessions.login(null, alice, BROWSER);
+        var laptop = sessions.login(null, alice, new RequestContext("192.0.2.1", "Laptop"));
+        var tablet = sessions.login(null, alice, BROWSER);
+        assertThat(sessions.forUser(alice)).hasSize(3);
 
-            sessions.revokeAll(alice);
-            assertThat(sessions.find(laptop.id())).isEmpty();
-        }
+        assertThat(sessions.endAllFor(alice, laptop.session().idHash())).isEqualTo(2);
+        assertThat(sessions.find(phone.id())).isEmpty();
+        assertThat(sessions.find(tablet.id())).isEmpty();
+        assertThat(sessions.find(laptop.id())).isPresent();
+
+        sessions.revokeAll(alice);
+        assertThat(sessions.find(laptop.id())).isEmpty();
     }
 
     /** Counts the last-seen writes that reach the real store. */

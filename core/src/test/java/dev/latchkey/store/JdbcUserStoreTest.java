@@ -10,130 +10,119 @@ import dev.latchkey.user.ImportedUser;
 import dev.latchkey.user.NewUser;
 import java.time.Instant;
 import java.util.ArrayList;
-import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 /** The same cases on SQLite and on PostgreSQL. */
-class JdbcUserStoreTest {
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
+class JdbcUserStoreTest extends DatabaseTest {
     private static final Instant JOINED = Instant.parse("2026-01-02T03:04:05.678Z");
 
-    @Nested
-    class OnSqlite extends Contract {
-        @Override
-        protected TestDatabase.Kind kind() {
-            return TestDatabase.Kind.SQLITE;
-        }
+    JdbcUserStoreTest(TestDatabase.Kind kind) {
+        super(kind);
     }
 
-    @Nested
-    class OnPostgresql extends Contract {
-        @Override
-        protected TestDatabase.Kind kind() {
-            return TestDatabase.Kind.POSTGRESQL;
-        }
+    JdbcUserStore store() {
+        return new JdbcUserStore(db.database());
     }
 
-    abstract static class Contract extends DatabaseTest {
-        JdbcUserStore store() {
-            return new JdbcUserStore(db.database());
+    @Test
+    void insertedUsersAreFoundByIdAndUsername() {
+        var store = store();
+        var alice = store.insert(new NewUser("alice", "alice@Example.COM", true, true), "hash", JOINED);
+        assertThat(alice.id()).isPositive();
+        assertThat(alice.email()).isEqualTo("alice@example.com");
+        assertThat(alice.active()).isTrue();
+        assertThat(alice.staff()).isTrue();
+        assertThat(alice.superuser()).isTrue();
+        assertThat(alice.dateJoined()).isEqualTo(JOINED);
+        assertThat(alice.lastLogin()).isNull();
+        assertThat(store.findById(alice.id())).contains(alice);
+        assertThat(store.findByUsername("alice")).contains(alice);
+        assertThat(store.findCredentials("alice").orElseThrow().passwordHash()).isEqualTo("hash");
+        assertThat(store.findByUsername("Alice")).isEmpty();
+        assertThat(store.findById(alice.id() + 1000)).isEmpty();
+    }
+
+    @Test
+    void aTakenUsernameIsAConflict() {
+        var store = store();
+        store.insert(NewUser.named("alice"), "hash", JOINED);
+        assertThatThrownBy(() -> store.insert(NewUser.named("alice"), "other", JOINED))
+                .isInstanceOfSatisfying(Conflict.class, c -> assertThat(c.code()).isEqualTo("username_taken"));
+        assertThat(store.findCredentials("alice").orElseThrow().passwordHash()).isEqualTo("hash");
+    }
+
+    @Test
+    void updatesChangeOneUserOnly() {
+        var store = store();
+        var alice = store.insert(NewUser.named("alice"), "hash", JOINED);
+        var bob = store.insert(NewUser.named("bob"), "hash", JOINED);
+        assertThat(store.updatePassword(alice.id(), "new")).isTrue();
+        assertThat(store.updateActive(alice.id(), false)).isTrue();
+        store.updateLastLogin(alice.id(), JOINED.plusSeconds(60));
+        assertThat(store.updatePassword(999_999, "x")).isFalse();
+
+        var after = store.findById(alice.id()).orElseThrow();
+        assertThat(after.active()).isFalse();
+        assertThat(after.lastLogin()).isEqualTo(JOINED.plusSeconds(60));
+        assertThat(store.findCredentials("alice").orElseThrow().passwordHash()).isEqualTo("new");
+        assertThat(store.findById(bob.id())).contains(bob);
+    }
+
+    @Test
+    void listPagesById() {
+        var store = store();
+        for (int i = 0; i < 5; i++) {
+            store.insert(NewUser.named("user" + i), "hash", JOINED);
         }
+        var first = store.list(0, 3);
+        assertThat(first).extracting(u -> u.username()).containsExactly("user0", "user1", "user2");
+        var rest = store.list(first.get(2).id(), 3);
+        assertThat(rest).extracting(u -> u.username()).containsExactly("user3", "user4");
+    }
 
-        @Test
-        void insertedUsersAreFoundByIdAndUsername() {
-            var store = store();
-            var alice = store.insert(new NewUser("alice", "alice@Example.COM", true, true), "hash", JOINED);
-            assertThat(alice.id()).isPositive();
-            assertThat(alice.email()).isEqualTo("alice@example.com");
-            assertThat(alice.active()).isTrue();
-            assertThat(alice.staff()).isTrue();
-            assertThat(alice.superuser()).isTrue();
-            assertThat(alice.dateJoined()).isEqualTo(JOINED);
-            assertThat(alice.lastLogin()).isNull();
-            assertThat(store.findById(alice.id())).contains(alice);
-            assertThat(store.findByUsername("alice")).contains(alice);
-            assertThat(store.findCredentials("alice").orElseThrow().passwordHash()).isEqualTo("hash");
-            assertThat(store.findByUsername("Alice")).isEmpty();
-            assertThat(store.findById(alice.id() + 1000)).isEmpty();
+    @Test
+    void upsertAllInsertsThenUpdatesWithoutDuplicating() {
+        var store = store();
+        store.insert(NewUser.named("carol"), "carol's own", JOINED);
+        var batch = new ArrayList<ImportedUser>();
+        for (int i = 0; i < 2_500; i++) {
+            batch.add(imported("user" + i, "pbkdf2_sha256$260000$salt$hash" + i, true));
         }
+        batch.add(imported("carol", "imported hash", false));
 
-        @Test
-        void aTakenUsernameIsAConflict() {
-            var store = store();
-            store.insert(NewUser.named("alice"), "hash", JOINED);
-            assertThatThrownBy(() -> store.insert(NewUser.named("alice"), "other", JOINED))
-                    .isInstanceOfSatisfying(Conflict.class, c -> assertThat(c.code()).isEqualTo("username_taken"));
-            assertThat(store.findCredentials("alice").orElseThrow().passwordHash()).isEqualTo("hash");
+        var first = store.upsertAll(batch);
+        assertThat(first.inserted()).isEqualTo(2_500);
+        assertThat(first.updated()).isEqualTo(1);
+
+        var second = store.upsertAll(batch);
+        assertThat(second.inserted()).isZero();
+        assertThat(second.updated()).isEqualTo(2_501);
+        assertThat(store.list(0, 10_000)).hasSize(2_501);
+        assertThat(store.findCredentials("user7").orElseThrow().passwordHash())
+                .isEqualTo("pbkdf2_sha256$260000$salt$hash7");
+        var carol = store.findByUsername("carol").orElseThrow();
+        assertThat(carol.active()).isFalse();
+        assertThat(carol.lastLogin()).isEqualTo(JOINED.plusSeconds(1));
+    }
+
+    @Test
+    void aFailingUpsertWritesNothing() {
+        var store = store();
+        var batch = new ArrayList<ImportedUser>();
+        for (int i = 0; i < 1_500; i++) {
+            batch.add(imported("user" + i, "hash", true));
         }
+        // The schema's length check refuses this hash on both databases, after 1,500 good rows were sent.
+        batch.add(new ImportedUser("broken", "", "x".repeat(600), true, false, false, JOINED, null));
+        assertThatThrownBy(() -> store.upsertAll(batch)).isInstanceOf(RuntimeException.class);
+        assertThat(store.list(0, 10)).isEmpty();
+    }
 
-        @Test
-        void updatesChangeOneUserOnly() {
-            var store = store();
-            var alice = store.insert(NewUser.named("alice"), "hash", JOINED);
-            var bob = store.insert(NewUser.named("bob"), "hash", JOINED);
-            assertThat(store.updatePassword(alice.id(), "new")).isTrue();
-            assertThat(store.updateActive(alice.id(), false)).isTrue();
-            store.updateLastLogin(alice.id(), JOINED.plusSeconds(60));
-            assertThat(store.updatePassword(999_999, "x")).isFalse();
-
-            var after = store.findById(alice.id()).orElseThrow();
-            assertThat(after.active()).isFalse();
-            assertThat(after.lastLogin()).isEqualTo(JOINED.plusSeconds(60));
-            assertThat(store.findCredentials("alice").orElseThrow().passwordHash()).isEqualTo("new");
-            assertThat(store.findById(bob.id())).contains(bob);
-        }
-
-        @Test
-        void listPagesById() {
-            var store = store();
-            for (int i = 0; i < 5; i++) {
-                store.insert(NewUser.named("user" + i), "hash", JOINED);
-            }
-            var first = store.list(0, 3);
-            assertThat(first).extracting(u -> u.username()).containsExactly("user0", "user1", "user2");
-            var rest = store.list(first.get(2).id(), 3);
-            assertThat(rest).extracting(u -> u.username()).containsExactly("user3", "user4");
-        }
-
-        @Test
-        void upsertAllInsertsThenUpdatesWithoutDuplicating() {
-            var store = store();
-            store.insert(NewUser.named("carol"), "carol's own", JOINED);
-            var batch = new ArrayList<ImportedUser>();
-            for (int i = 0; i < 2_500; i++) {
-                batch.add(imported("user" + i, "pbkdf2_sha256$260000$salt$hash" + i, true));
-            }
-            batch.add(imported("carol", "imported hash", false));
-
-            var first = store.upsertAll(batch);
-            assertThat(first.inserted()).isEqualTo(2_500);
-            assertThat(first.updated()).isEqualTo(1);
-
-            var second = store.upsertAll(batch);
-            assertThat(second.inserted()).isZero();
-            assertThat(second.updated()).isEqualTo(2_501);
-            assertThat(store.list(0, 10_000)).hasSize(2_501);
-            assertThat(store.findCredentials("user7").orElseThrow().passwordHash())
-                    .isEqualTo("pbkdf2_sha256$260000$salt$hash7");
-            var carol = store.findByUsername("carol").orElseThrow();
-            assertThat(carol.active()).isFalse();
-            assertThat(carol.lastLogin()).isEqualTo(JOINED.plusSeconds(1));
-        }
-
-        @Test
-        void aFailingUpsertWritesNothing() {
-            var store = store();
-            var batch = new ArrayList<ImportedUser>();
-            for (int i = 0; i < 1_500; i++) {
-                batch.add(imported("user" + i, "hash", true));
-            }
-            // The schema's length check refuses this hash on both databases, after 1,500 good rows were sent.
-            batch.add(new ImportedUser("broken", "", "x".repeat(600), true, false, false, JOINED, null));
-            assertThatThrownBy(() -> store.upsertAll(batch)).isInstanceOf(RuntimeException.class);
-            assertThat(store.list(0, 10)).isEmpty();
-        }
-
-        private static ImportedUser imported(String username, String hash, boolean active) {
-            return new ImportedUser(username, "", hash, active, false, false, JOINED, JOINED.plusSeconds(1));
-        }
+    private static ImportedUser imported(String username, String hash, boolean active) {
+        return new ImportedUser(username, "", hash, active, false, false, JOINED, JOINED.plusSeconds(1));
     }
 }

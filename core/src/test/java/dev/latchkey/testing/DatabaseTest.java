@@ -4,17 +4,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * Base of store tests that run the same cases on SQLite and PostgreSQL: a subclass per database names its
- * {@link #kind()}, and each test gets a database of its own.
+ * Base of store tests that run the same cases on SQLite and PostgreSQL: a subclass annotated
+ * {@code @ParameterizedClass @EnumSource(TestDatabase.Kind.class)} runs every test once per database, each test on
+ * a database of its own.
  */
 public abstract class DatabaseTest {
+    private final TestDatabase.Kind kind;
     protected TestDatabase db;
 
-    protected abstract TestDatabase.Kind kind();
+    protected DatabaseTest(TestDatabase.Kind kind) {
+        this.kind = kind;
+    }
 
     @BeforeEach
     void openDatabase() {
-        db = TestDatabase.create(kind());
+        db = TestDatabase.create(kind);
     }
 
     @AfterEach
