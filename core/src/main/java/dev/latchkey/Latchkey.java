@@ -1,6 +1,7 @@
 package dev.latchkey;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.audit.AuditStore;
 import dev.latchkey.auth.AuthenticationBackend;
 import dev.latchkey.auth.Authenticator;
 import dev.latchkey.auth.PasswordBackend;
@@ -12,6 +13,7 @@ import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.session.Sessions;
 import dev.latchkey.store.Database;
+import dev.latchkey.store.JdbcAuditStore;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcUserStore;
 import dev.latchkey.user.UserStore;
@@ -39,6 +41,7 @@ public final class Latchkey implements AutoCloseable {
     private final Users users;
     private final Authenticator authenticator;
     private final SignIn signIn;
+    private final AuditStore audit;
     private final MeterRegistry meters;
     private final Clock clock;
 
@@ -54,7 +57,8 @@ public final class Latchkey implements AutoCloseable {
         chain.add(new PasswordBackend(userStore, hashing));
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
-        this.signIn = new SignIn(authenticator, sessions, userStore);
+        this.audit = new JdbcAuditStore(database);
+        this.signIn = new SignIn(authenticator, sessions, userStore, audit, clock);
     }
 
     public static Builder builder(Database database) {
@@ -87,6 +91,10 @@ public final class Latchkey implements AutoCloseable {
 
     public SignIn signIn() {
         return signIn;
+    }
+
+    public AuditStore audit() {
+        return audit;
     }
 
     public MeterRegistry meters() {

@@ -5,6 +5,7 @@ import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.store.DatabaseUrl;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Everything the server and the commands are configured with, built once by {@link SettingsLoader} from defaults,
@@ -13,7 +14,17 @@ import java.nio.file.Path;
 public record Settings(Path dataDir, DatabaseUrl database, Server server, SessionSettings sessions,
                        Argon2Settings argon2, PasswordPolicy passwordPolicy) {
 
-    /** Where and how {@code serve} listens. */
-    public record Server(String bind, int port, boolean plainHttp) {
+    /**
+     * Where and how {@code serve} listens.
+     *
+     * @param tlsCert        PEM certificate chain, or null for the self-signed one in the data directory
+     * @param trustedProxies addresses or CIDR ranges whose X-Forwarded-For and X-Forwarded-Proto are believed
+     * @param redirectPort   a plain-HTTP port that only redirects to HTTPS, or null for none
+     */
+    public record Server(String bind, int port, boolean plainHttp, Path tlsCert, Path tlsKey,
+                         List<String> trustedProxies, Integer redirectPort) {
+        public Server {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,6 +28,7 @@ public final class SettingsLoader {
     public static final String FILE_NAME = "latchkey.toml";
 
     private static final Set<String> KNOWN = Set.of("db.url", "server.bind", "server.port", "server.http",
+            "server.tls_cert", "server.tls_key", "server.trusted_proxies", "server.redirect_http_port",
             "session.idle_timeout", "session.absolute_timeout", "session.expire_at_browser_close",
             "session.cache_ttl", "password.min_length", "password.argon2_memory_kib", "password.argon2_iterations",
             "password.argon2_parallelism");
@@ -96,8 +98,19 @@ public final class SettingsLoader {
 
     private Settings build() {
         var dbUrl = raw.containsKey("db.url") ? database("db.url") : DatabaseUrl.sqlite(dataDir.resolve("latchkey.sqlite3"));
+        var cert = text("server.tls_cert", null);
+        var key = text("server.tls_key", null);
+        if ((cert == null) != (key == null)) {
+            throw new InvalidInput("invalid_setting", "server.tls_cert and server.tls_key go together: set both or "
+                    + "neither");
+        }
+        var proxies = text("server.trusted_proxies", "");
         var server = new Settings.Server(text("server.bind", "127.0.0.1"),
-                integer("server.port", 8443, 0, 65_535), bool("server.http", false));
+                integer("server.port", 8443, 0, 65_535), bool("server.http", false),
+                cert == null ? null : dataDir.resolve(cert), key == null ? null : dataDir.resolve(key),
+                proxies.isBlank() ? List.of() : List.of(proxies.split("\\s*,\\s*")),
+                raw.containsKey("server.redirect_http_port") ? integer("server.redirect_http_port", 0, 0, 65_535)
+                        : null);
         var idle = duration("session.idle_timeout", Duration.ofDays(14));
         var absolute = duration("session.absolute_timeout", Duration.ofDays(30));
         if (absolute.compareTo(idle) < 0) {

@@ -1,5 +1,6 @@
 package dev.latchkey.server.web;
 
+import dev.latchkey.server.tls.CertificateReloader;
 import dev.latchkey.server.tls.PemFiles;
 import java.net.URI;
 import java.time.Duration;
@@ -7,61 +8,95 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Jetty, set up the way an auth server should be: HTTPS with TLS 1.2 and 1.3 only by default, bounded headers and
- * idle connections, and a graceful stop that lets requests in flight finish.
+ * Jetty, set up the way an auth server should be: HTTPS with TLS 1.2 and 1.3 and forward-secret AEAD suites only,
+ * certificate files reloaded when they change, bounded headers (431 beyond 16 KiB) and idle connections, errors in
+ * JSON, and a graceful stop (SIGTERM) that lets requests in flight finish. Optionally a second, plain listener that
+ * only redirects to HTTPS.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(2);
     private static final int MAX_HEADER_BYTES = 16 * 1024;
+    private static final String REDIRECT_CONNECTOR = "redirect";
 
     private final Server server;
     private final ServerConnector connector;
-    private final boolean https;
+    private final CertificateReloader reloader;
 
-    /** @param tls null for plain HTTP (behind a TLS-terminating proxy) */
-    public HttpServer(String bind, int port, PemFiles.Loaded tls, Handler handler) {
+    /**
+     * @param tls          null for plain HTTP (behind a TLS-terminating proxy)
+     * @param redirectPort a plain port that redirects to HTTPS, or null for none
+     */
+    public HttpServer(String bind, int port, PemFiles tls, Integer redirectPort, Handler handler) {
         var threads = new QueuedThreadPool(200, 8);
         threads.setName("latchkey-http");
         this.server = new Server(threads);
-        this.https = tls != null;
-        var config = new HttpConfiguration();
-        config.setSendServerVersion(false);
-        config.setSendXPoweredBy(false);
-        config.setRequestHeaderSize(MAX_HEADER_BYTES);
-        var http = new HttpConnectionFactory(config);
-        if (https) {
+        var config = httpConfiguration();
+        if (tls != null) {
             var secure = new SecureRequestCustomizer();
             // Clients reach a self-signed localhost certificate by IP address too, where there is no SNI to check.
             secure.setSniHostCheck(false);
             config.addCustomizer(secure);
-            var ssl = new SslContextFactory.Server();
-            ssl.setKeyStore(tls.keyStore());
-            ssl.setKeyStorePassword(new String(tls.password()));
-            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-            // Jetty's defaults already exclude the weak suites; this keeps forward secrecy and AEAD only.
-            ssl.setIncludeCipherSuites("TLS_AES_.*", "TLS_CHACHA20_.*", "TLS_ECDHE_.*_GCM_.*",
-                    "TLS_ECDHE_.*_CHACHA20_.*");
+            var ssl = sslContext(tls.load());
             this.connector = new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
-                    http);
+                    new HttpConnectionFactory(config));
+            this.reloader = new CertificateReloader(tls, ssl, RELOAD_INTERVAL);
         } else {
-            this.connector = new ServerConnector(server, http);
+            this.connector = new ServerConnector(server, new HttpConnectionFactory(config));
+            this.reloader = null;
         }
+        configure(connector, bind, port);
+        server.addConnector(connector);
+        Handler root = new GracefulHandler(handler);
+        if (redirectPort != null && tls != null) {
+            var plain = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
+            plain.setName(REDIRECT_CONNECTOR);
+            configure(plain, bind, redirectPort);
+            server.addConnector(plain);
+            root = new RedirectToHttps(root, this);
+        }
+        server.setHandler(root);
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setStopTimeout(STOP_TIMEOUT.toMillis());
+        server.setStopAtShutdown(true);
+    }
+
+    private static HttpConfiguration httpConfiguration() {
+        var config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        config.setSendDateHeader(true);
+        config.setRequestHeaderSize(MAX_HEADER_BYTES);
+        return config;
+    }
+
+    private static SslContextFactory.Server sslContext(PemFiles.Loaded loaded) {
+        var ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(loaded.keyStore());
+        ssl.setKeyStorePassword(new String(loaded.password()));
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        // Forward secrecy and AEAD only; Jetty's defaults already exclude the rest, this says so explicitly.
+        ssl.setIncludeCipherSuites("TLS_AES_.*", "TLS_CHACHA20_.*", "TLS_ECDHE_.*_GCM_.*", "TLS_ECDHE_.*_CHACHA20_.*");
+        return ssl;
+    }
+
+    private static void configure(ServerConnector connector, String bind, int port) {
         connector.setHost(bind);
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-        server.addConnector(connector);
-        server.setHandler(handler);
-        server.setStopTimeout(STOP_TIMEOUT.toMillis());
-        server.setStopAtShutdown(true);
     }
 
     public void start() throws Exception {
@@ -75,6 +110,7 @@ public final class HttpServer implements AutoCloseable {
 
     public URI uri() {
         var host = connector.getHost().contains(":") ? "[" + connector.getHost() + "]" : connector.getHost();
+        var https = connector.getConnectionFactory(SslConnectionFactory.class) != null;
         return URI.create((https ? "https" : "http") + "://" + host + ":" + port() + "/");
     }
 
@@ -84,6 +120,35 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (reloader != null) {
+            reloader.close();
+        }
         server.stop();
+    }
+
+    /** On the plain redirect listener, every request is sent to the same path over HTTPS. */
+    private static final class RedirectToHttps extends Handler.Wrapper {
+        private final HttpServer owner;
+
+        RedirectToHttps(Handler next, HttpServer owner) {
+            super(next);
+            this.owner = owner;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (!REDIRECT_CONNECTOR.equals(request.getConnectionMetaData().getConnector().getName())) {
+                return super.handle(request, response, callback);
+            }
+            var host = Request.getServerName(request);
+            if (host.contains(":")) {
+                host = "[" + host + "]";
+            }
+            var uri = request.getHttpURI();
+            var target = "https://" + host + ":" + owner.port() + uri.getPath()
+                    + (uri.getQuery() == null ? "" : "?" + uri.getQuery());
+            Response.sendRedirect(request, response, callback, 308, target, true);
+            return true;
+        }
     }
 }

@@ -1,0 +1,242 @@
+package dev.latchkey.server.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.error.InvalidInput;
+import dev.latchkey.error.LatchkeyException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One request and its response, with what handlers need and nothing they should not do themselves: bounded body
+ * reading, the client after proxy resolution, the caller resolved once, and the few ways to answer.
+ */
+public final class Exchange {
+    /** Bodies of the auth endpoints are small; anything larger is refused (413) before it is read whole. */
+    public static final int MAX_BODY = 64 * 1024;
+    /** A body too large but not absurdly so is read and dropped, so the client can read the 413 cleanly. */
+    private static final int DRAIN_LIMIT = 1024 * 1024;
+
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final ClientInfo client;
+    private final ObjectMapper json;
+    private final String path;
+    private Caller caller;
+
+    Exchange(Request request, Response response, Callback callback, ClientInfo client, ObjectMapper json) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.client = client;
+        this.json = json;
+        this.path = Request.getPathInContext(request);
+    }
+
+    public String method() {
+        return request.getMethod();
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public ClientInfo client() {
+        return client;
+    }
+
+    public Request request() {
+        return request;
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    void caller(Caller resolved) {
+        this.caller = resolved;
+    }
+
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(request.getHeaders().get(name));
+    }
+
+    public Optional<String> cookie(String name) {
+        for (var cookie : Request.getCookies(request)) {
+            if (cookie.getName().equals(name)) {
+                return Optional.of(cookie.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Optional<String> query(String name) {
+        try {
+            return Optional.ofNullable(Request.extractQueryParameters(request, StandardCharsets.UTF_8).getValue(name));
+        } catch (RuntimeException e) {
+            throw new InvalidInput("the query string is malformed");
+        }
+    }
+
+    public boolean isUnsafeMethod() {
+        return switch (method()) {
+            case "GET", "HEAD", "OPTIONS" -> false;
+            default -> true;
+        };
+    }
+
+    /** The body as a JSON object; 415 unless sent as JSON, 400 unless an object, 413 over {@link #MAX_BODY}. */
+    public JsonNode jsonObject() {
+        var type = header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (!type.startsWith("application/json")) {
+            throw new LatchkeyException("unsupported_media_type", 415, "send the body as application/json");
+        }
+        var bytes = body();
+        JsonNode node;
+        try {
+            node = json.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInput("malformed_json", "the body is not valid JSON");
+        } catch (IOException e) {
+            throw new InvalidInput("malformed_json", "the body could not be read");
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidInput("malformed_json", "the body must be a JSON object");
+        }
+        return node;
+    }
+
+    /** The body as {@code application/x-www-form-urlencoded} fields (the first value of each name). */
+    public Map<String, String> form() {
+        var type = header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (!type.startsWith("application/x-www-form-urlencoded")) {
+            throw new LatchkeyException("unsupported_media_type", 415, "send the form as "
+                    + "application/x-www-form-urlencoded");
+        }
+        var text = new String(body(), StandardCharsets.UTF_8);
+        var fields = new HashMap<String, String>();
+        if (text.isEmpty()) {
+            return fields;
+        }
+        try {
+            for (var pair : text.split("&")) {
+                var kv = pair.split("=", 2);
+                var name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
+                var value = kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
+                fields.putIfAbsent(name, value);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput("malformed_form", "the form is not valid url-encoding");
+        }
+        return fields;
+    }
+
+    private byte[] body() {
+        long declared = request.getLength();
+        if (declared > DRAIN_LIMIT) {
+            // Hopeless: answer at once and let the connection close rather than read megabytes.
+            throw tooLarge();
+        }
+        var out = new ByteArrayOutputStream();
+        try (var in = Content.Source.asInputStream(request)) {
+            var buffer = new byte[8192];
+            int n;
+            long total = 0;
+            while ((n = in.read(buffer)) >= 0) {
+                total += n;
+                if (total <= MAX_BODY) {
+                    out.write(buffer, 0, n);
+                } else if (total > DRAIN_LIMIT) {
+                    throw tooLarge();
+                }
+            }
+            if (total > MAX_BODY) {
+                // Read to the end (it is bounded) so that the client, still sending, gets the 413 cleanly.
+                throw tooLarge();
+            }
+        } catch (IOException e) {
+            throw new InvalidInput("the body could not be read");
+        }
+        return out.toByteArray();
+    }
+
+    private static LatchkeyException tooLarge() {
+        return new LatchkeyException("body_too_large", 413, "the body is larger than " + MAX_BODY + " bytes");
+    }
+
+    public void setHeader(String name, String value) {
+        response.getHeaders().put(name, value);
+    }
+
+    public void noStore() {
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    }
+
+    public void addCookie(HttpCookie cookie) {
+        Response.addCookie(response, cookie);
+    }
+
+    public void json(int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a response body could not be written as JSON", e);
+        }
+        send(status, "application/json; charset=utf-8", bytes);
+    }
+
+    public void error(int status, String code, String detail) {
+        var body = new java.util.LinkedHashMap<String, Object>();
+        body.put("error", code);
+        body.put("detail", detail);
+        json(status, body);
+    }
+
+    public void html(int status, String html) {
+        send(status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void noContent() {
+        response.setStatus(204);
+        callback.succeeded();
+    }
+
+    /** 303 See Other: after a form POST the browser follows with a GET. */
+    public void redirect(String location) {
+        response.setStatus(303);
+        response.getHeaders().put(HttpHeader.LOCATION, location);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
+        callback.succeeded();
+    }
+
+    public void send(int status, String contentType, byte[] bytes) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        if (method().equals("HEAD")) {
+            callback.succeeded();
+            return;
+        }
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    public boolean isCommitted() {
+        return response.isCommitted();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.latchkey.server.web;
+
+import dev.latchkey.audit.AuditStore;
+import dev.latchkey.auth.AuthenticationDenied;
+import dev.latchkey.auth.Credentials;
+import dev.latchkey.auth.SignIn;
+import dev.latchkey.error.InvalidInput;
+import dev.latchkey.session.Sessions;
+import dev.latchkey.user.User;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+
+import java.util.Map;
+
+/**
+ * The browser pages, usable without JavaScript: sign-in, sign-out and the account page with the user's sessions.
+ * Every form carries the CSRF token; every page forbids framing and caching.
+ */
+public final class Pages {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+    private static final String GENERIC_FAILURE = "Invalid username or password.";
+
+    private final SignIn signIn;
+    private final Sessions sessions;
+    private final AuditStore audit;
+    private final CookiePolicy cookies;
+    private final Csrf csrf;
+    private final Templates templates;
+
+    public Pages(SignIn signIn, Sessions sessions, AuditStore audit, CookiePolicy cookies, Csrf csrf,
+                 Templates templates) {
+        this.signIn = signIn;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.cookies = cookies;
+        this.csrf = csrf;
+        this.templates = templates;
+    }
+
+    public void register(Router router) {
+        router.add("GET", "/", (x, p) -> x.redirect(x.caller().isAuthenticated() ? "/account" : "/login"));
+        router.add("GET", "/login", (x, p) -> loginForm(x));
+        router.add("POST", "/login", (x, p) -> login(x));
+        router.add("POST", "/logout", (x, p) -> logout(x));
+        router.add("GET", "/account", (x, p) -> account(x));
+        router.add("POST", "/account/sessions", (x, p) -> endSessions(x));
+    }
+
+    private void loginForm(Exchange x) {
+        var next = SafeRedirect.of(x.query("next").orElse(null), "/");
+        if (x.caller().isAuthenticated()) {
+            x.redirect(next);
+            return;
+        }
+        renderLogin(x, 200, next, "", null);
+    }
+
+    private void login(Exchange x) {
+        var form = x.form();
+        csrf.check(x, form.get(Csrf.FORM_FIELD));
+        var next = SafeRedirect.of(form.get("next"), "/");
+        var username = form.getOrDefault("username", "");
+        Credentials.Password credentials;
+        try {
+            credentials = new Credentials.Password(username, form.getOrDefault("password", ""));
+        } catch (InvalidInput e) {
+            renderLogin(x, 400, next, username, e.detail().substring(0, 1).toUpperCase() + e.detail().substring(1)
+                    + ".");
+            return;
+        }
+        var https = x.client().https();
+        try {
+            var signedIn = signIn.withSession(x.client().context(), credentials,
+                    x.cookie(cookies.sessionName(https)).orElse(null));
+            x.addCookie(cookies.session(signedIn.session().id(), https));
+            csrf.rotate(x);
+            x.noStore();
+            x.redirect(next);
+        } catch (AuthenticationDenied denied) {
+            renderLogin(x, 401, next, username, GENERIC_FAILURE);
+        }
+    }
+
+    private void renderLogin(Exchange x, int status, String next, String username, String error) {
+        var scope = new HashMap<String, Object>();
+        scope.put("title", "Sign in");
+        scope.put("csrf", csrf.token(x));
+        scope.put("next", next);
+        scope.put("username", username.length() > 150 ? "" : username);
+        if (error != null) {
+            scope.put("error", error);
+        }
+        page(x, status, "login", scope);
+    }
+
+    private void logout(Exchange x) {
+        var form = x.form();
+        csrf.check(x, form.get(Csrf.FORM_FIELD));
+        var https = x.client().https();
+        x.cookie(cookies.sessionName(https)).ifPresent(sessions::logout);
+        x.addCookie(cookies.expired(cookies.sessionName(https), https));
+        csrf.rotate(x);
+        x.noStore();
+        x.redirect("/login");
+    }
+
+    private void account(Exchange x) {
+        if (!x.caller().isAuthenticated()) {
+            x.noStore();
+            x.redirect("/login?next=/account");
+            return;
+        }
+        var user = x.caller().user();
+        var current = x.caller().session();
+        var token = csrf.token(x);
+        var list = sessions.forUser(user.id());
+        var rows = list.stream().map(s -> Map.<String, Object>of("id", Views.publicId(s),
+                "userAgent", s.userAgent().isEmpty() ? "Unknown browser" : s.userAgent(),
+                "ip", s.clientIp().isEmpty() ? "unknown address" : s.clientIp(),
+                "created", TIME.format(s.created()), "lastSeen", TIME.format(s.lastSeen()),
+                "current", current != null && s.idHash().equals(current.idHash()), "csrf", token)).toList();
+        var signIns = audit.recentFor(user.id(), SignIn.AUDIT_KIND, 10).stream()
+                .map(e -> Map.<String, Object>of("outcome", e.outcome(), "at", TIME.format(e.at()),
+                        "ip", e.clientIp(), "reason", e.reason().replace('_', ' '))).toList();
+        var scope = new HashMap<String, Object>();
+        scope.put("title", "Account");
+        scope.put("user", userScope(user));
+        scope.put("csrf", token);
+        scope.put("sessions", rows);
+        scope.put("others", list.size() > 1);
+        scope.put("signIns", signIns);
+        page(x, 200, "account", scope);
+    }
+
+    private void endSessions(Exchange x) {
+        var form = x.form();
+        csrf.check(x, form.get(Csrf.FORM_FIELD));
+        var user = Requests.requireUser(x);
+        var which = form.getOrDefault("end", "");
+        var current = x.caller().session();
+        if (which.equals("others")) {
+            sessions.endAllFor(user.id(), current.idHash());
+        } else {
+            sessions.forUser(user.id()).stream()
+                    .filter(s -> Views.publicId(s).equals(which) && !s.idHash().equals(current.idHash()))
+                    .findFirst()
+                    .ifPresent(s -> sessions.end(s.idHash()));
+        }
+        x.noStore();
+        x.redirect("/account");
+    }
+
+    private static Map<String, Object> userScope(User user) {
+        var map = new HashMap<String, Object>();
+        map.put("username", user.username());
+        map.put("email", user.email());
+        map.put("role", user.superuser() ? "superuser" : user.staff() ? "staff" : "user");
+        map.put("joined", TIME.format(user.dateJoined()));
+        map.put("lastLogin", user.lastLoginTime().map(TIME::format).orElse("never"));
+        return map;
+    }
+
+    private void page(Exchange x, int status, String template, Map<String, Object> scope) {
+        x.noStore();
+        x.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
+                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        x.setHeader("X-Frame-Options", "DENY");
+        if (x.caller().isAuthenticated() && !scope.containsKey("user")) {
+            scope = new HashMap<>(scope);
+            scope.put("user", userScope(x.caller().user()));
+        }
+        x.html(status, templates.render(template, scope));
+    }
+
+    /** A simple page with a message and a link: for errors a browser should see as a page. */
+    public void message(Exchange x, int status, String title, String message) {
+        page(x, status, "message", new HashMap<>(Map.of("title", title, "message", message, "link", "/",
+                "linkText", "Back to latchkey")));
+    }
+
+}

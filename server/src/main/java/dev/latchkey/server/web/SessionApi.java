@@ -1,0 +1,92 @@
+package dev.latchkey.server.web;
+
+import dev.latchkey.auth.Credentials;
+import dev.latchkey.auth.SignIn;
+import dev.latchkey.error.NotFound;
+import dev.latchkey.session.Sessions;
+import java.util.Map;
+
+/**
+ * The JSON session API: {@code POST /api/session} signs in and sets the session cookie, {@code DELETE /api/session}
+ * signs out, {@code GET /api/me} answers the caller, {@code /api/sessions} lists and ends the caller's sessions.
+ */
+public final class SessionApi {
+    private final SignIn signIn;
+    private final Sessions sessions;
+    private final CookiePolicy cookies;
+    private final Csrf csrf;
+
+    public SessionApi(SignIn signIn, Sessions sessions, CookiePolicy cookies, Csrf csrf) {
+        this.signIn = signIn;
+        this.sessions = sessions;
+        this.cookies = cookies;
+        this.csrf = csrf;
+    }
+
+    public void register(Router router) {
+        router.add("POST", "/api/session", (x, p) -> signIn(x));
+        router.add("DELETE", "/api/session", (x, p) -> signOut(x));
+        router.add("GET", "/api/me", (x, p) -> me(x));
+        router.add("GET", "/api/sessions", (x, p) -> list(x));
+        router.add("DELETE", "/api/sessions", (x, p) -> endOthers(x));
+        router.add("DELETE", "/api/sessions/{}", this::endOne);
+    }
+
+    /**
+     * Signs in with {@code {"username","password"}}. A JSON body cannot be sent cross-site without a CORS preflight,
+     * and a foreign {@code Origin} is refused, so the sign-in itself cannot be forged (login CSRF).
+     */
+    private void signIn(Exchange x) {
+        x.noStore();
+        csrf.checkOrigin(x);
+        var body = x.jsonObject();
+        var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
+                Requests.requiredString(body, "password"));
+        var https = x.client().https();
+        var current = x.cookie(cookies.sessionName(https)).orElse(null);
+        var signedIn = signIn.withSession(x.client().context(), credentials, current);
+        x.addCookie(cookies.session(signedIn.session().id(), https));
+        var token = csrf.rotate(x);
+        x.json(200, JsonResponses.object("user", Views.user(signedIn.authenticated().user()), "csrf_token", token));
+    }
+
+    private void signOut(Exchange x) {
+        x.noStore();
+        var https = x.client().https();
+        x.cookie(cookies.sessionName(https)).ifPresent(sessions::logout);
+        x.addCookie(cookies.expired(cookies.sessionName(https), https));
+        csrf.rotate(x);
+        x.noContent();
+    }
+
+    private void me(Exchange x) {
+        x.noStore();
+        x.json(200, Views.user(Requests.requireUser(x)));
+    }
+
+    private void list(Exchange x) {
+        x.noStore();
+        var user = Requests.requireUser(x);
+        var current = x.caller().session();
+        x.json(200, Map.of("sessions", Views.sessions(sessions.forUser(user.id()), current)));
+    }
+
+    private void endOthers(Exchange x) {
+        x.noStore();
+        var user = Requests.requireUser(x);
+        var keep = x.caller().currentSession().map(s -> s.idHash()).orElse(null);
+        int ended = sessions.endAllFor(user.id(), keep);
+        x.json(200, JsonResponses.object("ended", ended));
+    }
+
+    private void endOne(Exchange x, String publicId) {
+        x.noStore();
+        var user = Requests.requireUser(x);
+        var target = sessions.forUser(user.id()).stream()
+                .filter(s -> Views.publicId(s).equals(publicId))
+                .findFirst()
+                .orElseThrow(() -> new NotFound("no_such_session", "you have no session with that id"));
+        sessions.end(target.idHash());
+        x.noContent();
+    }
+}

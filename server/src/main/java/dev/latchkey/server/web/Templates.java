@@ -1,0 +1,28 @@
+package dev.latchkey.server.web;
+
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Server-rendered pages from Mustache templates in {@code templates/}; every value is HTML-escaped. */
+public final class Templates {
+    private final DefaultMustacheFactory factory = new DefaultMustacheFactory("templates");
+    private final Map<String, Mustache> compiled = new ConcurrentHashMap<>();
+    private final StaticAssets assets;
+
+    public Templates(StaticAssets assets) {
+        this.assets = assets;
+    }
+
+    public String render(String name, Map<String, Object> scope) {
+        var template = compiled.computeIfAbsent(name, n -> factory.compile(n + ".mustache"));
+        var values = new HashMap<>(scope);
+        values.put("css", assets.cssPath());
+        var out = new StringWriter();
+        template.execute(out, values);
+        return out.toString();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.latchkey.server.web;
+
+import dev.latchkey.session.Session;
+import dev.latchkey.user.User;
+import java.util.List;
+import java.util.Map;
+
+/** How users and sessions look in JSON: the one place their wire shape is decided. */
+public final class Views {
+    private Views() {
+    }
+
+    public static Map<String, Object> user(User user) {
+        return JsonResponses.object("id", user.id(), "username", user.username(), "email", user.email(),
+                "is_active", user.active(), "is_staff", user.staff(), "is_superuser", user.superuser(),
+                "date_joined", user.dateJoined().toString(),
+                "last_login", user.lastLoginTime().map(Object::toString).orElse(null));
+    }
+
+    /**
+     * A session as its owner may see it. Its public id is a prefix of the stored SHA-256 of the session id: enough
+     * to name it among the user's sessions, useless for finding or forging the cookie.
+     */
+    public static Map<String, Object> session(Session session, Session current) {
+        return JsonResponses.object("id", publicId(session), "user_agent", session.userAgent(),
+                "ip", session.clientIp(), "created", session.created().toString(),
+                "last_seen", session.lastSeen().toString(), "expires", session.expires().toString(),
+                "current", current != null && current.idHash().equals(session.idHash()));
+    }
+
+    public static List<Map<String, Object>> sessions(List<Session> sessions, Session current) {
+        return sessions.stream().map(s -> session(s, current)).toList();
+    }
+
+    public static String publicId(Session session) {
+        return session.idHash().substring(0, 32);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.latchkey.server.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.Latchkey;
+import dev.latchkey.crypto.Secrets;
+
+/** Wires the HTTP surface from the library: the one composition root of the web layer. */
+public final class WebApp {
+    private WebApp() {
+    }
+
+    public static LatchkeyHandler handler(Latchkey latchkey, TrustedProxies proxies) {
+        var sessionSettings = latchkey.sessions().settings();
+        var cookies = new CookiePolicy(sessionSettings.idleTimeout(), sessionSettings.expireAtBrowserClose());
+        var csrf = new Csrf(cookies, Secrets.create());
+        var assets = new StaticAssets();
+        var templates = new Templates(assets);
+        var router = new Router();
+        new SessionApi(latchkey.signIn(), latchkey.sessions(), cookies, csrf).register(router);
+        new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), cookies, csrf, templates).register(router);
+        var currentUser = new CurrentUser(latchkey.sessions(), latchkey.users(), cookies, sessionSettings.cacheTtl());
+        return new LatchkeyHandler(router, currentUser, csrf, proxies, new ObjectMapper(), assets);
+    }
+}

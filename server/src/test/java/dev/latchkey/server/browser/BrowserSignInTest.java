@@ -1,0 +1,114 @@
+package dev.latchkey.server.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.server.web.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A real browser (Debian's Chromium, driven by chromedriver) signs in through the form, lands on /account, ends
+ * another session, and signs out. A screenshot of /account is saved as {@code target/account.png}.
+ */
+class BrowserSignInTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    Path dir;
+    private TestServer server;
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            var message = "\n*** Chromium or chromedriver is missing (apt-get install chromium chromium-driver): "
+                    + "the browser test is SKIPPED. ***\n";
+            System.err.println(message);
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("Chromium is required under CI=true" + message);
+            }
+            Assumptions.abort(message);
+        }
+        server = TestServer.https(dir.resolve("server"));
+        var options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", "--disable-quic", "--window-size=412,915",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("profile")));
+        // The server's certificate is self-signed for localhost: accepted here, in the test, only.
+        options.setAcceptInsecureCerts(true);
+        var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void signInThroughTheFormSeeTheAccountEndAnotherSessionAndSignOut() throws Exception {
+        var base = server.base().toString().replaceAll("/$", "");
+        var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+
+        browser.get(base + "/account");
+        wait.until(ExpectedConditions.urlContains("/login?next=/account"));
+
+        browser.findElement(By.id("username")).sendKeys("alice");
+        browser.findElement(By.id("password")).sendKeys("not the password");
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".error"),
+                "Invalid username or password."));
+
+        browser.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlToBe(base + "/account"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("alice");
+        assertThat(browser.findElement(By.cssSelector(".session.current")).getText()).contains("this session");
+        var cookie = browser.manage().getCookieNamed("__Host-lk_session");
+        assertThat(cookie.isHttpOnly()).isTrue();
+        assertThat(cookie.isSecure()).isTrue();
+
+        // Another device signs in; the browser ends that session from the account page.
+        var phone = server.client();
+        phone.signIn();
+        browser.navigate().refresh();
+        browser.findElement(By.id("end-others")).click();
+        wait.until(ExpectedConditions.urlToBe(base + "/account"));
+        assertThat(phone.get("/api/me").statusCode()).isEqualTo(401);
+        assertThat(browser.findElements(By.cssSelector(".session"))).hasSize(1);
+
+        var screenshot = browser.getScreenshotAs(OutputType.FILE).toPath();
+        var target = Path.of("target", "account.png");
+        Files.createDirectories(target.getParent());
+        Files.copy(screenshot, target, StandardCopyOption.REPLACE_EXISTING);
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.urlToBe(base + "/login"));
+        browser.get(base + "/account");
+        wait.until(ExpectedConditions.urlContains("/login?next=/account"));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.latchkey.server.web;
+
+import dev.latchkey.Latchkey;
+import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.server.tls.PemFiles;
+import dev.latchkey.server.tls.SelfSignedCertificate;
+import dev.latchkey.testing.TestDatabase;
+import dev.latchkey.user.NewUser;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The real server for a test: Jetty over HTTPS with a self-signed certificate on a random loopback port, the real
+ * handler, a real SQLite database of its own, and a user {@code alice} with a known password.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String PASSWORD = "correct horse battery staple";
+
+    private final TestDatabase db;
+    private final Latchkey latchkey;
+    private final HttpServer server;
+    private final Path dir;
+    private final SSLContext trust;
+
+    private TestServer(Path dir, boolean https, List<String> trustedProxies) throws Exception {
+        this.dir = dir;
+        this.db = TestDatabase.sqlite();
+        // Argon2 at OWASP strength is the default; tests keep it, it costs ~25 ms a sign-in.
+        this.latchkey = Latchkey.builder(db.database()).argon2(Argon2Settings.OWASP).build();
+        latchkey.users().create(new NewUser("alice", "alice@example.com", false, false), Optional.of(PASSWORD));
+        PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
+        this.server = new HttpServer("127.0.0.1", 0, pem, null,
+                WebApp.handler(latchkey, TrustedProxies.of(trustedProxies)));
+        server.start();
+        this.trust = https ? trusting(pem.certificate()) : SSLContext.getDefault();
+    }
+
+    public static TestServer https(Path dir) throws Exception {
+        return new TestServer(dir, true, List.of());
+    }
+
+    public static TestServer plain(Path dir, List<String> trustedProxies) throws Exception {
+        return new TestServer(dir, false, trustedProxies);
+    }
+
+    /** {@code https://localhost:PORT/} (the certificate names localhost). */
+    public URI base() {
+        var scheme = server.uri().getScheme();
+        return URI.create(scheme + "://localhost:" + server.port() + "/");
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Latchkey latchkey() {
+        return latchkey;
+    }
+
+    public SSLContext sslContext() {
+        return trust;
+    }
+
+    public TestClient client() {
+        return new TestClient(this);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    static SSLContext trusting(Path certificateFile) throws Exception {
+        var certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(Files.newInputStream(certificateFile));
+        var store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("latchkey", certificate);
+        var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        var context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close();
+        latchkey.close();
+        db.close();
+    }
+}
