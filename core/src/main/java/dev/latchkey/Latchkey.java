@@ -43,12 +43,14 @@ public final class Latchkey implements AutoCloseable {
     private final SignIn signIn;
     private final AuditStore audit;
     private final MeterRegistry meters;
+    private final ObjectMapper json;
     private final Clock clock;
 
     private Latchkey(Builder b) {
         this.database = b.database;
         this.clock = b.clock;
         this.meters = b.meters;
+        this.json = b.json;
         this.userStore = new JdbcUserStore(database);
         this.hashing = PasswordHashing.standard(b.argon2, b.secrets);
         this.sessions = new Sessions(new JdbcSessionStore(database, b.json), b.sessionSettings, b.secrets, clock);
@@ -95,6 +97,11 @@ public final class Latchkey implements AutoCloseable {
 
     public AuditStore audit() {
         return audit;
+    }
+
+    /** The one JSON mapper, shared by everything built on this instance. */
+    public ObjectMapper json() {
+        return json;
     }
 
     public MeterRegistry meters() {

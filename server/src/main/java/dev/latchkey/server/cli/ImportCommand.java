@@ -1,6 +1,5 @@
 package dev.latchkey.server.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.user.DjangoDump;
@@ -36,7 +35,7 @@ public final class ImportCommand {
             var settings = common.settings(terminal, Map.of());
             var progress = new Progress(terminal);
             try (var in = open(); var latchkey = Engine.open(settings)) {
-                var users = new DjangoDump(new ObjectMapper()).read(in, n -> progress.show("read", n));
+                var users = new DjangoDump(latchkey.json()).read(in, n -> progress.show("read", n));
                 progress.show("writing", users.size());
                 var result = latchkey.userStore().upsertAll(users);
                 progress.done();

@@ -1,8 +1,11 @@
 package dev.latchkey.server.cli;
 
+import dev.latchkey.Latchkey;
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.server.tls.PemFiles;
 import dev.latchkey.server.tls.SelfSignedCertificate;
 import dev.latchkey.server.web.HttpServer;
+import dev.latchkey.server.web.StartingHandler;
 import dev.latchkey.server.web.TrustedProxies;
 import dev.latchkey.server.web.WebApp;
 import java.nio.file.Path;
@@ -10,6 +13,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,6 +41,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Also listen on this plain-HTTP port, only to redirect to HTTPS.")
     Integer redirectPort;
 
+    @Option(names = "--warmup", hidden = true,
+            description = "Start, send this server a few requests, and exit: the launcher's class-data training run.")
+    boolean warmup;
+
     ServeCommand(Terminal terminal) {
         this.terminal = terminal;
     }
@@ -45,28 +54,59 @@ public final class ServeCommand implements Callable<Integer> {
         var settings = common.settings(terminal, flags());
         var server = settings.server();
         var proxies = TrustedProxies.of(server.trustedProxies());
-        try (var latchkey = Engine.open(settings)) {
-            PemFiles tls = null;
-            if (!server.plainHttp()) {
-                tls = server.tlsCert() != null ? new PemFiles(server.tlsCert(), server.tlsKey())
-                        : SelfSignedCertificate.ensure(settings.dataDir().resolve("tls"), Clock.systemUTC());
+        PemFiles tls = null;
+        if (!server.plainHttp()) {
+            tls = server.tlsCert() != null ? new PemFiles(server.tlsCert(), server.tlsKey())
+                    : SelfSignedCertificate.ensure(settings.dataDir().resolve("tls"), Clock.systemUTC());
+        }
+        // The database (pool, migrations) opens on another core while TLS and Jetty start on this one; requests
+        // that arrive meanwhile wait for it (StartingHandler).
+        var opening = CompletableFuture.supplyAsync(() -> Engine.open(settings));
+        HttpServer httpServer;
+        try {
+            httpServer = new HttpServer(server.bind(), server.port(), tls, server.redirectPort());
+        } catch (RuntimeException e) {
+            opening.thenAccept(Latchkey::close);
+            throw e;
+        }
+        var starting = new StartingHandler();
+        try {
+            httpServer.start(starting);
+        } catch (Exception e) {
+            opening.thenAccept(Latchkey::close);
+            httpServer.close();
+            throw e instanceof java.io.IOException ? new LatchkeyException("cannot_listen", 1, "cannot listen on "
+                    + server.bind() + ":" + server.port() + ": " + e.getMessage()) : e;
+        }
+        try (httpServer; var latchkey = opened(opening, starting)) {
+            starting.ready(WebApp.handler(latchkey, proxies));
+            if (latchkey.users().list(0, 1).isEmpty()) {
+                terminal.out().println("No users yet. Create the first one with:  ./latchkey user create NAME "
+                        + "--superuser --data " + settings.dataDir());
             }
-            var noUsersYet = latchkey.users().list(0, 1).isEmpty();
-            try (var httpServer = new HttpServer(server.bind(), server.port(), tls, server.redirectPort(),
-                    WebApp.handler(latchkey, proxies))) {
-                httpServer.start();
-                if (noUsersYet) {
-                    terminal.out().println("No users yet. Create the first one with:  ./latchkey user create NAME "
-                            + "--superuser --data " + settings.dataDir());
-                }
-                terminal.out().println("latchkey is serving on " + httpServer.uri()
-                        + (tls != null && server.tlsCert() == null ? " (self-signed certificate for localhost in "
-                        + settings.dataDir().resolve("tls") + ")" : ""));
-                terminal.out().flush();
-                httpServer.join();
+            terminal.out().println("latchkey is serving on " + httpServer.uri()
+                    + (tls != null && server.tlsCert() == null ? " (self-signed certificate for localhost in "
+                    + settings.dataDir().resolve("tls") + ")" : ""));
+            terminal.out().flush();
+            if (warmup) {
+                Warmup.exercise(httpServer.uri(), tls);
+                return 0;
             }
+            httpServer.join();
         }
         return 0;
+    }
+
+    private static Latchkey opened(CompletableFuture<Latchkey> opening, StartingHandler starting) throws Exception {
+        try {
+            return opening.get();
+        } catch (ExecutionException e) {
+            starting.failed(e.getCause());
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private HashMap<String, String> flags() {

@@ -35,12 +35,13 @@ public final class HttpServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final CertificateReloader reloader;
+    private final Handler.Wrapper application = new Handler.Wrapper();
 
     /**
      * @param tls          null for plain HTTP (behind a TLS-terminating proxy)
      * @param redirectPort a plain port that redirects to HTTPS, or null for none
      */
-    public HttpServer(String bind, int port, PemFiles tls, Integer redirectPort, Handler handler) {
+    public HttpServer(String bind, int port, PemFiles tls, Integer redirectPort) {
         var threads = new QueuedThreadPool(200, 8);
         threads.setName("latchkey-http");
         this.server = new Server(threads);
@@ -60,7 +61,7 @@ public final class HttpServer implements AutoCloseable {
         }
         configure(connector, bind, port);
         server.addConnector(connector);
-        Handler root = new GracefulHandler(handler);
+        Handler root = new GracefulHandler(application);
         if (redirectPort != null && tls != null) {
             var plain = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
             plain.setName(REDIRECT_CONNECTOR);
@@ -99,7 +100,12 @@ public final class HttpServer implements AutoCloseable {
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     }
 
-    public void start() throws Exception {
+    /**
+     * Starts serving {@code handler}. Construction (TLS, connectors) and the application's own start-up (database,
+     * migrations) are separate so that they can run side by side.
+     */
+    public void start(Handler handler) throws Exception {
+        application.setHandler(handler);
         server.start();
     }
 

@@ -1,6 +1,5 @@
 package dev.latchkey.server.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.Latchkey;
 import dev.latchkey.crypto.Secrets;
 
@@ -19,6 +18,6 @@ public final class WebApp {
         new SessionApi(latchkey.signIn(), latchkey.sessions(), cookies, csrf).register(router);
         new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), cookies, csrf, templates).register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.users(), cookies, sessionSettings.cacheTtl());
-        return new LatchkeyHandler(router, currentUser, csrf, proxies, new ObjectMapper(), assets);
+        return new LatchkeyHandler(router, currentUser, csrf, proxies, latchkey.json(), assets);
     }
 }

@@ -38,8 +38,8 @@ class HttpServerTest {
         Files.copy(first.certificate(), live.certificate());
         Files.copy(first.privateKey(), live.privateKey());
 
-        try (var server = new HttpServer("127.0.0.1", 0, live, null, ok())) {
-            server.start();
+        try (var server = new HttpServer("127.0.0.1", 0, live, null)) {
+            server.start(ok());
             var before = servedSerial(server.port());
             assertThat(before).isEqualTo(first.load().leaf().getSerialNumber());
 
@@ -63,8 +63,8 @@ class HttpServerTest {
     @Test
     void onlyTls12And13AreSpoken() throws Exception {
         var pem = SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC());
-        try (var server = new HttpServer("127.0.0.1", 0, pem, null, ok())) {
-            server.start();
+        try (var server = new HttpServer("127.0.0.1", 0, pem, null)) {
+            server.start(ok());
             try (var socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", server.port())) {
                 socket.startHandshake();
                 assertThat(socket.getSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
@@ -84,8 +84,8 @@ class HttpServerTest {
         try (var probe = new java.net.ServerSocket(0)) {
             redirectPort = probe.getLocalPort();
         }
-        try (var server = new HttpServer("127.0.0.1", 0, pem, redirectPort, ok())) {
-            server.start();
+        try (var server = new HttpServer("127.0.0.1", 0, pem, redirectPort)) {
+            server.start(ok());
             var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + redirectPort + "/login?next=/account")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -108,8 +108,8 @@ class HttpServerTest {
                 return true;
             }
         };
-        var server = new HttpServer("127.0.0.1", 0, null, null, slow);
-        server.start();
+        var server = new HttpServer("127.0.0.1", 0, null, null);
+        server.start(slow);
         var inFlight = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.port() + "/slow")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();

@@ -38,9 +38,8 @@ public final class TestServer implements AutoCloseable {
         this.latchkey = Latchkey.builder(db.database()).argon2(Argon2Settings.OWASP).build();
         latchkey.users().create(new NewUser("alice", "alice@example.com", false, false), Optional.of(PASSWORD));
         PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
-        this.server = new HttpServer("127.0.0.1", 0, pem, null,
-                WebApp.handler(latchkey, TrustedProxies.of(trustedProxies)));
-        server.start();
+        this.server = new HttpServer("127.0.0.1", 0, pem, null);
+        server.start(WebApp.handler(latchkey, TrustedProxies.of(trustedProxies)));
         this.trust = https ? trusting(pem.certificate()) : SSLContext.getDefault();
     }
 
