@@ -120,40 +120,37 @@ public final class UserCommand {
     }
 
     @Command(name = "deactivate", description = "Refuse all sign-ins of a user and end their sessions.")
-    static final class Deactivate implements Callable<Integer> {
-        private final Terminal terminal;
-        @Mixin CommonOptions common;
-        @Parameters(paramLabel = "NAME") String name;
-
+    static final class Deactivate extends ActiveSwitch {
         Deactivate(Terminal terminal) {
-            this.terminal = terminal;
-        }
-
-        @Override
-        public Integer call() {
-            try (var latchkey = Engine.open(common.settings(terminal, Map.of()))) {
-                var user = latchkey.users().deactivate(name);
-                terminal.out().println("deactivated " + user.username() + "; their sessions were ended");
-            }
-            return 0;
+            super(terminal, false);
         }
     }
 
     @Command(name = "activate", description = "Allow a deactivated user to sign in again.")
-    static final class Activate implements Callable<Integer> {
+    static final class Activate extends ActiveSwitch {
+        Activate(Terminal terminal) {
+            super(terminal, true);
+        }
+    }
+
+    /** {@code activate} and {@code deactivate}: one switch, two directions. */
+    abstract static class ActiveSwitch implements Callable<Integer> {
         private final Terminal terminal;
+        private final boolean active;
         @Mixin CommonOptions common;
         @Parameters(paramLabel = "NAME") String name;
 
-        Activate(Terminal terminal) {
+        ActiveSwitch(Terminal terminal, boolean active) {
             this.terminal = terminal;
+            this.active = active;
         }
 
         @Override
         public Integer call() {
             try (var latchkey = Engine.open(common.settings(terminal, Map.of()))) {
-                var user = latchkey.users().activate(name);
-                terminal.out().println("activated " + user.username());
+                var user = active ? latchkey.users().activate(name) : latchkey.users().deactivate(name);
+                terminal.out().println(active ? "activated " + user.username()
+                        : "deactivated " + user.username() + "; their sessions were ended");
             }
             return 0;
         }

@@ -89,6 +89,8 @@ public final class HttpServer implements AutoCloseable {
         ssl.setKeyStore(loaded.keyStore());
         ssl.setKeyStorePassword(new String(loaded.password()));
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        // Client-initiated TLS 1.2 renegotiation lets one client make the server repeat handshakes: a DoS lever.
+        ssl.setRenegotiationAllowed(false);
         // Forward secrecy and AEAD only; Jetty's defaults already exclude the rest, this says so explicitly.
         ssl.setIncludeCipherSuites("TLS_AES_.*", "TLS_CHACHA20_.*", "TLS_ECDHE_.*_GCM_.*", "TLS_ECDHE_.*_CHACHA20_.*");
         return ssl;

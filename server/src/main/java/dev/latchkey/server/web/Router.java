@@ -1,6 +1,8 @@
 package dev.latchkey.server.web;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -21,17 +23,25 @@ public final class Router {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    /** Routes without a variable part, by path: most requests are found with one hash lookup, no regex. */
+    private final Map<String, List<Route>> literal = new HashMap<>();
 
     /** {@code path} is literal except one {@code {}} that matches a single segment. */
     public Router add(String method, String path, Endpoint endpoint) {
         var regex = Pattern.quote(path).replace("{}", "\\E([^/]+)\\Q");
-        routes.add(new Route(method, Pattern.compile(regex), endpoint));
+        var route = new Route(method, Pattern.compile(regex), endpoint);
+        if (path.contains("{}")) {
+            routes.add(route);
+        } else {
+            literal.computeIfAbsent(path, p -> new ArrayList<>()).add(route);
+        }
         return this;
     }
 
     public Match match(String method, String path) {
         var allowed = new LinkedHashSet<String>();
-        for (var route : routes) {
+        var candidates = literal.getOrDefault(path, routes);
+        for (var route : candidates) {
             var m = route.path.matcher(path);
             if (!m.matches()) {
                 continue;

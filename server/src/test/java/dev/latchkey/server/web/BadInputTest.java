@@ -4,28 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Malformed, missing, oversized and hostile input: a clear 4xx in JSON, never a 500 or a stack trace. */
-class BadInputTest {
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.https(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
+class BadInputTest extends ServerTest {
     @Test
     void malformedJsonBodiesAreRefusedWithTheirReason() {
         assertError(post("{not json"), 400, "malformed_json");

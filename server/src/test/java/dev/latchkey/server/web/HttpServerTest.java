@@ -73,6 +73,19 @@ class HttpServerTest {
                 socket.setEnabledProtocols(new String[] {"TLSv1.2"});
                 socket.startHandshake();
                 assertThat(socket.getSession().getCipherSuite()).contains("ECDHE").contains("GCM");
+                // A client-initiated renegotiation (a DoS lever) ends the connection instead.
+                socket.setSoTimeout(5_000);
+                socket.startHandshake();
+                var out = socket.getOutputStream();
+                boolean refused;
+                try {
+                    out.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes());
+                    out.flush();
+                    refused = socket.getInputStream().read() == -1;
+                } catch (java.io.IOException e) {
+                    refused = true;
+                }
+                assertThat(refused).isTrue();
             }
         }
     }

@@ -6,29 +6,11 @@ import dev.latchkey.auth.RequestContext;
 import dev.latchkey.auth.SignIn;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The JSON session API against the real server over HTTPS. */
-class SessionApiTest {
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.https(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
+class SessionApiTest extends ServerTest {
     @Test
     void signInSetsAHostOnlySecureHttpOnlyCookieThenMeThenSignOutEndsIt() {
         var client = server.client();
