@@ -8,6 +8,7 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -30,6 +31,7 @@ public final class HttpServer implements AutoCloseable {
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(2);
     private static final int MAX_HEADER_BYTES = 16 * 1024;
+    private static final int MAX_CONNECTIONS = 10_000;
     private static final String REDIRECT_CONNECTOR = "redirect";
 
     private final Server server;
@@ -70,6 +72,8 @@ public final class HttpServer implements AutoCloseable {
             root = new RedirectToHttps(root, this);
         }
         server.setHandler(root);
+        // A bound on open connections, so that slow or idle clients (slowloris) exhaust a limit, not the process.
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(true);
