@@ -13,9 +13,13 @@ import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.session.Sessions;
 import dev.latchkey.store.Database;
+import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcUserStore;
+import dev.latchkey.token.ApiTokens;
+import dev.latchkey.token.TokenBackend;
+import dev.latchkey.user.UserCache;
 import dev.latchkey.user.UserStore;
 import dev.latchkey.user.Users;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +46,8 @@ public final class Latchkey implements AutoCloseable {
     private final Authenticator authenticator;
     private final SignIn signIn;
     private final AuditStore audit;
+    private final ApiTokens apiTokens;
+    private final UserCache userCache;
     private final MeterRegistry meters;
     private final ObjectMapper json;
     private final Clock clock;
@@ -54,9 +60,13 @@ public final class Latchkey implements AutoCloseable {
         this.userStore = new JdbcUserStore(database);
         this.hashing = PasswordHashing.standard(b.argon2, b.secrets);
         this.sessions = new Sessions(new JdbcSessionStore(database, b.json), b.sessionSettings, b.secrets, clock);
-        this.users = new Users(userStore, hashing, b.passwordPolicy, List.of(sessions), clock);
+        this.userCache = new UserCache(userStore, b.sessionSettings.cacheTtl());
+        this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, List.of(sessions), clock);
+        this.apiTokens = new ApiTokens(new JdbcApiTokenStore(database), b.secrets, clock,
+                b.sessionSettings.touchInterval(), b.sessionSettings.cacheTtl());
         var chain = new ArrayList<AuthenticationBackend>();
         chain.add(new PasswordBackend(userStore, hashing));
+        chain.add(new TokenBackend(apiTokens, userCache));
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
         this.audit = new JdbcAuditStore(database);
@@ -93,6 +103,14 @@ public final class Latchkey implements AutoCloseable {
 
     public SignIn signIn() {
         return signIn;
+    }
+
+    public UserCache userCache() {
+        return userCache;
+    }
+
+    public ApiTokens apiTokens() {
+        return apiTokens;
     }
 
     public AuditStore audit() {

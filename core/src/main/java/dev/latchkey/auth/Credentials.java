@@ -7,7 +7,7 @@ import dev.latchkey.password.PasswordBytes;
  * What a client presents to prove who it is. A closed set: each backend picks the kind it understands with
  * {@code instanceof} and answers "not mine" to the rest. The token and social kinds join as their backends do.
  */
-public sealed interface Credentials permits Credentials.Password {
+public sealed interface Credentials permits Credentials.Password, Credentials.ApiToken {
 
     /** A username and password, as typed. {@code toString} never shows the password. */
     record Password(String username, String password) implements Credentials {
@@ -24,6 +24,14 @@ public sealed interface Credentials permits Credentials.Password {
         @Override
         public String toString() {
             return "Password[username=" + username + ", password=<redacted>]";
+        }
+    }
+
+    /** An API token key, as sent in {@code Authorization: Token <key>}. {@code toString} never shows it. */
+    record ApiToken(String key) implements Credentials {
+        @Override
+        public String toString() {
+            return "ApiToken[key=<redacted>]";
         }
     }
 }

@@ -31,6 +31,16 @@ public final class SignIn {
 
     /** The new session of the authenticated user; {@link AuthenticationDenied} when the chain refuses. */
     public SignedIn withSession(RequestContext request, Credentials.Password credentials, String currentSessionId) {
+        var authenticated = verify(request, credentials);
+        var issued = sessions.login(currentSessionId, authenticated.user().id(), request);
+        return new SignedIn(authenticated, issued);
+    }
+
+    /**
+     * A password sign-in that makes no session (DRF's {@code obtain_auth_token}): checked, audited and recorded as
+     * the user's last login like any other.
+     */
+    public Authenticated verify(RequestContext request, Credentials.Password credentials) {
         Authenticated authenticated;
         try {
             authenticated = authenticator.authenticate(request, credentials);
@@ -39,11 +49,10 @@ public final class SignIn {
             throw denied;
         }
         var user = authenticated.user();
-        var issued = sessions.login(currentSessionId, user.id(), request);
         users.updateLastLogin(user.id(), authenticated.at());
         audit.append(new AuditEvent(authenticated.at(), AUDIT_KIND, user.id(), user.username(), "success", "",
                 request.clientIp(), request.userAgent()));
-        return new SignedIn(authenticated, issued);
+        return authenticated;
     }
 
     private void recordFailure(RequestContext request, Credentials.Password credentials, AuthenticationDenied denied) {

@@ -47,6 +47,20 @@ public final class Secrets {
         return new String(out);
     }
 
+    /** True when {@code text} is exactly {@code length} base64url characters: the shape of every token made here. */
+    public static boolean isUrlSafeToken(String text, int offset, int length) {
+        if (text == null || text.length() != offset + length) {
+            return false;
+        }
+        for (int i = offset; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Lower-case hex SHA-256 of the UTF-8 bytes: how a secret is stored and looked up. */
     public static String sha256Hex(String secret) {
         return HexFormat.of().formatHex(sha256(secret.getBytes(StandardCharsets.UTF_8)));

@@ -155,16 +155,7 @@ public final class Sessions implements UserRevocation {
 
     /** 43 base64url characters, the only shape an id has; anything else is not looked up at all. */
     private static boolean isWellFormed(String id) {
-        if (id == null || id.length() != 43) {
-            return false;
-        }
-        for (int i = 0; i < 43; i++) {
-            char c = id.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
-                return false;
-            }
-        }
-        return true;
+        return Secrets.isUrlSafeToken(id, 0, 43);
     }
 
     private IssuedSession issue(Long userId, Map<String, Object> data, RequestContext request) {

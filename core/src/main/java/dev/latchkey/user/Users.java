@@ -17,10 +17,12 @@ public final class Users {
     private final PasswordPolicy policy;
     private final List<UserRevocation> revocations;
     private final Clock clock;
+    private final UserCache cache;
 
-    public Users(UserStore store, PasswordHashing hashing, PasswordPolicy policy, List<UserRevocation> revocations,
-                 Clock clock) {
+    public Users(UserStore store, UserCache cache, PasswordHashing hashing, PasswordPolicy policy,
+                 List<UserRevocation> revocations, Clock clock) {
         this.store = store;
+        this.cache = cache;
         this.hashing = hashing;
         this.policy = policy;
         this.revocations = List.copyOf(revocations);
@@ -44,6 +46,7 @@ public final class Users {
     public User deactivate(String username) {
         var user = require(username);
         store.updateActive(user.id(), false);
+        cache.forget(user.id());
         revokeAll(user.id());
         return store.findById(user.id()).orElseThrow();
     }
@@ -51,6 +54,7 @@ public final class Users {
     public User activate(String username) {
         var user = require(username);
         store.updateActive(user.id(), true);
+        cache.forget(user.id());
         return store.findById(user.id()).orElseThrow();
     }
 

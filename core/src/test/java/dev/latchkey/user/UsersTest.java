@@ -38,7 +38,8 @@ class UsersTest {
         store = new JdbcUserStore(db.database());
         sessions = new Sessions(new JdbcSessionStore(db.database(), new com.fasterxml.jackson.databind.ObjectMapper()),
                 SessionSettings.DEFAULT, secrets, clock);
-        users = new Users(store, hashing, PasswordPolicy.DEFAULT, List.of(sessions), clock);
+        users = new Users(store, new dev.latchkey.user.UserCache(store, java.time.Duration.ofSeconds(1)), hashing,
+                PasswordPolicy.DEFAULT, List.of(sessions), clock);
     }
 
     @AfterEach

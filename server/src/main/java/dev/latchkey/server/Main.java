@@ -5,6 +5,7 @@ import dev.latchkey.server.cli.ImportCommand;
 import dev.latchkey.server.cli.ServeCommand;
 import dev.latchkey.server.cli.SessionsCommand;
 import dev.latchkey.server.cli.Terminal;
+import dev.latchkey.server.cli.TokenCommand;
 import dev.latchkey.server.cli.UserCommand;
 import java.lang.reflect.Constructor;
 import picocli.CommandLine;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "latchkey 0.1.0",
         description = "A self-hosted authentication server.",
-        subcommands = {ServeCommand.class, UserCommand.class, SessionsCommand.class, ImportCommand.class})
+        subcommands = {ServeCommand.class, UserCommand.class, TokenCommand.class, SessionsCommand.class,
+            ImportCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

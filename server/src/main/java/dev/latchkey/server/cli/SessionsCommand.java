@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "sessions", description = "Maintain sessions.", subcommands = SessionsCommand.Purge.class)
 public final class SessionsCommand {
 
-    @Command(name = "purge", description = "Delete expired sessions, in short batches that never block sign-ins.")
+    @Command(name = "purge", description = "Delete expired sessions (in short batches that never block sign-ins) "
+            + "and expired API tokens.")
     static final class Purge implements Callable<Integer> {
         private final Terminal terminal;
         @Mixin CommonOptions common;
@@ -22,7 +23,9 @@ public final class SessionsCommand {
         public Integer call() {
             try (var latchkey = Engine.open(common.settings(terminal, Map.of()))) {
                 int deleted = latchkey.sessions().purgeExpired();
-                terminal.out().println("deleted " + deleted + " expired session" + (deleted == 1 ? "" : "s"));
+                int tokens = latchkey.apiTokens().purgeExpired();
+                terminal.out().println("deleted " + deleted + " expired session" + (deleted == 1 ? "" : "s") + " and "
+                        + tokens + " expired API token" + (tokens == 1 ? "" : "s"));
             }
             return 0;
         }

@@ -1,35 +1,78 @@
 package dev.latchkey.server.web;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.auth.AuthenticationDenied;
+import dev.latchkey.auth.Authenticator;
+import dev.latchkey.auth.Credentials;
 import dev.latchkey.session.Sessions;
 import dev.latchkey.user.User;
-import dev.latchkey.user.Users;
-import java.time.Duration;
-import java.util.Optional;
+import dev.latchkey.user.UserCache;
+import java.util.Locale;
 
 /**
  * The one component that turns a request's credentials into its {@link Caller}. Handlers read the caller; they never
- * parse credentials. A session cookie names a user only while the session is live and the user active; anything
- * else (no cookie, garbage, an ended or expired session) is anonymous, never an error.
+ * parse credentials.
  *
- * <p>Users are cached as briefly as sessions are ({@code session.cache_ttl}), so an authenticated read costs no
- * database query while it is warm.
+ * <p>An {@code Authorization: Token <key>} or {@code Bearer <key>} header (scheme case-insensitive, as in DRF) is
+ * tried first: a bad one is a 401, never a silent fall-back to the cookie. Other schemes are not ours and are
+ * ignored. Otherwise a session cookie names a user while the session is live and the user active; anything else
+ * (no cookie, garbage, an ended or expired session) is anonymous, never an error.
  */
 public final class CurrentUser {
-    private final Sessions sessions;
-    private final Users users;
-    private final CookiePolicy cookies;
-    private final Cache<Long, Optional<User>> userCache;
+    /** Longer credentials are refused before any parsing. */
+    static final int MAX_CREDENTIALS = 8 * 1024;
 
-    public CurrentUser(Sessions sessions, Users users, CookiePolicy cookies, Duration cacheTtl) {
+    private final Sessions sessions;
+    private final UserCache users;
+    private final Authenticator authenticator;
+    private final CookiePolicy cookies;
+
+    public CurrentUser(Sessions sessions, UserCache users, Authenticator authenticator, CookiePolicy cookies) {
         this.sessions = sessions;
         this.users = users;
+        this.authenticator = authenticator;
         this.cookies = cookies;
-        this.userCache = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(cacheTtl).build();
     }
 
     public Caller resolve(Exchange exchange) {
+        var authorization = exchange.header("Authorization");
+        if (authorization.isPresent()) {
+            var byHeader = fromHeader(exchange, authorization.get());
+            if (byHeader != null) {
+                return byHeader;
+            }
+        }
+        return fromCookie(exchange);
+    }
+
+    /** The caller named by the header, or null when the header's scheme is not one of ours. */
+    private Caller fromHeader(Exchange exchange, String header) {
+        var value = header.strip();
+        int space = value.indexOf(' ');
+        var scheme = (space < 0 ? value : value.substring(0, space)).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("token") && !scheme.equals("bearer")) {
+            return null;
+        }
+        var challenge = scheme.equals("token") ? "Token" : "Bearer";
+        if (value.length() > MAX_CREDENTIALS) {
+            throw new InvalidToken(challenge, "the token is not valid");
+        }
+        var credentials = space < 0 ? "" : value.substring(space + 1).strip();
+        if (credentials.isEmpty()) {
+            throw new InvalidToken(challenge, "the Authorization header has no credentials");
+        }
+        if (credentials.indexOf(' ') >= 0) {
+            throw new InvalidToken(challenge, "the Authorization header must hold exactly one token");
+        }
+        try {
+            var authenticated = authenticator.authenticate(exchange.client().context(),
+                    new Credentials.ApiToken(credentials));
+            return new Caller(authenticated.user(), Caller.Method.TOKEN, null);
+        } catch (AuthenticationDenied e) {
+            throw new InvalidToken(challenge, "the token is not valid");
+        }
+    }
+
+    private Caller fromCookie(Exchange exchange) {
         var cookie = exchange.cookie(cookies.sessionName(exchange.client().https()));
         if (cookie.isEmpty()) {
             return Caller.anonymous(null);
@@ -42,13 +85,8 @@ public final class CurrentUser {
         if (userId == null) {
             return Caller.anonymous(session.get());
         }
-        var user = userCache.get(userId, users::findById).filter(User::active);
-        return user.map(u -> new Caller(u, Caller.Method.SESSION, session.get()))
+        return users.find(userId).filter(User::active)
+                .map(u -> new Caller(u, Caller.Method.SESSION, session.get()))
                 .orElseGet(() -> Caller.anonymous(null));
-    }
-
-    /** Forgets a cached user at once (after a change made by this process). */
-    public void forget(long userId) {
-        userCache.invalidate(userId);
     }
 }

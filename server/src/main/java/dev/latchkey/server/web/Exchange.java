@@ -183,6 +183,10 @@ public final class Exchange {
         response.getHeaders().put(name, value);
     }
 
+    public boolean hasHeader(String name) {
+        return response.getHeaders().contains(name);
+    }
+
     public void noStore() {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     }

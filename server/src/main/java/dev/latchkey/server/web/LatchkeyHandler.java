@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LatchkeyHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(LatchkeyHandler.class);
-    /** The schemes a client may authenticate with, named in every 401. */
-    public static final String CHALLENGE = "Session realm=\"latchkey\"";
+    /** The schemes a client may authenticate with, named in every 401 (DRF: the first scheme's challenge). */
+    public static final String CHALLENGE = "Token realm=\"latchkey\"";
 
     private final Router router;
     private final CurrentUser currentUser;
@@ -50,6 +50,9 @@ public final class LatchkeyHandler extends Handler.Abstract {
         var exchange = new Exchange(request, response, callback, client, json);
         try {
             dispatch(exchange);
+        } catch (InvalidToken e) {
+            exchange.setHeader("WWW-Authenticate", e.challenge());
+            fail(exchange, e.status(), e.code(), e.detail());
         } catch (LatchkeyException e) {
             fail(exchange, e.status(), e.code(), e.detail());
         } catch (Exception e) {
@@ -102,7 +105,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
         if (exchange.isCommitted()) {
             return;
         }
-        if (status == 401) {
+        if (status == 401 && !exchange.hasHeader("WWW-Authenticate")) {
             exchange.setHeader("WWW-Authenticate", CHALLENGE);
         }
         exchange.noStore();

@@ -17,7 +17,8 @@ public final class WebApp {
         var router = new Router();
         new SessionApi(latchkey.signIn(), latchkey.sessions(), cookies, csrf).register(router);
         new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), cookies, csrf, templates).register(router);
-        var currentUser = new CurrentUser(latchkey.sessions(), latchkey.users(), cookies, sessionSettings.cacheTtl());
+        new TokenApi(latchkey.signIn(), latchkey.apiTokens(), csrf).register(router);
+        var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
         return new LatchkeyHandler(router, currentUser, csrf, proxies, latchkey.json(), assets);
     }
 }

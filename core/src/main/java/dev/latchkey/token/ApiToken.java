@@ -1,0 +1,23 @@
+package dev.latchkey.token;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An API token as its owner may see it: never the key, only its first characters ({@code prefix}) to tell tokens
+ * apart.
+ *
+ * @param expires  null for a token that does not expire
+ * @param lastUsed null when never used; kept to the minute
+ */
+public record ApiToken(long id, long userId, String name, String prefix, Instant created, Instant expires,
+                       Instant lastUsed) {
+    public ApiToken {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(created, "created");
+    }
+
+    public boolean isExpiredAt(Instant now) {
+        return expires != null && !now.isBefore(expires);
+    }
+}

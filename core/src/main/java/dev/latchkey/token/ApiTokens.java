@@ -1,0 +1,97 @@
+package dev.latchkey.token;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.error.InvalidInput;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * DRF-style API tokens ({@code Authorization: Token <key>}), many per user, named, optionally expiring. A key is
+ * {@code lk_} and 256 random bits (43 base64url characters), so secret scanners can recognise a leaked one; only its
+ * SHA-256 is stored, and the key is shown once. A slow hash is not needed: the key is not guessable, only leakable.
+ *
+ * <p>Found tokens are cached as briefly as sessions ({@code cacheTtl}); last use is written at most once per
+ * {@code touchInterval}.
+ */
+public final class ApiTokens {
+    public static final String PREFIX = "lk_";
+    private static final int KEY_BYTES = 32;
+    private static final int MAX_NAME = 100;
+
+    private final ApiTokenStore store;
+    private final Secrets secrets;
+    private final Clock clock;
+    private final Duration touchInterval;
+    private final Cache<String, ApiToken> cache;
+
+    public ApiTokens(ApiTokenStore store, Secrets secrets, Clock clock, Duration touchInterval, Duration cacheTtl) {
+        this.store = store;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.touchInterval = touchInterval;
+        this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(cacheTtl).build();
+    }
+
+    /** A new token for the user; {@code lifetime} empty for one that does not expire. */
+    public IssuedApiToken create(long userId, String name, Optional<Duration> lifetime) {
+        var cleanName = name == null || name.isBlank() ? "token" : name.strip();
+        if (cleanName.length() > MAX_NAME) {
+            throw new InvalidInput("invalid_name", "a token name has at most " + MAX_NAME + " characters");
+        }
+        if (lifetime.isPresent() && (lifetime.get().isNegative() || lifetime.get().isZero())) {
+            throw new InvalidInput("invalid_expiry", "a token's lifetime must be positive");
+        }
+        var key = PREFIX + secrets.urlSafeToken(KEY_BYTES);
+        var now = clock.instant();
+        var token = store.insert(userId, cleanName, Secrets.sha256Hex(key), key.substring(0, PREFIX.length() + 6),
+                now, lifetime.map(now::plus).orElse(null));
+        return new IssuedApiToken(token, key);
+    }
+
+    /** The live token of this key, or empty for any other key (malformed, unknown, revoked, expired). */
+    public Optional<ApiToken> find(String key) {
+        if (!isWellFormed(key)) {
+            return Optional.empty();
+        }
+        var hash = Secrets.sha256Hex(key);
+        var token = cache.get(hash, h -> store.findByKeyHash(h).orElse(null));
+        var now = clock.instant();
+        if (token == null || token.isExpiredAt(now)) {
+            return Optional.empty();
+        }
+        if (token.lastUsed() == null || !now.isBefore(token.lastUsed().plus(touchInterval))) {
+            store.touch(token.id(), now);
+            token = new ApiToken(token.id(), token.userId(), token.name(), token.prefix(), token.created(),
+                    token.expires(), now);
+            cache.put(hash, token);
+        }
+        return Optional.of(token);
+    }
+
+    public List<ApiToken> forUser(long userId) {
+        return store.findForUser(userId);
+    }
+
+    /** Revokes the user's token with this id; its key stops working here at once. */
+    public boolean revoke(long userId, long id) {
+        var deleted = store.delete(userId, id);
+        if (deleted) {
+            cache.asMap().values().removeIf(t -> t.id() == id);
+        }
+        return deleted;
+    }
+
+    public int purgeExpired() {
+        return store.deleteExpired(clock.instant());
+    }
+
+    /** {@code lk_} and 43 base64url characters: the only shape a key has. */
+    public static boolean isWellFormed(String key) {
+        return key != null && key.startsWith(PREFIX) && Secrets.isUrlSafeToken(key, PREFIX.length(), 43);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.latchkey.server.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.auth.Credentials;
+import dev.latchkey.auth.SignIn;
+import dev.latchkey.error.InvalidInput;
+import dev.latchkey.error.NotFound;
+import dev.latchkey.server.config.Durations;
+import dev.latchkey.token.ApiToken;
+import dev.latchkey.token.ApiTokens;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * DRF-style API tokens: {@code POST /api/tokens} makes one for the caller, or, given {@code {"username","password"}},
+ * for that user like DRF's {@code obtain_auth_token}; {@code GET /api/tokens} lists the caller's (never their keys);
+ * {@code DELETE /api/tokens/{id}} revokes one.
+ */
+public final class TokenApi {
+    private final SignIn signIn;
+    private final ApiTokens tokens;
+    private final Csrf csrf;
+
+    public TokenApi(SignIn signIn, ApiTokens tokens, Csrf csrf) {
+        this.signIn = signIn;
+        this.tokens = tokens;
+        this.csrf = csrf;
+    }
+
+    public void register(Router router) {
+        router.add("POST", "/api/tokens", (x, p) -> create(x));
+        router.add("GET", "/api/tokens", (x, p) -> list(x));
+        router.add("DELETE", "/api/tokens/{}", this::revoke);
+    }
+
+    private void create(Exchange x) {
+        x.noStore();
+        var body = x.jsonObject();
+        long userId;
+        if (body.has("username") || body.has("password")) {
+            // A password sign-in, so the same rules as POST /api/session: JSON only, and this site's origin.
+            csrf.checkOrigin(x);
+            var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
+                    Requests.requiredString(body, "password"));
+            userId = signIn.verify(x.client().context(), credentials).user().id();
+        } else {
+            userId = Requests.requireUser(x).id();
+        }
+        var issued = tokens.create(userId, optionalString(body, "name").orElse("token"), lifetime(body));
+        var view = view(issued.token());
+        view.put("token", issued.key());
+        x.json(201, view);
+    }
+
+    private void list(Exchange x) {
+        x.noStore();
+        var user = Requests.requireUser(x);
+        x.json(200, Map.of("tokens", tokens.forUser(user.id()).stream().map(TokenApi::view).toList()));
+    }
+
+    private void revoke(Exchange x, String id) {
+        x.noStore();
+        var user = Requests.requireUser(x);
+        long tokenId;
+        try {
+            tokenId = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw new NotFound("no_such_token", "you have no token with that id");
+        }
+        if (!tokens.revoke(user.id(), tokenId)) {
+            throw new NotFound("no_such_token", "you have no token with that id");
+        }
+        x.noContent();
+    }
+
+    private static Map<String, Object> view(ApiToken token) {
+        return JsonResponses.object("id", token.id(), "name", token.name(), "prefix", token.prefix(),
+                "created", token.created().toString(),
+                "expires_at", token.expires() == null ? null : token.expires().toString(),
+                "last_used", token.lastUsed() == null ? null : token.lastUsed().toString());
+    }
+
+    /** {@code "expires": "30d"} (or seconds as a number); absent or null: the token does not expire. */
+    private static Optional<Duration> lifetime(JsonNode body) {
+        var node = body.get("expires");
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            return Optional.of(Duration.ofSeconds(node.asLong()));
+        }
+        if (node.isTextual()) {
+            try {
+                return Optional.of(Durations.parse(node.asText()));
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+        }
+        throw new InvalidInput("invalid_field", "\"expires\" must be a duration such as 30d or 12h, or seconds");
+    }
+
+    private static Optional<String> optionalString(JsonNode body, String field) {
+        var node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            throw new InvalidInput("invalid_field", "\"" + field + "\" must be a string");
+        }
+        return Optional.of(node.asText());
+    }
+}

@@ -1,0 +1,140 @@
+package dev.latchkey.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** DRF-style API tokens over real HTTPS. */
+class TokenApiTest extends ServerTest {
+    private static final Pattern KEY = Pattern.compile("\"token\":\"(lk_[A-Za-z0-9_-]{43})\"");
+    private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
+
+    @Test
+    void obtainATokenWithAPasswordLikeDrfThenUseItWithEitherScheme() {
+        var client = server.client();
+        var created = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\""
+                + TestServer.PASSWORD + "\",\"name\":\"laptop\",\"expires\":\"30d\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.headers().firstValue("cache-control")).hasValue("no-store");
+        assertThat(created.body()).contains("\"name\":\"laptop\"").contains("\"expires_at\":\"");
+        var key = group(KEY, created);
+        assertThat(client.cookies).isEmpty();
+
+        for (var scheme : new String[] {"Token", "token", "TOKEN", "Bearer", "bearer"}) {
+            var me = server.client().get("/api/me", "Authorization", scheme + " " + key);
+            assertThat(me.statusCode()).as(scheme).isEqualTo(200);
+            assertThat(me.body()).contains("\"username\":\"alice\"");
+        }
+    }
+
+    @Test
+    void aSignedInUserMakesListsAndRevokesTokensAndRevocationIsImmediate() {
+        var browser = server.client();
+        var csrfToken = browser.signIn();
+        var created = browser.postJson("/api/tokens", "{\"name\":\"ci\"}", "X-CSRF-Token", csrfToken);
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.body()).contains("\"expires_at\":null");
+        var key = group(KEY, created);
+        var id = group(ID, created);
+
+        var list = browser.get("/api/tokens");
+        assertThat(list.body()).contains("\"name\":\"ci\"").contains("\"prefix\":\"" + key.substring(0, 9) + "\"")
+                .doesNotContain(key);
+
+        var machine = server.client();
+        assertThat(machine.get("/api/me", "Authorization", "Token " + key).statusCode()).isEqualTo(200);
+        // A header-authenticated unsafe call needs no CSRF token: no browser sends this header by itself.
+        var other = machine.postJson("/api/tokens", "{\"name\":\"made by a token\"}", "Authorization", "Token " + key);
+        assertThat(other.statusCode()).isEqualTo(201);
+
+        assertThat(browser.delete("/api/tokens/" + id, "X-CSRF-Token", csrfToken).statusCode()).isEqualTo(204);
+        var after = machine.get("/api/me", "Authorization", "Token " + key);
+        assertInvalidToken(after, "Token");
+        assertThat(browser.delete("/api/tokens/" + id, "X-CSRF-Token", csrfToken).statusCode()).isEqualTo(404);
+        assertThat(browser.delete("/api/tokens/abc", "X-CSRF-Token", csrfToken).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void cookieAuthenticatedTokenCreationNeedsCsrf() {
+        var browser = server.client();
+        browser.signIn();
+        var response = browser.postJson("/api/tokens", "{\"name\":\"ci\"}");
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("csrf_failed");
+    }
+
+    @Test
+    void badTokensGet401WithAnInvalidTokenChallengeNever500() {
+        var key = server.latchkey().apiTokens().create(aliceId(), "k", Optional.empty()).key();
+        var client = server.client();
+        assertInvalidToken(client.get("/api/me", "Authorization", "Token " + key.substring(0, 20)), "Token");
+        assertInvalidToken(client.get("/api/me", "Authorization", "Bearer " + key + "x"), "Bearer");
+        assertInvalidToken(client.get("/api/me", "Authorization", "Token lk_" + "A".repeat(43)), "Token");
+        assertInvalidToken(client.get("/api/me", "Authorization", "Token"), "Token");
+        assertInvalidToken(client.get("/api/me", "Authorization", "Token  "), "Token");
+        assertInvalidToken(client.get("/api/me", "Authorization", "Token a b"), "Token");
+        assertInvalidToken(client.get("/api/me", "Authorization", "Bearer eyJhbGciOiJub25lIn0.e30."), "Bearer");
+        assertInvalidToken(client.get("/api/me", "Authorization", "Token " + "x".repeat(9000)), "Token");
+        assertInvalidToken(client.get("/api/me", "Authorization", "Token %00%ff\u00e9"), "Token");
+        // A scheme that is not ours is not a credential: anonymous.
+        var basic = client.get("/api/me", "Authorization", "Basic YWxpY2U6cGFzc3dvcmQ=");
+        assertThat(basic.statusCode()).isEqualTo(401);
+        assertThat(basic.body()).contains("not_authenticated");
+    }
+
+    @Test
+    void tokensOfADeactivatedUserOrPastTheirExpiryStopWorking() throws Exception {
+        var bob = server.latchkey().users().create(new dev.latchkey.user.NewUser("bob", "", false, false),
+                Optional.of("bob's good password")).id();
+        var key = server.latchkey().apiTokens().create(bob, "k", Optional.empty()).key();
+        var client = server.client();
+        assertThat(client.get("/api/me", "Authorization", "Token " + key).statusCode()).isEqualTo(200);
+        server.latchkey().users().deactivate("bob");
+        assertInvalidToken(client.get("/api/me", "Authorization", "Token " + key), "Token");
+        server.latchkey().users().activate("bob");
+
+        var short1 = server.latchkey().apiTokens().create(bob, "short", Optional.of(Duration.ofSeconds(1))).key();
+        Thread.sleep(1_100);
+        assertInvalidToken(client.get("/api/me", "Authorization", "Token " + short1), "Token");
+    }
+
+    @Test
+    void badRequestsForTokensAreClear() {
+        var client = server.client();
+        assertThat(client.postJson("/api/tokens", "{}").statusCode()).isEqualTo(401);
+        assertThat(client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\"wrong\"}").statusCode())
+                .isEqualTo(401);
+        assertThat(client.postJson("/api/tokens", "{\"username\":\"alice\"}").statusCode()).isEqualTo(400);
+        var bad = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD
+                + "\",\"expires\":\"soon\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("invalid_field");
+        var badName = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD
+                + "\",\"name\":42}");
+        assertThat(badName.statusCode()).isEqualTo(400);
+        assertThat(client.get("/api/tokens").statusCode()).isEqualTo(401);
+    }
+
+    private static long aliceId() {
+        return server.latchkey().users().find("alice").orElseThrow().id();
+    }
+
+    private static void assertInvalidToken(HttpResponse<String> response, String scheme) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+        assertThat(response.headers().firstValue("www-authenticate"))
+                .hasValue(scheme + " realm=\"latchkey\", error=\"invalid_token\"");
+        assertThat(response.body()).startsWith("{\"error\":\"invalid_token\",\"detail\":");
+    }
+
+    private static String group(Pattern pattern, HttpResponse<String> response) {
+        var m = pattern.matcher(response.body());
+        if (!m.find()) {
+            throw new AssertionError("no match in " + response.body());
+        }
+        return m.group(1);
+    }
+}
