@@ -79,11 +79,11 @@ public final class SettingsLoader {
             throw new InvalidInput("invalid_setting", file + " is not valid TOML: " + e.getMessage());
         }
         var source = file.getFileName().toString();
-        root.fields().forEachRemaining(section -> {
+        root.properties().forEach(section -> {
             if (!section.getValue().isObject()) {
                 throw unknown(section.getKey(), source);
             }
-            section.getValue().fields().forEachRemaining(entry -> {
+            section.getValue().properties().forEach(entry -> {
                 var key = section.getKey() + "." + entry.getKey();
                 if (!KNOWN.contains(key)) {
                     throw unknown(key, source);
