@@ -6,7 +6,10 @@ import dev.latchkey.auth.AuthenticationBackend;
 import dev.latchkey.auth.Authenticator;
 import dev.latchkey.auth.PasswordBackend;
 import dev.latchkey.auth.SignIn;
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.jwt.SigningKeys;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
@@ -16,6 +19,7 @@ import dev.latchkey.store.Database;
 import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
 import dev.latchkey.store.JdbcSessionStore;
+import dev.latchkey.store.JdbcSigningKeyStore;
 import dev.latchkey.store.JdbcUserStore;
 import dev.latchkey.token.ApiTokens;
 import dev.latchkey.token.TokenBackend;
@@ -25,6 +29,7 @@ import dev.latchkey.user.Users;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,6 +53,7 @@ public final class Latchkey implements AutoCloseable {
     private final AuditStore audit;
     private final ApiTokens apiTokens;
     private final UserCache userCache;
+    private final SigningKeys signingKeys;
     private final MeterRegistry meters;
     private final ObjectMapper json;
     private final Clock clock;
@@ -61,6 +67,9 @@ public final class Latchkey implements AutoCloseable {
         this.hashing = PasswordHashing.standard(b.argon2, b.secrets);
         this.sessions = new Sessions(new JdbcSessionStore(database, b.json), b.sessionSettings, b.secrets, clock);
         this.userCache = new UserCache(userStore, b.sessionSettings.cacheTtl());
+        this.signingKeys = b.instanceSecret == null ? null : new SigningKeys(new JdbcSigningKeyStore(database),
+                new SecretBox(b.instanceSecret, "signing keys", b.secrets), b.secrets, clock, b.jwtAlgorithm,
+                b.accessTokenLifetime);
         this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, List.of(sessions), clock);
         this.apiTokens = new ApiTokens(new JdbcApiTokenStore(database), b.secrets, clock,
                 b.sessionSettings.touchInterval(), b.sessionSettings.cacheTtl());
@@ -105,6 +114,15 @@ public final class Latchkey implements AutoCloseable {
         return signIn;
     }
 
+    /** The JWT signing keys; needs an instance secret ({@link Builder#instanceSecret}) to seal private keys. */
+    public SigningKeys signingKeys() {
+        if (signingKeys == null) {
+            throw new IllegalStateException("JWT signing keys need an instance secret: Latchkey.builder(..)"
+                    + ".instanceSecret(bytes)");
+        }
+        return signingKeys;
+    }
+
     public UserCache userCache() {
         return userCache;
     }
@@ -146,6 +164,10 @@ public final class Latchkey implements AutoCloseable {
         private PasswordPolicy passwordPolicy = PasswordPolicy.DEFAULT;
         private SessionSettings sessionSettings = SessionSettings.DEFAULT;
         private final List<AuthenticationBackend> extraBackends = new ArrayList<>();
+        private byte[] instanceSecret;
+        private JWSAlgorithm jwtAlgorithm = JWSAlgorithm.RS256;
+        /** simplejwt's default access-token lifetime. */
+        private Duration accessTokenLifetime = Duration.ofMinutes(5);
 
         private Builder(Database database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -183,6 +205,25 @@ public final class Latchkey implements AutoCloseable {
 
         public Builder sessions(SessionSettings settings) {
             this.sessionSettings = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /** At least 256 bits that seal secrets at rest (signing keys); keep it, or they cannot be read again. */
+        public Builder instanceSecret(byte[] secret) {
+            if (secret.length < 32) {
+                throw new IllegalArgumentException("the instance secret must have at least 256 bits");
+            }
+            this.instanceSecret = secret.clone();
+            return this;
+        }
+
+        public Builder jwtAlgorithm(JWSAlgorithm algorithm) {
+            this.jwtAlgorithm = Objects.requireNonNull(algorithm);
+            return this;
+        }
+
+        public Builder accessTokenLifetime(Duration lifetime) {
+            this.accessTokenLifetime = Objects.requireNonNull(lifetime);
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.latchkey.server;
 
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.server.cli.ImportCommand;
+import dev.latchkey.server.cli.KeysCommand;
 import dev.latchkey.server.cli.ServeCommand;
 import dev.latchkey.server.cli.SessionsCommand;
 import dev.latchkey.server.cli.Terminal;
@@ -17,8 +18,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "latchkey 0.1.0",
         description = "A self-hosted authentication server.",
-        subcommands = {ServeCommand.class, UserCommand.class, TokenCommand.class, SessionsCommand.class,
-            ImportCommand.class})
+        subcommands = {ServeCommand.class, UserCommand.class, TokenCommand.class, KeysCommand.class,
+            SessionsCommand.class, ImportCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

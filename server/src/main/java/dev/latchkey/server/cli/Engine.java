@@ -2,17 +2,21 @@ package dev.latchkey.server.cli;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.config.InstanceSecret;
 import dev.latchkey.store.Database;
+import java.util.Map;
 
 /** Opens the library from settings: the one place the server and the commands wire {@link Latchkey}. */
 public final class Engine {
     private Engine() {
     }
 
-    public static Latchkey open(Settings settings) {
+    public static Latchkey open(Settings settings, Map<String, String> env) {
+        var secret = InstanceSecret.load(settings.dataDir(), env);
         var database = Database.open(settings.database());
         try {
             return Latchkey.builder(database)
+                    .instanceSecret(secret)
                     .argon2(settings.argon2())
                     .passwordPolicy(settings.passwordPolicy())
                     .sessions(settings.sessions())

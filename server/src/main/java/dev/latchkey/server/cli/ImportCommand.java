@@ -34,7 +34,7 @@ public final class ImportCommand {
         public Integer call() throws IOException {
             var settings = common.settings(terminal, Map.of());
             var progress = new Progress(terminal);
-            try (var in = open(); var latchkey = Engine.open(settings)) {
+            try (var in = open(); var latchkey = Engine.open(settings, terminal.env())) {
                 var users = new DjangoDump(latchkey.json()).read(in, n -> progress.show("read", n));
                 progress.show("writing", users.size());
                 var result = latchkey.userStore().upsertAll(users);

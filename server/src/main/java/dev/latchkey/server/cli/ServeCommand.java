@@ -61,7 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // The database (pool, migrations) opens on another core while TLS and Jetty start on this one; requests
         // that arrive meanwhile wait for it (StartingHandler).
-        var opening = CompletableFuture.supplyAsync(() -> Engine.open(settings));
+        var opening = CompletableFuture.supplyAsync(() -> Engine.open(settings, terminal.env()));
         HttpServer httpServer;
         try {
             httpServer = new HttpServer(server.bind(), server.port(), tls, server.redirectPort());
@@ -79,6 +79,8 @@ public final class ServeCommand implements Callable<Integer> {
                     + server.bind() + ":" + server.port() + ": " + e.getMessage()) : e;
         }
         try (httpServer; var latchkey = opened(opening, starting)) {
+            // The signing key is made on the first start, and must open on every later one: fail now, not later.
+            latchkey.signingKeys().signingKey();
             starting.ready(WebApp.handler(latchkey, proxies));
             if (latchkey.users().list(0, 1).isEmpty()) {
                 terminal.out().println("No users yet. Create the first one with:  ./latchkey user create NAME "

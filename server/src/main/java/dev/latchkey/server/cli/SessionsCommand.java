@@ -21,7 +21,7 @@ public final class SessionsCommand {
 
         @Override
         public Integer call() {
-            try (var latchkey = Engine.open(common.settings(terminal, Map.of()))) {
+            try (var latchkey = Engine.open(common.settings(terminal, Map.of()), terminal.env())) {
                 int deleted = latchkey.sessions().purgeExpired();
                 int tokens = latchkey.apiTokens().purgeExpired();
                 terminal.out().println("deleted " + deleted + " expired session" + (deleted == 1 ? "" : "s") + " and "

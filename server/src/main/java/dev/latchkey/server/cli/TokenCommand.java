@@ -40,7 +40,7 @@ public final class TokenCommand {
                     throw new InvalidInput("invalid_expiry", "--expires must be a duration such as 30d or 12h");
                 }
             }
-            try (var latchkey = Engine.open(common.settings(terminal, Map.of()))) {
+            try (var latchkey = Engine.open(common.settings(terminal, Map.of()), terminal.env())) {
                 var user = latchkey.users().find(username)
                         .orElseThrow(() -> new NotFound("no_such_user", "no user is named " + username));
                 var issued = latchkey.apiTokens().create(user.id(), name, lifetime);

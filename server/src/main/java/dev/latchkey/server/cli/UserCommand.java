@@ -39,7 +39,7 @@ public final class UserCommand {
         public Integer call() {
             var newUser = new NewUser(name, email, staff || superuser, superuser);
             var settings = common.settings(terminal, Map.of());
-            try (var latchkey = Engine.open(settings)) {
+            try (var latchkey = Engine.open(settings, terminal.env())) {
                 if (latchkey.users().find(newUser.username()).isPresent()) {
                     throw new Conflict("username_taken", "a user named " + newUser.username() + " exists already");
                 }
@@ -66,7 +66,7 @@ public final class UserCommand {
         @Override
         public Integer call() {
             var settings = common.settings(terminal, Map.of());
-            try (var latchkey = Engine.open(settings)) {
+            try (var latchkey = Engine.open(settings, terminal.env())) {
                 var user = latchkey.users().find(name)
                         .orElseThrow(() -> new NotFound("no_such_user", "no user is named " + name));
                 var password = terminal.newPassword(passwordStdin);
@@ -90,7 +90,7 @@ public final class UserCommand {
         @Override
         public Integer call() {
             var settings = common.settings(terminal, Map.of());
-            try (var latchkey = Engine.open(settings)) {
+            try (var latchkey = Engine.open(settings, terminal.env())) {
                 var out = terminal.out();
                 out.printf("%-8s %-30s %-30s %-6s %-5s %-9s %-20s %s%n", "ID", "USERNAME", "EMAIL", "ACTIVE", "STAFF",
                         "SUPERUSER", "JOINED", "LAST LOGIN");
@@ -147,7 +147,7 @@ public final class UserCommand {
 
         @Override
         public Integer call() {
-            try (var latchkey = Engine.open(common.settings(terminal, Map.of()))) {
+            try (var latchkey = Engine.open(common.settings(terminal, Map.of()), terminal.env())) {
                 var user = active ? latchkey.users().activate(name) : latchkey.users().deactivate(name);
                 terminal.out().println(active ? "activated " + user.username()
                         : "deactivated " + user.username() + "; their sessions were ended");

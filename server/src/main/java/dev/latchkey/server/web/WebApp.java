@@ -18,6 +18,7 @@ public final class WebApp {
         new SessionApi(latchkey.signIn(), latchkey.sessions(), cookies, csrf).register(router);
         new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), cookies, csrf, templates).register(router);
         new TokenApi(latchkey.signIn(), latchkey.apiTokens(), csrf).register(router);
+        new JwksEndpoint(latchkey.signingKeys()).register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
         return new LatchkeyHandler(router, currentUser, csrf, proxies, latchkey.json(), assets);
     }

@@ -30,7 +30,7 @@ class ImportCommandTest {
         assertThat(result.status()).as(result.err()).isZero();
         assertThat(result.out()).contains("imported 1 users (1 new, 0 updated)");
 
-        try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()))) {
+        try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
             var alice = latchkey.authenticator().authenticate(RequestContext.NONE,
                     new Credentials.Password("alice", "correct horse battery staple"));
             assertThat(alice.user().lastLogin()).isNotNull();

@@ -22,7 +22,7 @@ class TokenCommandTest {
         var key = result.out().strip();
         assertThat(key).matches("lk_[A-Za-z0-9_-]{43}");
         assertThat(result.err()).contains("deploy").contains("expires").contains("only this once");
-        try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()))) {
+        try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
             var token = latchkey.apiTokens().find(key).orElseThrow();
             assertThat(latchkey.users().findById(token.userId()).orElseThrow().username()).isEqualTo("alice");
         }

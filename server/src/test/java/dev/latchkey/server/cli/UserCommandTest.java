@@ -95,7 +95,7 @@ class UserCommandTest {
     }
 
     private boolean canSignIn(String username, String password) {
-        try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()))) {
+        try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
             latchkey.authenticator().authenticate(RequestContext.NONE, new Credentials.Password(username, password));
             return true;
         } catch (dev.latchkey.auth.AuthenticationDenied e) {

@@ -35,7 +35,8 @@ public final class TestServer implements AutoCloseable {
         this.dir = dir;
         this.db = TestDatabase.sqlite();
         // Argon2 at OWASP strength is the default; tests keep it, it costs ~25 ms a sign-in.
-        this.latchkey = Latchkey.builder(db.database()).argon2(Argon2Settings.OWASP).build();
+        this.latchkey = Latchkey.builder(db.database()).argon2(Argon2Settings.OWASP)
+                .instanceSecret(dev.latchkey.crypto.Secrets.create().bytes(32)).build();
         latchkey.users().create(new NewUser("alice", "alice@example.com", false, false), Optional.of(PASSWORD));
         PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
         this.server = new HttpServer("127.0.0.1", 0, pem, null);
