@@ -125,10 +125,6 @@ public final class PasswordHashing {
         return encoded != null && !encoded.startsWith(UNUSABLE_PREFIX);
     }
 
-    public PasswordHasher preferred() {
-        return preferred;
-    }
-
     private void burn(byte[] password) {
         gated(() -> preferred.encode(password, preferred.salt()));
     }

@@ -3,7 +3,6 @@ package dev.latchkey.session;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A server-side session. Its id is never kept: {@code idHash} is the SHA-256 of the id the browser holds.
@@ -26,14 +25,6 @@ public record Session(String idHash, Long userId, Map<String, Object> data, Inst
         data = data == null ? Map.of() : Map.copyOf(data);
         userAgent = userAgent == null ? "" : userAgent;
         clientIp = clientIp == null ? "" : clientIp;
-    }
-
-    public Optional<Long> user() {
-        return Optional.ofNullable(userId);
-    }
-
-    public boolean isAuthenticated() {
-        return userId != null;
     }
 
     public boolean isExpiredAt(Instant now) {

@@ -19,7 +19,6 @@ import dev.latchkey.testing.MutableClock;
 import dev.latchkey.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Date;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,9 +167,5 @@ class AccessTokensTest {
 
     private static byte[] pad(byte[] secret) {
         return secret.length >= 32 ? secret : java.util.Arrays.copyOf(secret, 32);
-    }
-
-    static Date at(java.time.Instant instant) {
-        return Date.from(instant);
     }
 }

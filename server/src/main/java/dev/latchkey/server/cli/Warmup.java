@@ -1,14 +1,12 @@
 package dev.latchkey.server.cli;
 
 import dev.latchkey.server.tls.PemFiles;
+import dev.latchkey.server.tls.Trust;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyStore;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The requests of {@code serve --warmup}: the launcher runs it once after a build with
@@ -22,7 +20,7 @@ final class Warmup {
     static void exercise(URI base, PemFiles tls) throws Exception {
         var builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         if (tls != null) {
-            builder.sslContext(trusting(tls));
+            builder.sslContext(Trust.only(tls.load().leaf()));
         }
         var client = builder.build();
         var localhost = URI.create(base.getScheme() + "://localhost:" + base.getPort() + "/");
@@ -37,17 +35,5 @@ final class Warmup {
 
     private static void send(HttpClient client, HttpRequest request) throws Exception {
         client.send(request, HttpResponse.BodyHandlers.discarding());
-    }
-
-    private static SSLContext trusting(PemFiles tls) throws Exception {
-        var loaded = tls.load();
-        var store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("self", loaded.leaf());
-        var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        var context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
@@ -34,24 +33,17 @@ public final class InstanceSecret {
             if (!Files.exists(file)) {
                 var secret = new byte[32];
                 new SecureRandom().nextBytes(secret);
-                create(file, Base64.getEncoder().encodeToString(secret) + "\n");
+                try {
+                    OwnerOnly.createFile(file, Base64.getEncoder().encodeToString(secret) + "\n");
+                } catch (FileAlreadyExistsException raced) {
+                    // another command made it first: read theirs
+                }
             }
             return decode(Files.readString(file, StandardCharsets.US_ASCII).strip(), file.toString());
         } catch (IOException e) {
             throw new InvalidInput("invalid_setting", "the instance secret " + file + " cannot be read or made: "
                     + e.getMessage());
         }
-    }
-
-    private static void create(Path file, String content) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException raced) {
-            return;
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, content, StandardCharsets.US_ASCII);
     }
 
     private static byte[] decode(String text, String source) {

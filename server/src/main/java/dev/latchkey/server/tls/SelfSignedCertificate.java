@@ -6,7 +6,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import dev.latchkey.server.config.OwnerOnly;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -74,7 +74,8 @@ public final class SelfSignedCertificate {
             var certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
 
             Files.createDirectories(certFile.getParent());
-            writeOwnerOnly(keyFile, pem(new JcaPKCS8Generator(keys.getPrivate(), null)));
+            Files.deleteIfExists(keyFile);
+            OwnerOnly.createFile(keyFile, pem(new JcaPKCS8Generator(keys.getPrivate(), null)));
             Files.writeString(certFile, pem(certificate), StandardCharsets.US_ASCII);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("could not create a self-signed certificate: " + e.getMessage(), e);
@@ -87,15 +88,5 @@ public final class SelfSignedCertificate {
             writer.writeObject(object);
         }
         return out.toString();
-    }
-
-    private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, content, StandardCharsets.US_ASCII);
     }
 }

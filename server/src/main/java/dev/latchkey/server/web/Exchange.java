@@ -60,10 +60,6 @@ public final class Exchange {
         return client;
     }
 
-    public Request request() {
-        return request;
-    }
-
     public Caller caller() {
         return caller;
     }
@@ -91,6 +87,12 @@ public final class Exchange {
         } catch (RuntimeException e) {
             throw new InvalidInput("the query string is malformed");
         }
+    }
+
+    /** GET or HEAD. */
+    public boolean isRead() {
+        var method = method();
+        return method.equals("GET") || method.equals("HEAD");
     }
 
     public boolean isUnsafeMethod() {

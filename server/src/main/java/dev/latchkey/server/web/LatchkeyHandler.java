@@ -68,7 +68,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
             healthz(exchange);
             return;
         }
-        if (path.equals(assets.cssPath()) && exchange.method().matches("GET|HEAD")) {
+        if (path.equals(assets.cssPath()) && exchange.isRead()) {
             assets.serveCss(exchange);
             return;
         }
@@ -93,7 +93,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
     }
 
     private static void healthz(Exchange exchange) {
-        if (!exchange.method().matches("GET|HEAD")) {
+        if (!exchange.isRead()) {
             exchange.setHeader("Allow", "GET, HEAD");
             throw new LatchkeyException("method_not_allowed", 405, exchange.method() + " is not allowed here");
         }

@@ -25,16 +25,16 @@ public final class Pages {
     private final SignIn signIn;
     private final Sessions sessions;
     private final AuditStore audit;
-    private final CookiePolicy cookies;
+    private final SessionCookies browser;
     private final Csrf csrf;
     private final Templates templates;
 
-    public Pages(SignIn signIn, Sessions sessions, AuditStore audit, CookiePolicy cookies, Csrf csrf,
+    public Pages(SignIn signIn, Sessions sessions, AuditStore audit, SessionCookies browser, Csrf csrf,
                  Templates templates) {
         this.signIn = signIn;
         this.sessions = sessions;
         this.audit = audit;
-        this.cookies = cookies;
+        this.browser = browser;
         this.csrf = csrf;
         this.templates = templates;
     }
@@ -70,12 +70,9 @@ public final class Pages {
                     + ".");
             return;
         }
-        var https = x.client().https();
         try {
-            var signedIn = signIn.withSession(x.client().context(), credentials,
-                    x.cookie(cookies.sessionName(https)).orElse(null));
-            x.addCookie(cookies.session(signedIn.session().id(), https));
-            csrf.rotate(x);
+            var signedIn = signIn.withSession(x.client().context(), credentials, browser.current(x).orElse(null));
+            browser.signedIn(x, signedIn.session());
             x.noStore();
             x.redirect(next);
         } catch (AuthenticationDenied denied) {
@@ -98,10 +95,7 @@ public final class Pages {
     private void logout(Exchange x) {
         var form = x.form();
         csrf.check(x, form.get(Csrf.FORM_FIELD));
-        var https = x.client().https();
-        x.cookie(cookies.sessionName(https)).ifPresent(sessions::logout);
-        x.addCookie(cookies.expired(cookies.sessionName(https), https));
-        csrf.rotate(x);
+        browser.signOut(x);
         x.noStore();
         x.redirect("/login");
     }
@@ -173,11 +167,4 @@ public final class Pages {
         }
         x.html(status, templates.render(template, scope));
     }
-
-    /** A simple page with a message and a link: for errors a browser should see as a page. */
-    public void message(Exchange x, int status, String title, String message) {
-        page(x, status, "message", new HashMap<>(Map.of("title", title, "message", message, "link", "/",
-                "linkText", "Back to latchkey")));
-    }
-
 }

@@ -28,4 +28,16 @@ final class Requests {
         }
         return node.asText();
     }
+
+    /** The field's text; empty when absent or null; 400 when it is not a string. */
+    static java.util.Optional<String> optionalString(JsonNode body, String field) {
+        var node = body.get(field);
+        if (node == null || node.isNull()) {
+            return java.util.Optional.empty();
+        }
+        if (!node.isTextual()) {
+            throw new InvalidInput("invalid_field", "\"" + field + "\" must be a string");
+        }
+        return java.util.Optional.of(node.asText());
+    }
 }

@@ -13,13 +13,13 @@ import java.util.Map;
 public final class SessionApi {
     private final SignIn signIn;
     private final Sessions sessions;
-    private final CookiePolicy cookies;
+    private final SessionCookies browser;
     private final Csrf csrf;
 
-    public SessionApi(SignIn signIn, Sessions sessions, CookiePolicy cookies, Csrf csrf) {
+    public SessionApi(SignIn signIn, Sessions sessions, SessionCookies browser, Csrf csrf) {
         this.signIn = signIn;
         this.sessions = sessions;
-        this.cookies = cookies;
+        this.browser = browser;
         this.csrf = csrf;
     }
 
@@ -42,20 +42,14 @@ public final class SessionApi {
         var body = x.jsonObject();
         var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
                 Requests.requiredString(body, "password"));
-        var https = x.client().https();
-        var current = x.cookie(cookies.sessionName(https)).orElse(null);
-        var signedIn = signIn.withSession(x.client().context(), credentials, current);
-        x.addCookie(cookies.session(signedIn.session().id(), https));
-        var token = csrf.rotate(x);
+        var signedIn = signIn.withSession(x.client().context(), credentials, browser.current(x).orElse(null));
+        var token = browser.signedIn(x, signedIn.session());
         x.json(200, JsonResponses.object("user", Views.user(signedIn.authenticated().user()), "csrf_token", token));
     }
 
     private void signOut(Exchange x) {
         x.noStore();
-        var https = x.client().https();
-        x.cookie(cookies.sessionName(https)).ifPresent(sessions::logout);
-        x.addCookie(cookies.expired(cookies.sessionName(https), https));
-        csrf.rotate(x);
+        browser.signOut(x);
         x.noContent();
     }
 

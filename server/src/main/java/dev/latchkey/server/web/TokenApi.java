@@ -6,7 +6,6 @@ import dev.latchkey.auth.SignIn;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;
 import dev.latchkey.server.config.Durations;
-import dev.latchkey.token.ApiToken;
 import dev.latchkey.token.ApiTokens;
 import java.time.Duration;
 import java.util.Map;
@@ -47,8 +46,8 @@ public final class TokenApi {
         } else {
             userId = Requests.requireUser(x).id();
         }
-        var issued = tokens.create(userId, optionalString(body, "name").orElse("token"), lifetime(body));
-        var view = view(issued.token());
+        var issued = tokens.create(userId, Requests.optionalString(body, "name").orElse("token"), lifetime(body));
+        var view = Views.token(issued.token());
         view.put("token", issued.key());
         x.json(201, view);
     }
@@ -56,7 +55,7 @@ public final class TokenApi {
     private void list(Exchange x) {
         x.noStore();
         var user = Requests.requireUser(x);
-        x.json(200, Map.of("tokens", tokens.forUser(user.id()).stream().map(TokenApi::view).toList()));
+        x.json(200, Map.of("tokens", tokens.forUser(user.id()).stream().map(Views::token).toList()));
     }
 
     private void revoke(Exchange x, String id) {
@@ -72,13 +71,6 @@ public final class TokenApi {
             throw new NotFound("no_such_token", "you have no token with that id");
         }
         x.noContent();
-    }
-
-    private static Map<String, Object> view(ApiToken token) {
-        return JsonResponses.object("id", token.id(), "name", token.name(), "prefix", token.prefix(),
-                "created", token.created().toString(),
-                "expires_at", token.expires() == null ? null : token.expires().toString(),
-                "last_used", token.lastUsed() == null ? null : token.lastUsed().toString());
     }
 
     /** {@code "expires": "30d"} (or seconds as a number); absent or null: the token does not expire. */
@@ -98,16 +90,5 @@ public final class TokenApi {
             }
         }
         throw new InvalidInput("invalid_field", "\"expires\" must be a duration such as 30d or 12h, or seconds");
-    }
-
-    private static Optional<String> optionalString(JsonNode body, String field) {
-        var node = body.get(field);
-        if (node == null || node.isNull()) {
-            return Optional.empty();
-        }
-        if (!node.isTextual()) {
-            throw new InvalidInput("invalid_field", "\"" + field + "\" must be a string");
-        }
-        return Optional.of(node.asText());
     }
 }

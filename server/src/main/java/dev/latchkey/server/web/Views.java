@@ -1,6 +1,7 @@
 package dev.latchkey.server.web;
 
 import dev.latchkey.session.Session;
+import dev.latchkey.token.ApiToken;
 import dev.latchkey.user.User;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,14 @@ public final class Views {
 
     public static List<Map<String, Object>> sessions(List<Session> sessions, Session current) {
         return sessions.stream().map(s -> session(s, current)).toList();
+    }
+
+    /** An API token as its owner may see it: never the key, only its prefix. */
+    public static Map<String, Object> token(ApiToken token) {
+        return JsonResponses.object("id", token.id(), "name", token.name(), "prefix", token.prefix(),
+                "created", token.created().toString(),
+                "expires_at", token.expires() == null ? null : token.expires().toString(),
+                "last_used", token.lastUsed() == null ? null : token.lastUsed().toString());
     }
 
     public static String publicId(Session session) {

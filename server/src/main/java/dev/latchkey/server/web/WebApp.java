@@ -14,9 +14,10 @@ public final class WebApp {
         var csrf = new Csrf(cookies, Secrets.create());
         var assets = new StaticAssets();
         var templates = new Templates(assets);
+        var browser = new SessionCookies(latchkey.sessions(), cookies, csrf);
         var router = new Router();
-        new SessionApi(latchkey.signIn(), latchkey.sessions(), cookies, csrf).register(router);
-        new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), cookies, csrf, templates).register(router);
+        new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, csrf).register(router);
+        new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), browser, csrf, templates).register(router);
         new TokenApi(latchkey.signIn(), latchkey.apiTokens(), csrf).register(router);
         new JwksEndpoint(latchkey.signingKeys()).register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);

@@ -3,6 +3,7 @@ package dev.latchkey.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.server.Main;
+import dev.latchkey.server.tls.Trust;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,8 +19,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +50,7 @@ class ServeCommandTest {
                     Files.getPosixFilePermissions(data.resolve("tls/localhost.key.pem")))).isEqualTo("rw-------");
 
             // A client that trusts exactly this certificate, checking host names as browsers do.
-            var client = HttpClient.newBuilder().sslContext(trusting(certificate))
+            var client = HttpClient.newBuilder().sslContext(Trust.only(certificate))
                     .connectTimeout(Duration.ofSeconds(5)).build();
             var port = URI.create(base).getPort();
             var response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/healthz"))
@@ -132,16 +131,5 @@ class ServeCommandTest {
             Thread.sleep(20);
         }
         throw new AssertionError("the server did not start: " + out.toString(StandardCharsets.UTF_8));
-    }
-
-    private static SSLContext trusting(X509Certificate certificate) throws Exception {
-        var store = java.security.KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("latchkey", certificate);
-        var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        var context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
     }
 }

@@ -115,6 +115,29 @@ class PagesTest extends ServerTest {
     }
 
     @Test
+    void endingSessionsWithBadFormsEndsNothing() {
+        var other = server.client();
+        other.signIn();
+        var client = server.client();
+        client.signIn();
+        var token = csrfField(client.get("/account"));
+        for (var end : new String[] {"", "not-a-session", "0".repeat(32), "others\u0000"}) {
+            var response = client.postForm("/account/sessions", Map.of("csrf_token", token, "end", end));
+            assertThat(response.statusCode()).as(end).isEqualTo(303);
+        }
+        assertThat(client.postForm("/account/sessions", Map.of("csrf_token", token)).statusCode()).isEqualTo(303);
+        var json = client.postJson("/account/sessions", "{\"end\":\"others\"}");
+        assertThat(json.statusCode()).isEqualTo(415);
+        assertThat(json.body()).contains("unsupported_media_type");
+        assertThat(other.get("/api/me").statusCode()).isEqualTo(200);
+        var anonymous = server.client();
+        anonymous.get("/login");
+        var noUser = anonymous.postForm("/account/sessions", Map.of("csrf_token",
+                anonymous.cookies.get("__Host-lk_csrf"), "end", "others"));
+        assertThat(noUser.statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void theStylesheetIsImmutableAndAnswers304ToItsEtag() {
         var client = server.client();
         var page = client.get("/login").body();

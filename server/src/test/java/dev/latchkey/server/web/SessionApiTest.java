@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.auth.RequestContext;
 import dev.latchkey.auth.SignIn;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -158,9 +157,5 @@ class SessionApiTest extends ServerTest {
     private static void assertCsrfRefused(HttpResponse<String> response) {
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.body()).startsWith("{\"error\":\"csrf_failed\",\"detail\":");
-    }
-
-    static HttpRequest.BodyPublisher bytes(int size) {
-        return HttpRequest.BodyPublishers.ofByteArray(new byte[size]);
     }
 }

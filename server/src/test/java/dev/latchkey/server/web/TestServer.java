@@ -4,19 +4,18 @@ import dev.latchkey.Latchkey;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.server.tls.PemFiles;
 import dev.latchkey.server.tls.SelfSignedCertificate;
+import dev.latchkey.server.tls.Trust;
 import dev.latchkey.testing.TestDatabase;
 import dev.latchkey.user.NewUser;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The real server for a test: Jetty over HTTPS with a self-signed certificate on a random loopback port, the real
@@ -79,16 +78,9 @@ public final class TestServer implements AutoCloseable {
     }
 
     static SSLContext trusting(Path certificateFile) throws Exception {
-        var certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(Files.newInputStream(certificateFile));
-        var store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("latchkey", certificate);
-        var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        var context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+        try (var in = Files.newInputStream(certificateFile)) {
+            return Trust.only((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
     }
 
     @Override

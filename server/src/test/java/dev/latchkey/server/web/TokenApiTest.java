@@ -116,6 +116,12 @@ class TokenApiTest extends ServerTest {
         var badName = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD
                 + "\",\"name\":42}");
         assertThat(badName.statusCode()).isEqualTo(400);
+        for (var expires : new String[] {"-5", "0", "\"-1d\"", "true", "[1]", "1e3"}) {
+            var response = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\""
+                    + TestServer.PASSWORD + "\",\"expires\":" + expires + "}");
+            assertThat(response.statusCode()).as(expires).isEqualTo(400);
+            assertThat(response.body()).startsWith("{\"error\":\"invalid_");
+        }
         assertThat(client.get("/api/tokens").statusCode()).isEqualTo(401);
     }
 
