@@ -6,9 +6,12 @@ import dev.latchkey.auth.AuthenticationBackend;
 import dev.latchkey.auth.Authenticator;
 import dev.latchkey.auth.PasswordBackend;
 import dev.latchkey.auth.SignIn;
-import com.nimbusds.jose.JWSAlgorithm;
 import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.jwt.AccessTokens;
+import dev.latchkey.jwt.JwtBackend;
+import dev.latchkey.jwt.JwtSettings;
+import dev.latchkey.jwt.JwtTokens;
 import dev.latchkey.jwt.SigningKeys;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordHashing;
@@ -20,16 +23,17 @@ import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcSigningKeyStore;
+import dev.latchkey.store.JdbcTokenFamilyStore;
 import dev.latchkey.store.JdbcUserStore;
 import dev.latchkey.token.ApiTokens;
 import dev.latchkey.token.TokenBackend;
 import dev.latchkey.user.UserCache;
+import dev.latchkey.user.UserRevocation;
 import dev.latchkey.user.UserStore;
 import dev.latchkey.user.Users;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -54,6 +58,7 @@ public final class Latchkey implements AutoCloseable {
     private final ApiTokens apiTokens;
     private final UserCache userCache;
     private final SigningKeys signingKeys;
+    private final JwtTokens jwtTokens;
     private final MeterRegistry meters;
     private final ObjectMapper json;
     private final Clock clock;
@@ -67,18 +72,29 @@ public final class Latchkey implements AutoCloseable {
         this.hashing = PasswordHashing.standard(b.argon2, b.secrets);
         this.sessions = new Sessions(new JdbcSessionStore(database, b.json), b.sessionSettings, b.secrets, clock);
         this.userCache = new UserCache(userStore, b.sessionSettings.cacheTtl());
+        this.audit = new JdbcAuditStore(database);
         this.signingKeys = b.instanceSecret == null ? null : new SigningKeys(new JdbcSigningKeyStore(database),
-                new SecretBox(b.instanceSecret, "signing keys", b.secrets), b.secrets, clock, b.jwtAlgorithm,
-                b.accessTokenLifetime);
-        this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, List.of(sessions), clock);
+                new SecretBox(b.instanceSecret, "signing keys", b.secrets), b.secrets, clock, b.jwt.algorithm(),
+                b.jwt.accessLifetime());
+        this.jwtTokens = signingKeys == null ? null : new JwtTokens(new AccessTokens(signingKeys, b.secrets, clock,
+                b.jwt.issuer(), b.jwt.audience(), b.jwt.accessLifetime(), b.jwt.algorithm()),
+                new JdbcTokenFamilyStore(database), userCache, audit, b.secrets, clock, b.jwt, meters);
+        var revocations = new ArrayList<UserRevocation>(List.of(sessions));
+        if (jwtTokens != null) {
+            sessions.onEnd(jwtTokens::sessionsEnded);
+            revocations.add(jwtTokens);
+        }
+        this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, revocations, clock);
         this.apiTokens = new ApiTokens(new JdbcApiTokenStore(database), b.secrets, clock,
                 b.sessionSettings.touchInterval(), b.sessionSettings.cacheTtl());
         var chain = new ArrayList<AuthenticationBackend>();
         chain.add(new PasswordBackend(userStore, hashing));
         chain.add(new TokenBackend(apiTokens, userCache));
+        if (jwtTokens != null) {
+            chain.add(new JwtBackend(jwtTokens, userCache));
+        }
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
-        this.audit = new JdbcAuditStore(database);
         this.signIn = new SignIn(authenticator, sessions, userStore, audit, clock);
     }
 
@@ -123,6 +139,12 @@ public final class Latchkey implements AutoCloseable {
         return signingKeys;
     }
 
+    /** JWT token pairs and their families; needs an instance secret, as {@link #signingKeys()} does. */
+    public JwtTokens jwtTokens() {
+        signingKeys();
+        return jwtTokens;
+    }
+
     public UserCache userCache() {
         return userCache;
     }
@@ -150,6 +172,9 @@ public final class Latchkey implements AutoCloseable {
 
     @Override
     public void close() {
+        if (jwtTokens != null) {
+            jwtTokens.close();
+        }
         database.close();
     }
 
@@ -165,9 +190,7 @@ public final class Latchkey implements AutoCloseable {
         private SessionSettings sessionSettings = SessionSettings.DEFAULT;
         private final List<AuthenticationBackend> extraBackends = new ArrayList<>();
         private byte[] instanceSecret;
-        private JWSAlgorithm jwtAlgorithm = JWSAlgorithm.RS256;
-        /** simplejwt's default access-token lifetime. */
-        private Duration accessTokenLifetime = Duration.ofMinutes(5);
+        private JwtSettings jwt = JwtSettings.DEFAULT;
 
         private Builder(Database database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -217,13 +240,8 @@ public final class Latchkey implements AutoCloseable {
             return this;
         }
 
-        public Builder jwtAlgorithm(JWSAlgorithm algorithm) {
-            this.jwtAlgorithm = Objects.requireNonNull(algorithm);
-            return this;
-        }
-
-        public Builder accessTokenLifetime(Duration lifetime) {
-            this.accessTokenLifetime = Objects.requireNonNull(lifetime);
+        public Builder jwt(JwtSettings settings) {
+            this.jwt = Objects.requireNonNull(settings);
             return this;
         }
 

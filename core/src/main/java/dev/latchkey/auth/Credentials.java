@@ -7,7 +7,8 @@ import dev.latchkey.password.PasswordBytes;
  * What a client presents to prove who it is. A closed set: each backend picks the kind it understands with
  * {@code instanceof} and answers "not mine" to the rest. The token and social kinds join as their backends do.
  */
-public sealed interface Credentials permits Credentials.Password, Credentials.ApiToken {
+public sealed interface Credentials permits Credentials.Password, Credentials.ApiToken,
+        Credentials.AccessJwt {
 
     /** A username and password, as typed. {@code toString} never shows the password. */
     record Password(String username, String password) implements Credentials {
@@ -32,6 +33,14 @@ public sealed interface Credentials permits Credentials.Password, Credentials.Ap
         @Override
         public String toString() {
             return "ApiToken[key=<redacted>]";
+        }
+    }
+
+    /** A JWT access token, as sent in {@code Authorization: Bearer <jwt>}. {@code toString} never shows it. */
+    record AccessJwt(String token) implements Credentials {
+        @Override
+        public String toString() {
+            return "AccessJwt[token=<redacted>]";
         }
     }
 }

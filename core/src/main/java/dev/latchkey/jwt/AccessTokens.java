@@ -4,14 +4,9 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.crypto.factories.DefaultJWSSignerFactory;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSelector;
-import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -21,8 +16,8 @@ import dev.latchkey.crypto.Secrets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -55,8 +50,9 @@ public final class AccessTokens {
         this.lifetime = lifetime;
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TYPE));
-        JWKSource<SecurityContext> source = this::select;
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(algorithm), source));
+        var verificationKeys = new VerificationKeys(keys, algorithm);
+        processor.setJWSKeySelector(verificationKeys);
+        processor.setJWSVerifierFactory(verificationKeys);
         var claims = new DefaultJWTClaimsVerifier<SecurityContext>(Set.of(audience),
                 new JWTClaimsSet.Builder().issuer(issuer).build(),
                 Set.of("sub", "iat", "nbf", "exp", "jti", "sid"), Set.of()) {
@@ -69,8 +65,13 @@ public final class AccessTokens {
         processor.setJWTClaimsSetVerifier(claims);
     }
 
-    /** A signed access token for the user, in token family {@code family}. */
+    /** A signed access token for the user, in token family {@code family}, for the configured lifetime. */
     public String issue(long userId, String family) {
+        return issue(userId, family, clock.instant().plus(lifetime));
+    }
+
+    /** A signed access token for the user, in token family {@code family}, valid until {@code expires}. */
+    public String issue(long userId, String family, Instant expires) {
         var signing = keys.signingKey();
         var now = clock.instant();
         var claims = new JWTClaimsSet.Builder()
@@ -79,7 +80,7 @@ public final class AccessTokens {
                 .audience(audience)
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(lifetime)))
+                .expirationTime(Date.from(expires))
                 .jwtID(secrets.urlSafeToken(16))
                 .claim("sid", family)
                 .build();
@@ -117,16 +118,5 @@ public final class AccessTokens {
         } catch (ParseException | NumberFormatException e) {
             throw new InvalidAccessToken("claims of the wrong type");
         }
-    }
-
-    private List<JWK> select(JWKSelector selector, SecurityContext context) throws KeySourceException {
-        var kid = selector.getMatcher().getKeyIDs();
-        if (kid == null || kid.size() != 1) {
-            return List.of();
-        }
-        return keys.verificationKey(kid.iterator().next())
-                .filter(key -> selector.getMatcher().matches(key))
-                .map(List::of)
-                .orElse(List.of());
     }
 }

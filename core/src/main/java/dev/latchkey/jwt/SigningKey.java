@@ -9,14 +9,14 @@ import java.util.Objects;
  * A retired key signs nothing new; it keeps verifying (and stays in the JWKS) until the last token it signed has
  * expired.
  *
- * @param retired null while the key is the one that signs
+ * @param publicJwk the public half, or null for an HMAC key, which has none
+ * @param retired   null while the key is the one that signs
  */
 public record SigningKey(String kid, String algorithm, JWK publicJwk, String sealedPrivateJwk, Instant created,
                          Instant retired) {
     public SigningKey {
         Objects.requireNonNull(kid, "kid");
-        Objects.requireNonNull(publicJwk, "publicJwk");
-        if (publicJwk.isPrivate()) {
+        if (publicJwk != null && publicJwk.isPrivate()) {
             throw new IllegalArgumentException("the public JWK of " + kid + " holds private parameters");
         }
     }

@@ -7,6 +7,9 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.JWKGenerator;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.crypto.Secrets;
@@ -14,9 +17,13 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * The keys that sign JWTs: made on first use, stored in the database with the private half sealed
@@ -26,6 +33,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * process (the command line, another node) is picked up.
  */
 public final class SigningKeys {
+    /**
+     * The algorithms keys are made for. HS256 keys are secrets: they verify only here and are never published, so
+     * choose it only when no other service needs to check latchkey's tokens.
+     */
+    public static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256,
+            JWSAlgorithm.EdDSA, JWSAlgorithm.HS256);
     private static final Duration RELOAD = Duration.ofSeconds(30);
 
     private final SigningKeyStore store;
@@ -36,13 +49,13 @@ public final class SigningKeys {
     private final Duration tokenLifetime;
     private final AtomicReference<Loaded> loaded = new AtomicReference<>();
 
-    private record Loaded(List<SigningKey> keys, JWK signing, Instant at) {
+    /** The keys as last read; {@code secretKeys} holds the unsealed HMAC keys, which verify with their secret. */
+    private record Loaded(List<SigningKey> keys, JWK signing, Map<String, JWK> secretKeys, Instant at) {
     }
 
     public SigningKeys(SigningKeyStore store, SecretBox box, Secrets secrets, Clock clock, JWSAlgorithm algorithm,
                        Duration tokenLifetime) {
-        // EdDSA would need Google Tink beside Nimbus; HS256 keys are secrets and are never published.
-        if (!List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256).contains(algorithm)) {
+        if (!ALGORITHMS.contains(algorithm)) {
             throw new IllegalArgumentException("signing algorithm must be RS256 or ES256, was " + algorithm);
         }
         this.store = store;
@@ -58,24 +71,29 @@ public final class SigningKeys {
         return state().signing;
     }
 
-    /** The public keys that may have signed a live token: the JWKS document's content. */
+    /** The public keys that may have signed a live token: the JWKS document's content (never an HMAC key). */
     public JWKSet publicJwks() {
-        var cutoff = clock.instant().minus(tokenLifetime);
-        return new JWKSet(state().keys.stream()
-                .filter(k -> k.retired() == null || k.retired().isAfter(cutoff))
-                .map(SigningKey::publicJwk)
-                .toList());
+        return new JWKSet(liveKeys(state()).map(SigningKey::publicJwk).filter(Objects::nonNull).toList());
     }
 
-    /** The public key with this id, if it may still verify a live token. */
+    /** The key that verifies tokens with this id (public, or the secret for HMAC), if it may sign a live token. */
     public Optional<JWK> verificationKey(String kid) {
-        var key = publicJwks().getKeyByKeyId(kid);
-        if (key == null && state().at.isBefore(clock.instant().minusSeconds(5))) {
+        var key = find(state(), kid);
+        if (key.isEmpty() && state().at.isBefore(clock.instant().minusSeconds(5))) {
             // An unknown kid may come from a key made by another process a moment ago.
-            reload();
-            key = publicJwks().getKeyByKeyId(kid);
+            key = find(reload(), kid);
         }
-        return Optional.ofNullable(key);
+        return key;
+    }
+
+    private Optional<JWK> find(Loaded state, String kid) {
+        return liveKeys(state).filter(k -> k.kid().equals(kid)).findFirst()
+                .map(k -> k.publicJwk() != null ? k.publicJwk() : state.secretKeys.get(k.kid()));
+    }
+
+    private Stream<SigningKey> liveKeys(Loaded state) {
+        var cutoff = clock.instant().minus(tokenLifetime);
+        return state.keys.stream().filter(k -> k.retired() == null || k.retired().isAfter(cutoff));
     }
 
     /** Makes a new signing key; the others retire now and leave the JWKS when their tokens have expired. */
@@ -104,7 +122,13 @@ public final class SigningKeys {
             active = keys.stream().filter(k -> k.retired() == null).findFirst();
         }
         var signing = unseal(active.orElseThrow());
-        var state = new Loaded(List.copyOf(keys), signing, clock.instant());
+        var secretKeys = new HashMap<String, JWK>();
+        for (var key : keys) {
+            if (key.publicJwk() == null) {
+                secretKeys.put(key.kid(), unseal(key));
+            }
+        }
+        var state = new Loaded(List.copyOf(keys), signing, Map.copyOf(secretKeys), clock.instant());
         loaded.set(state);
         return state;
     }
@@ -113,13 +137,21 @@ public final class SigningKeys {
         var kid = secrets.urlSafeToken(12);
         JWK jwk;
         try {
-            jwk = algorithm.equals(JWSAlgorithm.RS256)
-                    ? new RSAKeyGenerator(2048).keyID(kid).algorithm(algorithm).keyUse(KeyUse.SIGNATURE).generate()
-                    : new ECKeyGenerator(Curve.P_256).keyID(kid).algorithm(algorithm).keyUse(KeyUse.SIGNATURE)
-                            .generate();
+            JWKGenerator<? extends JWK> generator;
+            if (algorithm.equals(JWSAlgorithm.RS256)) {
+                generator = new RSAKeyGenerator(2048);
+            } else if (algorithm.equals(JWSAlgorithm.ES256)) {
+                generator = new ECKeyGenerator(Curve.P_256);
+            } else if (algorithm.equals(JWSAlgorithm.EdDSA)) {
+                generator = new OctetKeyPairGenerator(Curve.Ed25519);
+            } else {
+                generator = new OctetSequenceKeyGenerator(256);
+            }
+            jwk = generator.keyID(kid).algorithm(algorithm).keyUse(KeyUse.SIGNATURE).generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("could not generate a " + algorithm + " key", e);
         }
+        // An HMAC key has no public half: it is stored sealed only, and published nowhere.
         var key = new SigningKey(kid, algorithm.getName(), jwk.toPublicJWK(), box.seal(jwk.toJSONString(), kid),
                 clock.instant(), null);
         store.insert(key);

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Django's session machinery: {@code login()} rotates the id, {@code logout()} ends the session on the server,
@@ -28,6 +29,7 @@ public final class Sessions implements UserRevocation {
     private final Secrets secrets;
     private final Clock clock;
     private final Cache<String, Session> cache;
+    private final List<SessionEndListener> endListeners = new CopyOnWriteArrayList<>();
 
     public Sessions(SessionStore store, SessionSettings settings, Secrets secrets, Clock clock) {
         this.store = store;
@@ -38,6 +40,11 @@ public final class Sessions implements UserRevocation {
                 .maximumSize(100_000)
                 .expireAfterWrite(settings.cacheTtl())
                 .build();
+    }
+
+    /** Called with the id hashes of signed-in sessions that end by sign-out, by the user or by an administrator. */
+    public void onEnd(SessionEndListener listener) {
+        endListeners.add(listener);
     }
 
     public SessionSettings settings() {
@@ -90,6 +97,9 @@ public final class Sessions implements UserRevocation {
         store.replace(oldHash, issued.session());
         if (oldHash != null) {
             cache.invalidate(oldHash);
+            if (current.get().userId() != null) {
+                notifyEnded(List.of(oldHash));
+            }
         }
         return issued;
     }
@@ -106,6 +116,9 @@ public final class Sessions implements UserRevocation {
     public boolean end(String idHash) {
         var deleted = store.delete(idHash);
         cache.invalidate(idHash);
+        if (deleted) {
+            notifyEnded(List.of(idHash));
+        }
         return deleted;
     }
 
@@ -130,6 +143,7 @@ public final class Sessions implements UserRevocation {
     public int endAllFor(long userId, String keepIdHash) {
         var ended = store.deleteForUser(userId, keepIdHash);
         cache.invalidateAll(ended);
+        notifyEnded(List.copyOf(ended));
         return ended.size();
     }
 
@@ -151,6 +165,12 @@ public final class Sessions implements UserRevocation {
             total += deleted;
         } while (deleted == PURGE_BATCH);
         return total;
+    }
+
+    private void notifyEnded(List<String> idHashes) {
+        if (!idHashes.isEmpty()) {
+            endListeners.forEach(listener -> listener.sessionsEnded(idHashes));
+        }
     }
 
     /** 43 base64url characters, the only shape an id has; anything else is not looked up at all. */

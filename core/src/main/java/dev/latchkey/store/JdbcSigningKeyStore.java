@@ -32,7 +32,7 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
         sql.update(INSERT, s -> {
             s.setString(1, key.kid());
             s.setString(2, key.algorithm());
-            s.setString(3, key.publicJwk().toJSONString());
+            s.setString(3, key.publicJwk() == null ? "" : key.publicJwk().toJSONString());
             s.setString(4, key.sealedPrivateJwk());
             s.setLong(5, key.created().toEpochMilli());
         });
@@ -61,7 +61,8 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
         try {
             long retired = r.getLong("retired_at");
             var retiredAt = r.wasNull() ? null : Instant.ofEpochMilli(retired);
-            return new SigningKey(kid, r.getString("algorithm"), JWK.parse(r.getString("public_jwk")),
+            var publicJwk = r.getString("public_jwk");
+            return new SigningKey(kid, r.getString("algorithm"), publicJwk.isEmpty() ? null : JWK.parse(publicJwk),
                     r.getString("private_jwk_encrypted"), Instant.ofEpochMilli(r.getLong("created_at")), retiredAt);
         } catch (ParseException | IllegalArgumentException e) {
             log.warn("ignoring unreadable signing key {}: {}", kid, e.getClass().getSimpleName());

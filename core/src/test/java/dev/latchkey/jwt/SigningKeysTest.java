@@ -94,8 +94,39 @@ class SigningKeysTest extends DatabaseTest {
     }
 
     @Test
-    void onlyAsymmetricAlgorithmsAreAccepted() {
-        assertThatThrownBy(() -> keys(secret, JWSAlgorithm.HS256)).isInstanceOf(IllegalArgumentException.class);
+    void everyOfferedAlgorithmSignsAndVerifiesAndNoSecretIsEverPublished() throws Exception {
+        for (var algorithm : SigningKeys.ALGORITHMS) {
+            var keys = keys(secret, algorithm);
+            var tokens = new AccessTokens(keys, secrets, clock, "iss", "aud", Duration.ofMinutes(5), algorithm);
+            var token = tokens.issue(7, "family");
+            assertThat(com.nimbusds.jwt.SignedJWT.parse(token).getHeader().getAlgorithm()).isEqualTo(algorithm);
+            assertThat(tokens.verify(token).userId()).as(algorithm.getName()).isEqualTo(7);
+            var published = keys.publicJwks();
+            if (algorithm.equals(JWSAlgorithm.HS256)) {
+                assertThat(published.getKeys()).as("an HMAC secret is never published").isEmpty();
+            } else {
+                assertThat(published.getKeys()).singleElement().satisfies(k -> {
+                    assertThat(k.isPrivate()).isFalse();
+                    assertThat(k.getAlgorithm()).isEqualTo(algorithm);
+                });
+            }
+            // Tokens of another algorithm are refused, whoever signed them.
+            var other = algorithm.equals(JWSAlgorithm.RS256) ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
+            try (var elsewhere = TestDatabase.sqlite()) {
+                var foreign = new AccessTokens(new SigningKeys(new JdbcSigningKeyStore(elsewhere.database()),
+                        new SecretBox(secret, "signing keys", secrets), secrets, clock, other, LIFETIME), secrets,
+                        clock, "iss", "aud", Duration.ofMinutes(5), other);
+                var otherToken = foreign.issue(7, "family");
+                assertThatThrownBy(() -> tokens.verify(otherToken)).isInstanceOf(InvalidAccessToken.class);
+            }
+            db.database().sql().update("DELETE FROM signing_keys", statement -> { });
+        }
+    }
+
+    @Test
+    void onlyOfferedAlgorithmsAreAccepted() {
+        assertThatThrownBy(() -> keys(secret, JWSAlgorithm.HS512)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys(secret, JWSAlgorithm.PS256)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> keys(secret, JWSAlgorithm.parse("none"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SecretBox(new byte[16], "x", secrets)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -20,6 +20,7 @@ public final class Engine {
                     .argon2(settings.argon2())
                     .passwordPolicy(settings.passwordPolicy())
                     .sessions(settings.sessions())
+                    .jwt(settings.jwt())
                     .build();
         } catch (RuntimeException e) {
             database.close();

@@ -9,8 +9,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "sessions", description = "Maintain sessions.", subcommands = SessionsCommand.Purge.class)
 public final class SessionsCommand {
 
-    @Command(name = "purge", description = "Delete expired sessions (in short batches that never block sign-ins) "
-            + "and expired API tokens.")
+    @Command(name = "purge", description = "Delete expired sessions (in short batches that never block sign-ins), "
+            + "expired API tokens, and JWT token families that have ended.")
     static final class Purge implements Callable<Integer> {
         private final Terminal terminal;
         @Mixin CommonOptions common;
@@ -24,10 +24,15 @@ public final class SessionsCommand {
             try (var latchkey = Engine.open(common.settings(terminal, Map.of()), terminal.env())) {
                 int deleted = latchkey.sessions().purgeExpired();
                 int tokens = latchkey.apiTokens().purgeExpired();
-                terminal.out().println("deleted " + deleted + " expired session" + (deleted == 1 ? "" : "s") + " and "
-                        + tokens + " expired API token" + (tokens == 1 ? "" : "s"));
+                int jwt = latchkey.jwtTokens().purgeEnded();
+                terminal.out().println("deleted " + plural(deleted, "expired session") + ", "
+                        + plural(tokens, "expired API token") + " and " + plural(jwt, "ended JWT record"));
             }
             return 0;
+        }
+
+        private static String plural(int count, String noun) {
+            return count + " " + noun + (count == 1 ? "" : "s");
         }
     }
 }

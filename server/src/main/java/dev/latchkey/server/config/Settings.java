@@ -1,5 +1,6 @@
 package dev.latchkey.server.config;
 
+import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.session.SessionSettings;
@@ -12,7 +13,7 @@ import java.util.List;
  * {@code latchkey.toml}, {@code LATCHKEY_*} variables and flags (each overriding the one before), then immutable.
  */
 public record Settings(Path dataDir, DatabaseUrl database, Server server, SessionSettings sessions,
-                       Argon2Settings argon2, PasswordPolicy passwordPolicy) {
+                       Argon2Settings argon2, PasswordPolicy passwordPolicy, JwtSettings jwt) {
 
     /**
      * Where and how {@code serve} listens.

@@ -3,6 +3,8 @@ package dev.latchkey.server.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.latchkey.error.InvalidInput;
+import dev.latchkey.jwt.JwtSettings;
+import dev.latchkey.jwt.SigningKeys;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.session.SessionSettings;
@@ -31,7 +33,8 @@ public final class SettingsLoader {
             "server.tls_cert", "server.tls_key", "server.trusted_proxies", "server.redirect_http_port",
             "session.idle_timeout", "session.absolute_timeout", "session.expire_at_browser_close",
             "session.cache_ttl", "password.min_length", "password.argon2_memory_kib", "password.argon2_iterations",
-            "password.argon2_parallelism");
+            "password.argon2_parallelism", "jwt.algorithm", "jwt.issuer", "jwt.audience", "jwt.access_lifetime",
+            "jwt.refresh_lifetime", "jwt.refresh_max_lifetime");
 
     /** A raw value and where it came from, for error messages. */
     private record Raw(String value, String source) {
@@ -126,7 +129,31 @@ public final class SettingsLoader {
                 integer("password.argon2_parallelism", Argon2Settings.OWASP.parallelism(), 1, 64),
                 Argon2Settings.OWASP.hashLength());
         var policy = new PasswordPolicy(integer("password.min_length", PasswordPolicy.DEFAULT.minLength(), 1, 1024));
-        return new Settings(dataDir, dbUrl, server, sessions, argon2, policy);
+        return new Settings(dataDir, dbUrl, server, sessions, argon2, policy, jwt());
+    }
+
+    private JwtSettings jwt() {
+        var defaults = JwtSettings.DEFAULT;
+        var name = text("jwt.algorithm", defaults.algorithm().getName()).trim();
+        var algorithm = SigningKeys.ALGORITHMS.stream().filter(a -> a.getName().equalsIgnoreCase(name)).findFirst()
+                .orElseThrow(() -> invalid("jwt.algorithm", raw.get("jwt.algorithm"), "one of "
+                        + SigningKeys.ALGORITHMS));
+        var refresh = duration("jwt.refresh_lifetime", defaults.refreshLifetime());
+        var max = duration("jwt.refresh_max_lifetime", defaults.familyLifetime());
+        if (max.compareTo(refresh) < 0) {
+            throw new InvalidInput("invalid_setting",
+                    "jwt.refresh_max_lifetime must not be shorter than jwt.refresh_lifetime");
+        }
+        var access = duration("jwt.access_lifetime", defaults.accessLifetime());
+        // Revoked families are remembered in memory for as long as an access token lives: keep that short.
+        if (access.isZero() || access.isNegative() || access.compareTo(Duration.ofDays(1)) > 0) {
+            throw invalid("jwt.access_lifetime", raw.get("jwt.access_lifetime"), "from 1s to 1d");
+        }
+        if (refresh.isZero() || refresh.isNegative()) {
+            throw invalid("jwt.refresh_lifetime", raw.get("jwt.refresh_lifetime"), "a positive duration");
+        }
+        return new JwtSettings(algorithm, text("jwt.issuer", defaults.issuer()),
+                text("jwt.audience", defaults.audience()), access, refresh, max);
     }
 
     private DatabaseUrl database(String key) {

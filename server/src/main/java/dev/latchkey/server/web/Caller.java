@@ -11,7 +11,7 @@ import java.util.Optional;
 public record Caller(User user, Method method, Session session) {
 
     /** How the caller was authenticated; unsafe requests by cookie need a CSRF token, header ones do not. */
-    public enum Method { ANONYMOUS, SESSION, TOKEN }
+    public enum Method { ANONYMOUS, SESSION, TOKEN, JWT }
 
     public static Caller anonymous(Session session) {
         return new Caller(null, Method.ANONYMOUS, session);

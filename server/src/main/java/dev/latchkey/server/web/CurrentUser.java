@@ -4,6 +4,7 @@ import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Authenticator;
 import dev.latchkey.auth.Credentials;
 import dev.latchkey.session.Sessions;
+import dev.latchkey.token.ApiTokens;
 import dev.latchkey.user.User;
 import dev.latchkey.user.UserCache;
 import java.util.Locale;
@@ -12,8 +13,8 @@ import java.util.Locale;
  * The one component that turns a request's credentials into its {@link Caller}. Handlers read the caller; they never
  * parse credentials.
  *
- * <p>An {@code Authorization: Token <key>} or {@code Bearer <key>} header (scheme case-insensitive, as in DRF) is
- * tried first: a bad one is a 401, never a silent fall-back to the cookie. Other schemes are not ours and are
+ * <p>An {@code Authorization: Token <key>} or {@code Bearer <key-or-jwt>} header (scheme case-insensitive, as in DRF)
+ * is tried first; after {@code Bearer}, an {@code lk_} key is an API token and anything else a JWT access token: a bad one is a 401, never a silent fall-back to the cookie. Other schemes are not ours and are
  * ignored. Otherwise a session cookie names a user while the session is live and the user active; anything else
  * (no cookie, garbage, an ended or expired session) is anonymous, never an error.
  */
@@ -63,10 +64,11 @@ public final class CurrentUser {
         if (credentials.indexOf(' ') >= 0) {
             throw new InvalidToken(challenge, "the Authorization header must hold exactly one token");
         }
+        var jwt = scheme.equals("bearer") && !credentials.startsWith(ApiTokens.PREFIX);
         try {
             var authenticated = authenticator.authenticate(exchange.client().context(),
-                    new Credentials.ApiToken(credentials));
-            return new Caller(authenticated.user(), Caller.Method.TOKEN, null);
+                    jwt ? new Credentials.AccessJwt(credentials) : new Credentials.ApiToken(credentials));
+            return new Caller(authenticated.user(), jwt ? Caller.Method.JWT : Caller.Method.TOKEN, null);
         } catch (AuthenticationDenied e) {
             throw new InvalidToken(challenge, "the token is not valid");
         }

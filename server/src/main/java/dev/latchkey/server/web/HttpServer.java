@@ -22,7 +22,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Jetty, set up the way an auth server should be: HTTPS with TLS 1.2 and 1.3 and forward-secret AEAD suites only,
- * certificate files reloaded when they change, bounded headers (431 beyond 16 KiB) and idle connections, errors in
+ * certificate files reloaded when they change, bounded headers (431 beyond 32 KiB, so a 16 KiB token still gets its 401) and idle connections, errors in
  * JSON, and a graceful stop (SIGTERM) that lets requests in flight finish. Optionally a second, plain listener that
  * only redirects to HTTPS.
  */
@@ -30,7 +30,7 @@ public final class HttpServer implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(2);
-    private static final int MAX_HEADER_BYTES = 16 * 1024;
+    private static final int MAX_HEADER_BYTES = 32 * 1024;
     private static final int MAX_CONNECTIONS = 10_000;
     private static final String REDIRECT_CONNECTOR = "redirect";
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class LatchkeyHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(LatchkeyHandler.class);
     /** The schemes a client may authenticate with, named in every 401 (DRF: the first scheme's challenge). */
-    public static final String CHALLENGE = "Token realm=\"latchkey\"";
+    public static final String CHALLENGE = "Token realm=\"latchkey\", Bearer realm=\"latchkey\"";
 
     private final Router router;
     private final CurrentUser currentUser;
@@ -83,10 +83,12 @@ public final class LatchkeyHandler extends Handler.Abstract {
         }
         var caller = currentUser.resolve(exchange);
         exchange.caller(caller);
-        // Signing in is exempt: it checks the origin and takes only JSON, which no cross-site form can send.
-        var signingIn = path.equals("/api/session") && exchange.method().equals("POST");
+        // Signing in is exempt: it checks the origin and takes only JSON, which no cross-site form can send. So are
+        // the JWT calls, whose credential is in the body (POST /api/jwt checks CSRF itself when it uses the session).
+        var exempt = exchange.method().equals("POST")
+                && (path.equals("/api/session") || JwtApi.BODY_CREDENTIAL_PATHS.contains(path));
         if (path.startsWith("/api/") && exchange.isUnsafeMethod() && caller.method() == Caller.Method.SESSION
-                && !signingIn) {
+                && !exempt) {
             csrf.check(exchange, exchange.header(Csrf.HEADER).orElse(null));
         }
         match.endpoint().handle(exchange, match.param());

@@ -1,8 +1,11 @@
 package dev.latchkey.server.web;
 
+import dev.latchkey.jwt.TokenPair;
 import dev.latchkey.session.Session;
 import dev.latchkey.token.ApiToken;
 import dev.latchkey.user.User;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +42,13 @@ public final class Views {
                 "created", token.created().toString(),
                 "expires_at", token.expires() == null ? null : token.expires().toString(),
                 "last_used", token.lastUsed() == null ? null : token.lastUsed().toString());
+    }
+
+    /** simplejwt's pair, with RFC 6749's {@code token_type} and {@code expires_in}. */
+    public static Map<String, Object> tokenPair(TokenPair pair, Instant now) {
+        return JsonResponses.object("access", pair.access(), "refresh", pair.refresh(), "token_type", "Bearer",
+                "expires_in", pair.accessLifetime().toSeconds(),
+                "refresh_expires_in", Math.max(0, Duration.between(now, pair.refreshExpires()).toSeconds()));
     }
 
     public static String publicId(Session session) {

@@ -19,6 +19,7 @@ public final class WebApp {
         new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, csrf).register(router);
         new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), browser, csrf, templates).register(router);
         new TokenApi(latchkey.signIn(), latchkey.apiTokens(), csrf).register(router);
+        new JwtApi(latchkey.signIn(), latchkey.jwtTokens(), csrf, latchkey.clock()).register(router);
         new JwksEndpoint(latchkey.signingKeys()).register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
         return new LatchkeyHandler(router, currentUser, csrf, proxies, latchkey.json(), assets);

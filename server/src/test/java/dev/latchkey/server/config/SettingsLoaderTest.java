@@ -28,6 +28,27 @@ class SettingsLoaderTest {
         assertThat(settings.sessions().idleTimeout()).isEqualTo(Duration.ofDays(14));
         assertThat(settings.sessions().absoluteTimeout()).isEqualTo(Duration.ofDays(30));
         assertThat(settings.argon2().memoryKib()).isEqualTo(19 * 1024);
+        assertThat(settings.jwt()).isEqualTo(dev.latchkey.jwt.JwtSettings.DEFAULT);
+    }
+
+    @Test
+    void jwtSettingsReadFromTheFile() throws Exception {
+        Files.writeString(dir.resolve("latchkey.toml"), """
+                [jwt]
+                algorithm = "eddsa"
+                issuer = "https://auth.example"
+                audience = "api"
+                access_lifetime = "2m"
+                refresh_lifetime = "12h"
+                refresh_max_lifetime = "7d"
+                """);
+        var jwt = SettingsLoader.load(dir, Map.of(), Map.of()).jwt();
+        assertThat(jwt.algorithm().getName()).isEqualTo("EdDSA");
+        assertThat(jwt.issuer()).isEqualTo("https://auth.example");
+        assertThat(jwt.audience()).isEqualTo("api");
+        assertThat(jwt.accessLifetime()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(jwt.refreshLifetime()).isEqualTo(Duration.ofHours(12));
+        assertThat(jwt.familyLifetime()).isEqualTo(Duration.ofDays(7));
     }
 
     @Test
@@ -68,6 +89,14 @@ class SettingsLoaderTest {
         assertRefused(Map.of("LATCHKEY_DB_URL", "mysql://x/y"), "db.url has an unknown scheme");
         assertRefused(Map.of("LATCHKEY_SESSION_IDLE_TIMEOUT", "40d"),
                 "session.absolute_timeout must not be shorter than session.idle_timeout");
+        assertRefused(Map.of("LATCHKEY_JWT_ALGORITHM", "none"), "jwt.algorithm must be one of [RS256, ES256, EdDSA,"
+                + " HS256] (was \"none\" from LATCHKEY_JWT_ALGORITHM)");
+        assertRefused(Map.of("LATCHKEY_JWT_ALGORITHM", "HS512"), "jwt.algorithm must be one of");
+        assertRefused(Map.of("LATCHKEY_JWT_ACCESS_LIFETIME", "0s"), "jwt.access_lifetime must be from 1s to 1d");
+        assertRefused(Map.of("LATCHKEY_JWT_ACCESS_LIFETIME", "30d"), "jwt.access_lifetime must be from 1s to 1d");
+        assertRefused(Map.of("LATCHKEY_JWT_REFRESH_LIFETIME", "40d"),
+                "jwt.refresh_max_lifetime must not be shorter than jwt.refresh_lifetime");
+        assertRefused(Map.of("LATCHKEY_JWT_ISSUER", " "), "jwt.issuer must be a non-empty value");
     }
 
     @Test

@@ -1,6 +1,10 @@
 package dev.latchkey.server.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,5 +23,21 @@ abstract class ServerTest {
     @AfterAll
     static void stopServer() throws Exception {
         server.close();
+    }
+
+    /** RFC 6750's answer to a presented token that is no good, in the scheme the client used. */
+    static void assertInvalidToken(HttpResponse<String> response, String scheme) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+        assertThat(response.headers().firstValue("www-authenticate"))
+                .hasValue(scheme + " realm=\"latchkey\", error=\"invalid_token\"");
+        assertThat(response.body()).startsWith("{\"error\":\"invalid_token\",\"detail\":");
+    }
+
+    static String group(Pattern pattern, HttpResponse<String> response) {
+        var m = pattern.matcher(response.body());
+        if (!m.find()) {
+            throw new AssertionError("no match in " + response.body());
+        }
+        return m.group(1);
     }
 }

@@ -128,19 +128,4 @@ class TokenApiTest extends ServerTest {
     private static long aliceId() {
         return server.latchkey().users().find("alice").orElseThrow().id();
     }
-
-    private static void assertInvalidToken(HttpResponse<String> response, String scheme) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
-        assertThat(response.headers().firstValue("www-authenticate"))
-                .hasValue(scheme + " realm=\"latchkey\", error=\"invalid_token\"");
-        assertThat(response.body()).startsWith("{\"error\":\"invalid_token\",\"detail\":");
-    }
-
-    private static String group(Pattern pattern, HttpResponse<String> response) {
-        var m = pattern.matcher(response.body());
-        if (!m.find()) {
-            throw new AssertionError("no match in " + response.body());
-        }
-        return m.group(1);
-    }
 }

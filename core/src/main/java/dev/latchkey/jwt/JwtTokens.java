@@ -1,0 +1,314 @@
+package dev.latchkey.jwt;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditStore;
+import dev.latchkey.auth.RequestContext;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.user.User;
+import dev.latchkey.user.UserCache;
+import dev.latchkey.user.UserRevocation;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * simplejwt's token pairs, with the two things simplejwt cannot do: take an issued token back, and notice a stolen
+ * refresh token.
+ *
+ * <p>A sign-in starts a {@link TokenFamily}; its refresh token is exchanged for a new pair (the old one is spent in
+ * the same statement that checks it is unspent, so of many concurrent exchanges exactly one wins). A spent token
+ * presented again means two parties hold the family's tokens, and the server cannot tell which is the thief, so the
+ * whole family is revoked and the event audited (RFC 9700 section 4.14). A revoked family's access tokens are refused
+ * by the next request: every check consults {@link RevokedFamilies}, in memory.
+ *
+ * <p>Verified access tokens are cached by the SHA-256 of the token until their {@code exp}, which spares the
+ * signature check on repeated use; revocation is checked on every use, cached or not.
+ */
+public final class JwtTokens implements UserRevocation {
+    public static final String REFRESH_PREFIX = "lkr_";
+    public static final String AUDIT_REUSE = "refresh_reuse";
+    public static final String AUDIT_REVOKE = "token_family_revoked";
+    private static final Logger log = LoggerFactory.getLogger(JwtTokens.class);
+    private static final int REFRESH_BYTES = 32;
+    private static final int FAMILY_BYTES = 16;
+    /** Beyond an access token's lifetime, how long its family's revocation is remembered: the allowed skew and more. */
+    private static final Duration REMEMBER_MARGIN = Duration.ofSeconds(60);
+    private static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
+
+    private final AccessTokens accessTokens;
+    private final TokenFamilyStore store;
+    private final RevokedFamilies revoked;
+    private final UserCache users;
+    private final AuditStore audit;
+    private final Secrets secrets;
+    private final Clock clock;
+    private final JwtSettings settings;
+    private final Cache<String, AccessToken> verified;
+    private final Counter verifiedOk;
+    private final Counter verifiedBad;
+    private final Counter refreshed;
+    private final Counter refusedRefresh;
+    private final Counter reuses;
+    private volatile ScheduledExecutorService syncer;
+
+    public JwtTokens(AccessTokens accessTokens, TokenFamilyStore store, UserCache users, AuditStore audit,
+                     Secrets secrets, Clock clock, JwtSettings settings, MeterRegistry meters) {
+        this.accessTokens = accessTokens;
+        this.store = store;
+        this.users = users;
+        this.audit = audit;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.settings = settings;
+        this.revoked = new RevokedFamilies(store, clock, settings.accessLifetime().plus(REMEMBER_MARGIN));
+        this.verified = Caffeine.newBuilder().maximumSize(100_000).expireAfter(untilExpiry()).build();
+        this.verifiedOk = meters.counter("latchkey.jwt.verifications", "outcome", "valid");
+        this.verifiedBad = meters.counter("latchkey.jwt.verifications", "outcome", "invalid");
+        this.refreshed = meters.counter("latchkey.jwt.refreshes", "outcome", "success");
+        this.refusedRefresh = meters.counter("latchkey.jwt.refreshes", "outcome", "refused");
+        this.reuses = meters.counter("latchkey.jwt.refresh_reuse");
+    }
+
+    public JwtSettings settings() {
+        return settings;
+    }
+
+    /** A new family and its first pair, for a user who has just proven who they are. */
+    public TokenPair obtain(long userId, String sessionHash) {
+        var now = clock.instant();
+        var family = new TokenFamily(secrets.urlSafeToken(FAMILY_BYTES), userId, sessionHash, now,
+                now.plus(settings.familyLifetime()), null);
+        var refresh = newRefreshToken();
+        var refreshExpires = refreshExpiry(family, now);
+        store.insert(family, Secrets.sha256Hex(refresh), refreshExpires);
+        return pair(family, refresh, refreshExpires, now);
+    }
+
+    /**
+     * A new pair for an unspent refresh token of a live family; the token is spent. A spent one presented again
+     * revokes its family. {@link InvalidRefreshToken} for anything that is not exchanged.
+     */
+    public TokenPair refresh(String token, RequestContext request) throws InvalidRefreshToken {
+        try {
+            var pair = exchange(token, request);
+            refreshed.increment();
+            return pair;
+        } catch (InvalidRefreshToken e) {
+            refusedRefresh.increment();
+            throw e;
+        }
+    }
+
+    private TokenPair exchange(String token, RequestContext request) throws InvalidRefreshToken {
+        var stored = find(token);
+        var family = stored.family();
+        var now = clock.instant();
+        if (stored.spent() != null) {
+            reuseDetected(family, request);
+            throw new InvalidRefreshToken("spent");
+        }
+        if (!family.isLiveAt(now)) {
+            throw new InvalidRefreshToken(family.revoked() != null ? "family revoked" : "family expired");
+        }
+        if (!now.isBefore(stored.expires())) {
+            throw new InvalidRefreshToken("expired");
+        }
+        if (users.find(family.userId()).filter(User::active).isEmpty()) {
+            throw new InvalidRefreshToken("user inactive or gone");
+        }
+        var next = newRefreshToken();
+        var nextExpires = refreshExpiry(family, now);
+        if (!store.exchange(stored.hash(), family.id(), now, Secrets.sha256Hex(next), nextExpires)) {
+            // Lost a race: another exchange spent it a moment ago (a second holder), or the family was just revoked.
+            var again = store.findRefresh(stored.hash());
+            if (again.isPresent() && again.get().spent() != null) {
+                reuseDetected(family, request);
+                throw new InvalidRefreshToken("spent concurrently");
+            }
+            throw new InvalidRefreshToken("revoked or expired meanwhile");
+        }
+        return pair(family, next, nextExpires, now);
+    }
+
+    /**
+     * Revokes the family of this refresh token (spent or not), and with it every access token it issued. False when
+     * the token names no family or its family was already revoked.
+     */
+    public boolean revoke(String refreshToken, RequestContext request) {
+        StoredRefreshToken stored;
+        try {
+            stored = find(refreshToken);
+        } catch (InvalidRefreshToken e) {
+            return false;
+        }
+        var family = stored.family();
+        if (!revokeFamily(family.id(), "revoked_by_client")) {
+            return false;
+        }
+        audit.append(event(family, AUDIT_REVOKE, "success", "revoked_by_client", request));
+        return true;
+    }
+
+    /** What a valid access token of a live family says; {@link InvalidAccessToken} otherwise. */
+    public AccessToken verify(String token) throws InvalidAccessToken {
+        ensureSyncing();
+        if (token == null || token.length() > AccessTokens.MAX_LENGTH) {
+            verifiedBad.increment();
+            throw new InvalidAccessToken("missing or longer than " + AccessTokens.MAX_LENGTH + " characters");
+        }
+        var key = Secrets.sha256Hex(token);
+        var access = verified.getIfPresent(key);
+        if (access == null || !clock.instant().isBefore(access.expires())) {
+            try {
+                access = accessTokens.verify(token);
+            } catch (InvalidAccessToken e) {
+                verifiedBad.increment();
+                throw e;
+            }
+            verified.put(key, access);
+        }
+        if (revoked.contains(access.family())) {
+            verifiedBad.increment();
+            throw new InvalidAccessToken("its token family was revoked");
+        }
+        verifiedOk.increment();
+        return access;
+    }
+
+    /** Password change, deactivation: every family of the user ends now. */
+    @Override
+    public void revokeAll(long userId) {
+        var now = clock.instant();
+        store.revokeForUser(userId, now, "user_revoked").forEach(id -> revoked.add(id, now));
+    }
+
+    /** Sign-out: the families that these sessions asked for end with them. */
+    public void sessionsEnded(List<String> sessionHashes) {
+        var now = clock.instant();
+        store.revokeForSessions(sessionHashes, now, "signed_out").forEach(id -> revoked.add(id, now));
+    }
+
+    /** Deletes families and refresh tokens that can no longer matter; answers how many rows went. */
+    public int purgeEnded() {
+        return store.deleteEndedBefore(clock.instant().minus(settings.accessLifetime()).minus(REMEMBER_MARGIN));
+    }
+
+    /** Stops the background re-reading of revocations. */
+    public void close() {
+        var running = syncer;
+        if (running != null) {
+            running.shutdownNow();
+        }
+    }
+
+    /** {@code lkr_} and 43 base64url characters: the only shape a refresh token has. */
+    public static boolean isWellFormedRefresh(String token) {
+        return token != null && token.startsWith(REFRESH_PREFIX)
+                && Secrets.isUrlSafeToken(token, REFRESH_PREFIX.length(), 43);
+    }
+
+    private StoredRefreshToken find(String token) throws InvalidRefreshToken {
+        if (!isWellFormedRefresh(token)) {
+            throw new InvalidRefreshToken("malformed");
+        }
+        return store.findRefresh(Secrets.sha256Hex(token)).orElseThrow(() -> new InvalidRefreshToken("unknown"));
+    }
+
+    private void reuseDetected(TokenFamily family, RequestContext request) {
+        reuses.increment();
+        if (revokeFamily(family.id(), AUDIT_REUSE)) {
+            log.warn("a spent refresh token of family {} (user {}) was presented again; the family is revoked",
+                    family.id(), family.userId());
+        }
+        audit.append(event(family, AUDIT_REUSE, "failure", "family_revoked", request));
+    }
+
+    private boolean revokeFamily(String familyId, String reason) {
+        var now = clock.instant();
+        // Remembered here even when another call revoked it first: that one may have run in another process.
+        revoked.add(familyId, now);
+        return store.revoke(familyId, now, reason);
+    }
+
+    private AuditEvent event(TokenFamily family, String kind, String outcome, String reason, RequestContext request) {
+        var username = users.find(family.userId()).map(User::username).orElse("");
+        return new AuditEvent(clock.instant(), kind, family.userId(), username, outcome, reason, request.clientIp(),
+                request.userAgent());
+    }
+
+    private TokenPair pair(TokenFamily family, String refresh, Instant refreshExpires, Instant now) {
+        var accessExpires = earlier(now.plus(settings.accessLifetime()), family.expires());
+        var access = accessTokens.issue(family.userId(), family.id(), accessExpires);
+        return new TokenPair(access, refresh, Duration.between(now, accessExpires), refreshExpires, family.id());
+    }
+
+    private Instant refreshExpiry(TokenFamily family, Instant now) {
+        return earlier(now.plus(settings.refreshLifetime()), family.expires());
+    }
+
+    private String newRefreshToken() {
+        return REFRESH_PREFIX + secrets.urlSafeToken(REFRESH_BYTES);
+    }
+
+    private void ensureSyncing() {
+        if (syncer != null) {
+            return;
+        }
+        synchronized (this) {
+            if (syncer != null) {
+                return;
+            }
+            revoked.sync();
+            var executor = Executors.newSingleThreadScheduledExecutor(r -> {
+                var thread = new Thread(r, "latchkey-revocation-sync");
+                thread.setDaemon(true);
+                return thread;
+            });
+            executor.scheduleWithFixedDelay(this::syncQuietly, SYNC_INTERVAL.toMillis(), SYNC_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            syncer = executor;
+        }
+    }
+
+    private void syncQuietly() {
+        try {
+            revoked.sync();
+        } catch (RuntimeException e) {
+            log.warn("could not re-read revoked token families; retrying in {}", SYNC_INTERVAL, e);
+        }
+    }
+
+    private Expiry<String, AccessToken> untilExpiry() {
+        return new Expiry<>() {
+            @Override
+            public long expireAfterCreate(String key, AccessToken token, long currentTime) {
+                return Math.max(0, Duration.between(clock.instant(), token.expires()).toNanos());
+            }
+
+            @Override
+            public long expireAfterUpdate(String key, AccessToken token, long currentTime, long currentDuration) {
+                return expireAfterCreate(key, token, currentTime);
+            }
+
+            @Override
+            public long expireAfterRead(String key, AccessToken token, long currentTime, long currentDuration) {
+                return currentDuration;
+            }
+        };
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

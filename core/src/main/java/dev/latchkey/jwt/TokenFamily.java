@@ -1,0 +1,19 @@
+package dev.latchkey.jwt;
+
+import java.time.Instant;
+
+/**
+ * The refresh tokens and access tokens descended from one sign-in; its id is the {@code sid} claim of every access
+ * token in it. Revoking the family ends them all at once.
+ *
+ * @param sessionHash the hash of the browser session that asked for the family, or null; its sign-out revokes it
+ * @param expires     the absolute end: no refresh token of the family lives past it
+ * @param revoked     when it was revoked, or null while it lives
+ */
+public record TokenFamily(String id, long userId, String sessionHash, Instant created, Instant expires,
+                          Instant revoked) {
+
+    public boolean isLiveAt(Instant now) {
+        return revoked == null && now.isBefore(expires);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.latchkey.jwt;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where token families and the hashes of their refresh tokens live. */
+public interface TokenFamilyStore {
+
+    /** Stores a new family with its first refresh token. */
+    void insert(TokenFamily family, String firstTokenHash, Instant tokenExpires);
+
+    Optional<StoredRefreshToken> findRefresh(String tokenHash);
+
+    /**
+     * Spends {@code tokenHash} and stores its successor, atomically: true for the one caller that found it unspent
+     * in a live family, false for every other (it was spent meanwhile, or the family was revoked).
+     */
+    boolean exchange(String tokenHash, String familyId, Instant now, String nextHash, Instant nextExpires);
+
+    /** Revokes the family if it is not yet revoked; true when this call did it. */
+    boolean revoke(String familyId, Instant now, String reason);
+
+    /** Revokes the user's live families; answers their ids. */
+    List<String> revokeForUser(long userId, Instant now, String reason);
+
+    /** Revokes the live families started from these sessions; answers their ids. */
+    List<String> revokeForSessions(List<String> sessionHashes, Instant now, String reason);
+
+    /** Families revoked at or after {@code since}, with their revocation time. */
+    List<TokenFamily> revokedSince(Instant since);
+
+    /** Deletes families that ended (expired, or revoked) before {@code before}, and their tokens. */
+    int deleteEndedBefore(Instant before);
+}

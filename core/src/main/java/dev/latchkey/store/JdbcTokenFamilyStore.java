@@ -1,0 +1,174 @@
+package dev.latchkey.store;
+
+import dev.latchkey.jwt.StoredRefreshToken;
+import dev.latchkey.jwt.TokenFamily;
+import dev.latchkey.jwt.TokenFamilyStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link TokenFamilyStore} on SQLite or PostgreSQL. */
+public final class JdbcTokenFamilyStore implements TokenFamilyStore {
+    private static final String FAMILY_COLUMNS = "f.id, f.user_id, f.session_hash, f.created_at, f.expires_at,"
+            + " f.revoked_at";
+    private static final String INSERT_FAMILY = "INSERT INTO token_families (id, user_id, session_hash, created_at,"
+            + " expires_at) VALUES (?, ?, ?, ?, ?)";
+    private static final String INSERT_TOKEN = "INSERT INTO refresh_tokens (token_hash, family_id, issued_at,"
+            + " expires_at) VALUES (?, ?, ?, ?)";
+    private static final String FIND_TOKEN = "SELECT t.token_hash, t.issued_at, t.expires_at AS token_expires_at,"
+            + " t.spent_at, " + FAMILY_COLUMNS + " FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id"
+            + " WHERE t.token_hash = ?";
+    // The one statement that decides a race: of many exchanges of one token, exactly one sees it unspent.
+    private static final String SPEND = "UPDATE refresh_tokens SET spent_at = ? WHERE token_hash = ? AND family_id = ?"
+            + " AND spent_at IS NULL AND expires_at > ?"
+            + " AND EXISTS (SELECT 1 FROM token_families f WHERE f.id = ? AND f.revoked_at IS NULL)";
+    private static final String REVOKE = "UPDATE token_families SET revoked_at = ?, revoked_reason = ?"
+            + " WHERE id = ? AND revoked_at IS NULL";
+    private static final String LIVE_FOR_USER = "SELECT id FROM token_families WHERE user_id = ?"
+            + " AND revoked_at IS NULL";
+    private static final String LIVE_FOR_SESSION = "SELECT id FROM token_families WHERE session_hash = ?"
+            + " AND revoked_at IS NULL";
+    private static final String REVOKED_SINCE = "SELECT " + FAMILY_COLUMNS + " FROM token_families f"
+            + " WHERE f.revoked_at >= ?";
+    private static final String DELETE_EXPIRED_TOKENS = "DELETE FROM refresh_tokens WHERE expires_at < ?";
+    private static final String DELETE_ENDED_FAMILIES = "DELETE FROM token_families WHERE expires_at < ?"
+            + " OR revoked_at < ?";
+
+    private final Sql sql;
+
+    public JdbcTokenFamilyStore(Database database) {
+        this.sql = database.sql();
+    }
+
+    @Override
+    public void insert(TokenFamily family, String firstTokenHash, Instant tokenExpires) {
+        sql.inTransaction(c -> {
+            Sql.update(c, INSERT_FAMILY, s -> {
+                s.setString(1, family.id());
+                s.setLong(2, family.userId());
+                if (family.sessionHash() == null) {
+                    s.setNull(3, Types.CHAR);
+                } else {
+                    s.setString(3, family.sessionHash());
+                }
+                s.setLong(4, family.created().toEpochMilli());
+                s.setLong(5, family.expires().toEpochMilli());
+            });
+            insertToken(c, firstTokenHash, family.id(), family.created(), tokenExpires);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<StoredRefreshToken> findRefresh(String tokenHash) {
+        return sql.one(FIND_TOKEN, s -> s.setString(1, tokenHash), r -> new StoredRefreshToken(
+                r.getString("token_hash"), family(r), Instant.ofEpochMilli(r.getLong("issued_at")),
+                Instant.ofEpochMilli(r.getLong("token_expires_at")), instant(r, "spent_at")));
+    }
+
+    @Override
+    public boolean exchange(String tokenHash, String familyId, Instant now, String nextHash, Instant nextExpires) {
+        return sql.inTransaction(c -> {
+            int spent = Sql.update(c, SPEND, s -> {
+                s.setLong(1, now.toEpochMilli());
+                s.setString(2, tokenHash);
+                s.setString(3, familyId);
+                s.setLong(4, now.toEpochMilli());
+                s.setString(5, familyId);
+            });
+            if (spent != 1) {
+                return false;
+            }
+            insertToken(c, nextHash, familyId, now, nextExpires);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean revoke(String familyId, Instant now, String reason) {
+        return sql.update(REVOKE, s -> {
+            s.setLong(1, now.toEpochMilli());
+            s.setString(2, reason);
+            s.setString(3, familyId);
+        }) == 1;
+    }
+
+    @Override
+    public List<String> revokeForUser(long userId, Instant now, String reason) {
+        return sql.inTransaction(c -> revokeAll(c, Sql.list(c, LIVE_FOR_USER, s -> s.setLong(1, userId),
+                r -> r.getString(1)), now, reason));
+    }
+
+    @Override
+    public List<String> revokeForSessions(List<String> sessionHashes, Instant now, String reason) {
+        if (sessionHashes.isEmpty()) {
+            return List.of();
+        }
+        return sql.inTransaction(c -> {
+            var ids = new ArrayList<String>();
+            for (var hash : sessionHashes) {
+                ids.addAll(Sql.list(c, LIVE_FOR_SESSION, s -> s.setString(1, hash), r -> r.getString(1)));
+            }
+            return revokeAll(c, ids, now, reason);
+        });
+    }
+
+    @Override
+    public List<TokenFamily> revokedSince(Instant since) {
+        return sql.list(REVOKED_SINCE, s -> s.setLong(1, since.toEpochMilli()), JdbcTokenFamilyStore::family);
+    }
+
+    @Override
+    public int deleteEndedBefore(Instant before) {
+        return sql.inTransaction(c -> {
+            int tokens = Sql.update(c, DELETE_EXPIRED_TOKENS, s -> s.setLong(1, before.toEpochMilli()));
+            int families = Sql.update(c, DELETE_ENDED_FAMILIES, s -> {
+                s.setLong(1, before.toEpochMilli());
+                s.setLong(2, before.toEpochMilli());
+            });
+            return tokens + families;
+        });
+    }
+
+    private static List<String> revokeAll(Connection c, List<String> ids, Instant now, String reason)
+            throws SQLException {
+        var revoked = new ArrayList<String>();
+        for (var id : ids) {
+            int changed = Sql.update(c, REVOKE, s -> {
+                s.setLong(1, now.toEpochMilli());
+                s.setString(2, reason);
+                s.setString(3, id);
+            });
+            if (changed == 1) {
+                revoked.add(id);
+            }
+        }
+        return revoked;
+    }
+
+    private static void insertToken(Connection c, String hash, String familyId, Instant issued, Instant expires)
+            throws SQLException {
+        Sql.update(c, INSERT_TOKEN, s -> {
+            s.setString(1, hash);
+            s.setString(2, familyId);
+            s.setLong(3, issued.toEpochMilli());
+            s.setLong(4, expires.toEpochMilli());
+        });
+    }
+
+    private static TokenFamily family(ResultSet r) throws SQLException {
+        return new TokenFamily(r.getString("id"), r.getLong("user_id"), r.getString("session_hash"),
+                Instant.ofEpochMilli(r.getLong("created_at")), Instant.ofEpochMilli(r.getLong("expires_at")),
+                instant(r, "revoked_at"));
+    }
+
+    private static Instant instant(ResultSet r, String column) throws SQLException {
+        long value = r.getLong(column);
+        return r.wasNull() ? null : Instant.ofEpochMilli(value);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.latchkey.server.web;
+
+import dev.latchkey.auth.Credentials;
+import dev.latchkey.auth.SignIn;
+import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.jwt.InvalidAccessToken;
+import dev.latchkey.jwt.InvalidRefreshToken;
+import dev.latchkey.jwt.JwtTokens;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * simplejwt's views, with revocation: {@code POST /api/jwt} answers a token pair for {@code {"username","password"}}
+ * (or for the signed-in browser session, whose sign-out then revokes the pair), {@code /api/jwt/refresh} exchanges a
+ * refresh token for a new pair, {@code /api/jwt/verify} checks an access token, {@code /api/jwt/revoke} ends a
+ * refresh token's family and every access token it issued.
+ *
+ * <p>Only {@code POST /api/jwt} on the strength of a session cookie needs a CSRF token: the other calls carry their
+ * credential in the body, which a cross-site page cannot read or forge.
+ */
+public final class JwtApi {
+    /** Requests that prove who they are in their body, so a cookie that happens to be sent gives them nothing. */
+    static final Set<String> BODY_CREDENTIAL_PATHS = Set.of("/api/jwt", "/api/jwt/refresh", "/api/jwt/verify",
+            "/api/jwt/revoke");
+
+    private final SignIn signIn;
+    private final JwtTokens tokens;
+    private final Csrf csrf;
+    private final Clock clock;
+
+    public JwtApi(SignIn signIn, JwtTokens tokens, Csrf csrf, Clock clock) {
+        this.signIn = signIn;
+        this.tokens = tokens;
+        this.csrf = csrf;
+        this.clock = clock;
+    }
+
+    public void register(Router router) {
+        router.add("POST", "/api/jwt", (x, p) -> obtain(x));
+        router.add("POST", "/api/jwt/refresh", (x, p) -> refresh(x));
+        router.add("POST", "/api/jwt/verify", (x, p) -> verify(x));
+        router.add("POST", "/api/jwt/revoke", (x, p) -> revoke(x));
+    }
+
+    private void obtain(Exchange x) {
+        x.noStore();
+        var body = x.jsonObject();
+        if (body.has("username") || body.has("password")) {
+            csrf.checkOrigin(x);
+            var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
+                    Requests.requiredString(body, "password"));
+            var user = signIn.verify(x.client().context(), credentials).user();
+            x.json(200, Views.tokenPair(tokens.obtain(user.id(), null), clock.instant()));
+            return;
+        }
+        var caller = x.caller();
+        var session = caller.method() == Caller.Method.SESSION ? caller.session() : null;
+        if (session == null) {
+            // A token or JWT cannot mint a longer-lived family for itself; a password or a browser session can.
+            throw new LatchkeyException("not_authenticated", 401,
+                    "send {\"username\",\"password\"}, or call from a signed-in browser session");
+        }
+        csrf.check(x, x.header(Csrf.HEADER).orElse(null));
+        x.json(200, Views.tokenPair(tokens.obtain(caller.user().id(), session.idHash()), clock.instant()));
+    }
+
+    private void refresh(Exchange x) {
+        x.noStore();
+        var token = Requests.requiredString(x.jsonObject(), "refresh");
+        try {
+            x.json(200, Views.tokenPair(tokens.refresh(token, x.client().context()), clock.instant()));
+        } catch (InvalidRefreshToken e) {
+            throw new InvalidToken("Bearer", "the refresh token is not valid");
+        }
+    }
+
+    private void verify(Exchange x) {
+        x.noStore();
+        var token = Requests.requiredString(x.jsonObject(), "token");
+        try {
+            var access = tokens.verify(token);
+            x.json(200, JsonResponses.object("token_type", "access", "user_id", access.userId(),
+                    "expires_at", access.expires().getEpochSecond()));
+        } catch (InvalidAccessToken e) {
+            throw new InvalidToken("Bearer", "the token is not valid");
+        }
+    }
+
+    /**
+     * Like RFC 7009, a token that names nothing is not an error (the client wanted it dead, and it is): 200 either
+     * way, with {@code revoked} saying whether this call ended a family.
+     */
+    private void revoke(Exchange x) {
+        x.noStore();
+        var token = Requests.requiredString(x.jsonObject(), "refresh");
+        x.json(200, JsonResponses.object("revoked", tokens.revoke(token, x.client().context())));
+    }
+}
