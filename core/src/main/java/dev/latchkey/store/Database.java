@@ -23,7 +23,7 @@ public final class Database implements AutoCloseable {
     private Database(DatabaseUrl url, HikariDataSource pool) {
         this.url = url;
         this.pool = pool;
-        this.sql = new Sql(pool);
+        this.sql = new Sql(pool, url.dialect() == DatabaseUrl.Dialect.SQLITE);
     }
 
     public static Database open(DatabaseUrl url) {

@@ -8,17 +8,27 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
  * The few JDBC shapes every store needs: one query, one update, one transaction. An {@link SQLException} becomes a
  * {@link StoreFailure}; a failed transaction is rolled back whole.
+ *
+ * <p>With {@code oneWriter} (SQLite, which has a single write lock per file), writes from this process queue on a
+ * lock here before they take a connection. Left to SQLite, a writer that finds the file locked sleeps in its busy
+ * handler for milliseconds at a time, and a burst of writes (refreshes, sign-ins) spends most of its time asleep.
+ * Reads never wait: WAL lets them run beside the writer.
  */
 public final class Sql {
     private final DataSource dataSource;
+    private final Lock writeLock;
 
-    public Sql(DataSource dataSource) {
+    public Sql(DataSource dataSource, boolean oneWriter) {
         this.dataSource = dataSource;
+        this.writeLock = oneWriter ? new ReentrantLock() : null;
     }
 
     @FunctionalInterface
@@ -46,12 +56,12 @@ public final class Sql {
     }
 
     public int update(String sql, Binder binder) {
-        return withConnection(c -> update(c, sql, binder));
+        return writing(() -> withConnection(c -> update(c, sql, binder)));
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(Work<T> work) {
-        return withConnection(c -> {
+        return writing(() -> withConnection(c -> {
             c.setAutoCommit(false);
             try {
                 var result = work.run(c);
@@ -63,7 +73,19 @@ public final class Sql {
             } finally {
                 c.setAutoCommit(true);
             }
-        });
+        }));
+    }
+
+    private <T> T writing(Supplier<T> write) {
+        if (writeLock == null) {
+            return write.get();
+        }
+        writeLock.lock();
+        try {
+            return write.get();
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     public static <T> List<T> list(Connection c, String sql, Binder binder, Mapper<T> mapper) throws SQLException {
