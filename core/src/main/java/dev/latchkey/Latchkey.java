@@ -25,12 +25,16 @@ import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcSigningKeyStore;
 import dev.latchkey.store.JdbcTokenFamilyStore;
 import dev.latchkey.store.JdbcUserStore;
+import dev.latchkey.throttle.MemoryThrottleStore;
+import dev.latchkey.throttle.SignInThrottle;
+import dev.latchkey.throttle.ThrottleSettings;
 import dev.latchkey.token.ApiTokens;
 import dev.latchkey.token.TokenBackend;
 import dev.latchkey.user.UserCache;
 import dev.latchkey.user.UserRevocation;
 import dev.latchkey.user.UserStore;
 import dev.latchkey.user.Users;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -59,6 +63,7 @@ public final class Latchkey implements AutoCloseable {
     private final UserCache userCache;
     private final SigningKeys signingKeys;
     private final JwtTokens jwtTokens;
+    private final SignInThrottle throttle;
     private final MeterRegistry meters;
     private final ObjectMapper json;
     private final Clock clock;
@@ -84,7 +89,7 @@ public final class Latchkey implements AutoCloseable {
             sessions.onEnd(jwtTokens::sessionsEnded);
             revocations.add(jwtTokens);
         }
-        this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, revocations, clock);
+        this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, revocations, audit, clock);
         this.apiTokens = new ApiTokens(new JdbcApiTokenStore(database), b.secrets, clock,
                 b.sessionSettings.touchInterval(), b.sessionSettings.cacheTtl());
         var chain = new ArrayList<AuthenticationBackend>();
@@ -95,7 +100,10 @@ public final class Latchkey implements AutoCloseable {
         }
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
-        this.signIn = new SignIn(authenticator, sessions, userStore, audit, clock);
+        this.throttle = new SignInThrottle(new MemoryThrottleStore(b.throttle.maxKeys()), b.throttle, clock, meters);
+        this.signIn = new SignIn(authenticator, sessions, userStore, audit, throttle, clock, meters);
+        Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)
+                .description("signed-in sessions that have not expired").register(meters);
     }
 
     public static Builder builder(Database database) {
@@ -145,6 +153,10 @@ public final class Latchkey implements AutoCloseable {
         return jwtTokens;
     }
 
+    public SignInThrottle throttle() {
+        return throttle;
+    }
+
     public UserCache userCache() {
         return userCache;
     }
@@ -191,6 +203,7 @@ public final class Latchkey implements AutoCloseable {
         private final List<AuthenticationBackend> extraBackends = new ArrayList<>();
         private byte[] instanceSecret;
         private JwtSettings jwt = JwtSettings.DEFAULT;
+        private ThrottleSettings throttle = ThrottleSettings.DEFAULT;
 
         private Builder(Database database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -237,6 +250,11 @@ public final class Latchkey implements AutoCloseable {
                 throw new IllegalArgumentException("the instance secret must have at least 256 bits");
             }
             this.instanceSecret = secret.clone();
+            return this;
+        }
+
+        public Builder throttle(ThrottleSettings settings) {
+            this.throttle = Objects.requireNonNull(settings);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.latchkey.audit;
 
+import java.time.Instant;
 import java.util.List;
 
 /** The append-only audit trail. */
@@ -8,4 +9,10 @@ public interface AuditStore {
 
     /** The user's most recent events of {@code kind}, newest first. */
     List<AuditEvent> recentFor(long userId, String kind, int limit);
+
+    /** Events that match, newest first, with their ids. */
+    List<AuditEntry> search(AuditQuery query);
+
+    /** Deletes events older than {@code before} in short batches (the retention purge); answers how many. */
+    int deleteBefore(Instant before);
 }

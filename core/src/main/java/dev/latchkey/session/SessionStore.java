@@ -30,4 +30,7 @@ public interface SessionStore {
 
     /** Deletes at most {@code batch} sessions that expired before {@code now}; answers how many. */
     int deleteExpired(Instant now, int batch);
+
+    /** How many signed-in sessions are live at {@code now}. */
+    long countSignedIn(Instant now);
 }

@@ -112,6 +112,11 @@ public final class Sessions implements UserRevocation {
         return end(Secrets.sha256Hex(id));
     }
 
+    /** How many signed-in sessions are live now (a gauge; one counting query). */
+    public long countSignedIn() {
+        return store.countSignedIn(clock.instant());
+    }
+
     /** Ends the session with this id hash (from a list of the user's sessions). */
     public boolean end(String idHash) {
         var deleted = store.delete(idHash);

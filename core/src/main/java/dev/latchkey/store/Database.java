@@ -119,6 +119,11 @@ public final class Database implements AutoCloseable {
         return sql;
     }
 
+    /** True when every migration of this build, and no later one, has been applied. */
+    public boolean isCurrent() {
+        return appliedVersion(pool) == SCHEMA_VERSION;
+    }
+
     /** True when a connection answers a trivial query: the readiness check. */
     public boolean isReachable() {
         try {

@@ -78,11 +78,7 @@ public final class JdbcApiTokenStore implements ApiTokenStore {
 
     private static ApiToken token(ResultSet r) throws SQLException {
         return new ApiToken(r.getLong("id"), r.getLong("user_id"), r.getString("name"), r.getString("key_prefix"),
-                Instant.ofEpochMilli(r.getLong("created_at")), instant(r, "expires_at"), instant(r, "last_used_at"));
-    }
-
-    private static Instant instant(ResultSet r, String column) throws SQLException {
-        long value = r.getLong(column);
-        return r.wasNull() ? null : Instant.ofEpochMilli(value);
+                Instant.ofEpochMilli(r.getLong("created_at")), Sql.instantOrNull(r, "expires_at"),
+                Sql.instantOrNull(r, "last_used_at"));
     }
 }

@@ -59,8 +59,7 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
     private static SigningKey keyOrNull(ResultSet r) throws SQLException {
         var kid = r.getString("kid");
         try {
-            long retired = r.getLong("retired_at");
-            var retiredAt = r.wasNull() ? null : Instant.ofEpochMilli(retired);
+            var retiredAt = Sql.instantOrNull(r, "retired_at");
             var publicJwk = r.getString("public_jwk");
             return new SigningKey(kid, r.getString("algorithm"), publicJwk.isEmpty() ? null : JWK.parse(publicJwk),
                     r.getString("private_jwk_encrypted"), Instant.ofEpochMilli(r.getLong("created_at")), retiredAt);

@@ -68,7 +68,7 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
     public Optional<StoredRefreshToken> findRefresh(String tokenHash) {
         return sql.one(FIND_TOKEN, s -> s.setString(1, tokenHash), r -> new StoredRefreshToken(
                 r.getString("token_hash"), family(r), Instant.ofEpochMilli(r.getLong("issued_at")),
-                Instant.ofEpochMilli(r.getLong("token_expires_at")), instant(r, "spent_at")));
+                Instant.ofEpochMilli(r.getLong("token_expires_at")), Sql.instantOrNull(r, "spent_at")));
     }
 
     @Override
@@ -164,11 +164,6 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
     private static TokenFamily family(ResultSet r) throws SQLException {
         return new TokenFamily(r.getString("id"), r.getLong("user_id"), r.getString("session_hash"),
                 Instant.ofEpochMilli(r.getLong("created_at")), Instant.ofEpochMilli(r.getLong("expires_at")),
-                instant(r, "revoked_at"));
-    }
-
-    private static Instant instant(ResultSet r, String column) throws SQLException {
-        long value = r.getLong(column);
-        return r.wasNull() ? null : Instant.ofEpochMilli(value);
+                Sql.instantOrNull(r, "revoked_at"));
     }
 }

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -106,6 +107,12 @@ public final class Sql {
             binder.bind(statement);
             return statement.executeUpdate();
         }
+    }
+
+    /** An epoch-millisecond column that may be NULL, as an {@link Instant} or null. */
+    public static Instant instantOrNull(ResultSet row, String column) throws SQLException {
+        long value = row.getLong(column);
+        return row.wasNull() ? null : Instant.ofEpochMilli(value);
     }
 
     public <T> T withConnection(Work<T> work) {

@@ -1,5 +1,7 @@
 package dev.latchkey.user;
 
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditStore;
 import dev.latchkey.error.NotFound;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
@@ -18,9 +20,11 @@ public final class Users {
     private final List<UserRevocation> revocations;
     private final Clock clock;
     private final UserCache cache;
+    private final AuditStore audit;
 
     public Users(UserStore store, UserCache cache, PasswordHashing hashing, PasswordPolicy policy,
-                 List<UserRevocation> revocations, Clock clock) {
+                 List<UserRevocation> revocations, AuditStore audit, Clock clock) {
+        this.audit = audit;
         this.store = store;
         this.cache = cache;
         this.hashing = hashing;
@@ -41,6 +45,7 @@ public final class Users {
         policy.check(password, user.username(), user.email());
         store.updatePassword(user.id(), hashing.hash(password));
         revokeAll(user.id());
+        record("password_changed", user);
     }
 
     public User deactivate(String username) {
@@ -48,6 +53,7 @@ public final class Users {
         store.updateActive(user.id(), false);
         cache.forget(user.id());
         revokeAll(user.id());
+        record("user_deactivated", user);
         return store.findById(user.id()).orElseThrow();
     }
 
@@ -55,6 +61,7 @@ public final class Users {
         var user = require(username);
         store.updateActive(user.id(), true);
         cache.forget(user.id());
+        record("user_activated", user);
         return store.findById(user.id()).orElseThrow();
     }
 
@@ -72,6 +79,10 @@ public final class Users {
 
     private User require(String username) {
         return find(username).orElseThrow(() -> new NotFound("no_such_user", "no user is named " + username));
+    }
+
+    private void record(String kind, User user) {
+        audit.append(new AuditEvent(clock.instant(), kind, user.id(), user.username(), "success", "", "", ""));
     }
 
     private void revokeAll(long userId) {

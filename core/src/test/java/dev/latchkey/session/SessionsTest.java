@@ -241,5 +241,10 @@ class SessionsTest extends DatabaseTest {
         public int deleteExpired(Instant now, int batch) {
             return real.deleteExpired(now, batch);
         }
+
+        @Override
+        public long countSignedIn(Instant now) {
+            return real.countSignedIn(now);
+        }
     }
 }

@@ -39,7 +39,7 @@ class UsersTest {
         sessions = new Sessions(new JdbcSessionStore(db.database(), new com.fasterxml.jackson.databind.ObjectMapper()),
                 SessionSettings.DEFAULT, secrets, clock);
         users = new Users(store, new dev.latchkey.user.UserCache(store, java.time.Duration.ofSeconds(1)), hashing,
-                PasswordPolicy.DEFAULT, List.of(sessions), clock);
+                PasswordPolicy.DEFAULT, List.of(sessions), new dev.latchkey.store.JdbcAuditStore(db.database()), clock);
     }
 
     @AfterEach

@@ -4,6 +4,8 @@ import dev.latchkey.Latchkey;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.config.InstanceSecret;
 import dev.latchkey.store.Database;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 
 /** Opens the library from settings: the one place the server and the commands wire {@link Latchkey}. */
@@ -12,6 +14,11 @@ public final class Engine {
     }
 
     public static Latchkey open(Settings settings, Map<String, String> env) {
+        return open(settings, env, new SimpleMeterRegistry());
+    }
+
+    /** With the registry that metrics go to (Prometheus's, when {@code serve} has a management port). */
+    public static Latchkey open(Settings settings, Map<String, String> env, MeterRegistry meters) {
         var secret = InstanceSecret.load(settings.dataDir(), env);
         var database = Database.open(settings.database());
         try {
@@ -21,6 +28,7 @@ public final class Engine {
                     .passwordPolicy(settings.passwordPolicy())
                     .sessions(settings.sessions())
                     .jwt(settings.jwt())
+                    .meters(meters)
                     .build();
         } catch (RuntimeException e) {
             database.close();

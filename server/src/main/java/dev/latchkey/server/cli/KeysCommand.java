@@ -1,5 +1,6 @@
 package dev.latchkey.server.cli;
 
+import dev.latchkey.audit.AuditEvent;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,6 +24,8 @@ public final class KeysCommand {
         public Integer call() {
             try (var latchkey = Engine.open(common.settings(terminal, Map.of()), terminal.env())) {
                 var key = latchkey.signingKeys().rotate();
+                latchkey.audit().append(new AuditEvent(latchkey.clock().instant(), "key_rotated", null, "",
+                        "success", "command_line", "", ""));
                 terminal.out().println("new signing key " + key.kid() + " (" + key.algorithm() + ") signs from now on");
             }
             return 0;

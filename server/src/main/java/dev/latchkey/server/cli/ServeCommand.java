@@ -2,12 +2,17 @@ package dev.latchkey.server.cli;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.server.logging.LogSetup;
 import dev.latchkey.server.tls.PemFiles;
 import dev.latchkey.server.tls.SelfSignedCertificate;
+import dev.latchkey.server.web.Health;
 import dev.latchkey.server.web.HttpServer;
+import dev.latchkey.server.web.Management;
 import dev.latchkey.server.web.StartingHandler;
 import dev.latchkey.server.web.TrustedProxies;
 import dev.latchkey.server.web.WebApp;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -41,6 +46,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Also listen on this plain-HTTP port, only to redirect to HTTPS.")
     Integer redirectPort;
 
+    @Option(names = "--management-port", paramLabel = "PORT",
+            description = "Serve /metrics (Prometheus), /healthz and /readyz on this plain-HTTP port, on loopback "
+                    + "unless server.management_bind says otherwise.")
+    Integer managementPort;
+
     @Option(names = "--warmup", hidden = true,
             description = "Start, send this server a few requests, and exit: the launcher's class-data training run.")
     boolean warmup;
@@ -61,10 +71,16 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // The database (pool, migrations) opens on another core while TLS and Jetty start on this one; requests
         // that arrive meanwhile wait for it (StartingHandler).
-        var opening = CompletableFuture.supplyAsync(() -> Engine.open(settings, terminal.env()));
+        LogSetup.apply(settings.log());
+        var prometheus = server.managementPort() == null ? null : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var opening = CompletableFuture.supplyAsync(() -> prometheus == null ? Engine.open(settings, terminal.env())
+                : Engine.open(settings, terminal.env(), prometheus));
         HttpServer httpServer;
         try {
             httpServer = new HttpServer(server.bind(), server.port(), tls, server.redirectPort());
+            if (prometheus != null) {
+                httpServer.addManagement(server.managementBind(), server.managementPort());
+            }
         } catch (RuntimeException e) {
             opening.thenAccept(Latchkey::close);
             throw e;
@@ -81,7 +97,12 @@ public final class ServeCommand implements Callable<Integer> {
         try (httpServer; var latchkey = opened(opening, starting)) {
             // The signing key is made on the first start, and must open on every later one: fail now, not later.
             latchkey.signingKeys().signingKey();
-            starting.ready(WebApp.handler(latchkey, proxies));
+            starting.ready(WebApp.handler(latchkey, proxies, settings.log().requests()));
+            if (prometheus != null) {
+                httpServer.manage(new Management(prometheus, new Health(latchkey.database()), latchkey.json()));
+                terminal.out().println("metrics on http://" + server.managementBind() + ":"
+                        + httpServer.managementPort() + "/metrics");
+            }
             if (latchkey.users().list(0, 1).isEmpty()) {
                 terminal.out().println("No users yet. Create the first one with:  ./latchkey user create NAME "
                         + "--superuser --data " + settings.dataDir());
@@ -133,6 +154,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (redirectPort != null) {
             flags.put("server.redirect_http_port", redirectPort.toString());
+        }
+        if (managementPort != null) {
+            flags.put("server.management_port", managementPort.toString());
         }
         return flags;
     }

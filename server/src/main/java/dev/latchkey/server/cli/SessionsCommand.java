@@ -1,5 +1,6 @@
 package dev.latchkey.server.cli;
 
+import dev.latchkey.server.config.Durations;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Mixin;
 public final class SessionsCommand {
 
     @Command(name = "purge", description = "Delete expired sessions (in short batches that never block sign-ins), "
-            + "expired API tokens, and JWT token families that have ended.")
+            + "expired API tokens, JWT token families that have ended, and audit events older than audit.retention.")
     static final class Purge implements Callable<Integer> {
         private final Terminal terminal;
         @Mixin CommonOptions common;
@@ -21,12 +22,15 @@ public final class SessionsCommand {
 
         @Override
         public Integer call() {
-            try (var latchkey = Engine.open(common.settings(terminal, Map.of()), terminal.env())) {
+            var settings = common.settings(terminal, Map.of());
+            try (var latchkey = Engine.open(settings, terminal.env())) {
                 int deleted = latchkey.sessions().purgeExpired();
                 int tokens = latchkey.apiTokens().purgeExpired();
                 int jwt = latchkey.jwtTokens().purgeEnded();
+                int events = latchkey.audit().deleteBefore(latchkey.clock().instant().minus(settings.auditRetention()));
                 terminal.out().println("deleted " + plural(deleted, "expired session") + ", "
-                        + plural(tokens, "expired API token") + " and " + plural(jwt, "ended JWT record"));
+                        + plural(tokens, "expired API token") + ", " + plural(jwt, "ended JWT record") + " and "
+                        + plural(events, "audit event") + " older than " + Durations.format(settings.auditRetention()));
             }
             return 0;
         }

@@ -1,5 +1,6 @@
 package dev.latchkey.server.cli;
 
+import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;
 import dev.latchkey.server.config.Durations;
@@ -44,6 +45,8 @@ public final class TokenCommand {
                 var user = latchkey.users().find(username)
                         .orElseThrow(() -> new NotFound("no_such_user", "no user is named " + username));
                 var issued = latchkey.apiTokens().create(user.id(), name, lifetime);
+                latchkey.audit().append(new AuditEvent(latchkey.clock().instant(), "token_created", user.id(),
+                        user.username(), "success", "command_line", "", ""));
                 terminal.out().println(issued.key());
                 terminal.err().println("token " + issued.token().id() + " (" + issued.token().name() + ") for "
                         + user.username() + (issued.token().expires() == null ? ", no expiry"

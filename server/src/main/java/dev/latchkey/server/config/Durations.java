@@ -33,4 +33,16 @@ public final class Durations {
             throw new IllegalArgumentException("not a duration: " + text, e);
         }
     }
+
+    /** The shortest of {@code 90d}, {@code 12h}, {@code 30m}, {@code 90s} that is exact. */
+    public static String format(Duration duration) {
+        long seconds = duration.toSeconds();
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        }
+        if (seconds % 3_600 == 0) {
+            return seconds / 3_600 + "h";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    }
 }

@@ -6,6 +6,7 @@ import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.store.DatabaseUrl;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,7 +14,15 @@ import java.util.List;
  * {@code latchkey.toml}, {@code LATCHKEY_*} variables and flags (each overriding the one before), then immutable.
  */
 public record Settings(Path dataDir, DatabaseUrl database, Server server, SessionSettings sessions,
-                       Argon2Settings argon2, PasswordPolicy passwordPolicy, JwtSettings jwt) {
+                       Argon2Settings argon2, PasswordPolicy passwordPolicy, JwtSettings jwt,
+                       Duration auditRetention, Log log) {
+
+    /**
+     * @param json     log lines as JSON objects rather than text
+     * @param requests one line per request
+     */
+    public record Log(boolean json, boolean requests) {
+    }
 
     /**
      * Where and how {@code serve} listens.
@@ -21,9 +30,11 @@ public record Settings(Path dataDir, DatabaseUrl database, Server server, Sessio
      * @param tlsCert        PEM certificate chain, or null for the self-signed one in the data directory
      * @param trustedProxies addresses or CIDR ranges whose X-Forwarded-For and X-Forwarded-Proto are believed
      * @param redirectPort   a plain-HTTP port that only redirects to HTTPS, or null for none
+     * @param managementPort a plain-HTTP port for /metrics, /healthz and /readyz, or null for none
      */
     public record Server(String bind, int port, boolean plainHttp, Path tlsCert, Path tlsKey,
-                         List<String> trustedProxies, Integer redirectPort) {
+                         List<String> trustedProxies, Integer redirectPort, String managementBind,
+                         Integer managementPort) {
         public Server {
             trustedProxies = List.copyOf(trustedProxies);
         }

@@ -34,7 +34,8 @@ public final class SettingsLoader {
             "session.idle_timeout", "session.absolute_timeout", "session.expire_at_browser_close",
             "session.cache_ttl", "password.min_length", "password.argon2_memory_kib", "password.argon2_iterations",
             "password.argon2_parallelism", "jwt.algorithm", "jwt.issuer", "jwt.audience", "jwt.access_lifetime",
-            "jwt.refresh_lifetime", "jwt.refresh_max_lifetime");
+            "jwt.refresh_lifetime", "jwt.refresh_max_lifetime", "audit.retention",
+            "server.management_bind", "server.management_port", "log.format", "log.requests");
 
     /** A raw value and where it came from, for error messages. */
     private record Raw(String value, String source) {
@@ -113,7 +114,8 @@ public final class SettingsLoader {
                 cert == null ? null : dataDir.resolve(cert), key == null ? null : dataDir.resolve(key),
                 proxies.isBlank() ? List.of() : List.of(proxies.split("\\s*,\\s*")),
                 raw.containsKey("server.redirect_http_port") ? integer("server.redirect_http_port", 0, 0, 65_535)
-                        : null);
+                        : null, text("server.management_bind", "127.0.0.1"),
+                raw.containsKey("server.management_port") ? integer("server.management_port", 0, 0, 65_535) : null);
         var idle = duration("session.idle_timeout", Duration.ofDays(14));
         var absolute = duration("session.absolute_timeout", Duration.ofDays(30));
         if (absolute.compareTo(idle) < 0) {
@@ -129,7 +131,16 @@ public final class SettingsLoader {
                 integer("password.argon2_parallelism", Argon2Settings.OWASP.parallelism(), 1, 64),
                 Argon2Settings.OWASP.hashLength());
         var policy = new PasswordPolicy(integer("password.min_length", PasswordPolicy.DEFAULT.minLength(), 1, 1024));
-        return new Settings(dataDir, dbUrl, server, sessions, argon2, policy, jwt());
+        var retention = duration("audit.retention", Duration.ofDays(90));
+        if (retention.compareTo(Duration.ofDays(1)) < 0) {
+            throw invalid("audit.retention", raw.get("audit.retention"), "at least 1d");
+        }
+        var format = text("log.format", "text").trim().toLowerCase(Locale.ROOT);
+        if (!format.equals("text") && !format.equals("json")) {
+            throw invalid("log.format", raw.get("log.format"), "text or json");
+        }
+        var log = new Settings.Log(format.equals("json"), bool("log.requests", true));
+        return new Settings(dataDir, dbUrl, server, sessions, argon2, policy, jwt(), retention, log);
     }
 
     private JwtSettings jwt() {

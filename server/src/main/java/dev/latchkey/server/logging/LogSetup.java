@@ -6,8 +6,11 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Logback's configuration in code (found through {@code META-INF/services}): one line per event on stderr, latchkey
@@ -16,22 +19,56 @@ import org.slf4j.Logger;
  * still wins.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
+    public static final String APPENDER = "stderr";
+
+    /**
+     * Sets the console's format from the settings: one JSON object per line ({@code log.format = "json"}, key-values
+     * such as a request's status and time as fields), or text.
+     */
+    public static void apply(dev.latchkey.server.config.Settings.Log settings) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        var root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        if (!(root.getAppender(APPENDER) instanceof ConsoleAppender<ILoggingEvent> console)) {
+            return;
+        }
+        console.stop();
+        console.setEncoder(settings.json() ? jsonEncoder(context) : textEncoder(context));
+        console.start();
+    }
+
+    private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
+        var encoder = new JsonEncoder();
+        encoder.setContext(context);
+        encoder.setWithSequenceNumber(false);
+        encoder.setWithContext(false);
+        encoder.setWithThreadName(false);
+        encoder.setWithFormattedMessage(true);
+        encoder.setWithMessage(false);
+        encoder.setWithArguments(false);
+        encoder.start();
+        return encoder;
+    }
+
+    private static Encoder<ILoggingEvent> textEncoder(LoggerContext context) {
+        var encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %-5level %logger{24} - %msg%n");
+        encoder.start();
+        return encoder;
+    }
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        var encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %-5level %logger{24} - %msg%n");
-        encoder.start();
-
         var console = new ConsoleAppender<ILoggingEvent>();
         console.setContext(context);
-        console.setName("stderr");
+        console.setName(APPENDER);
         console.setTarget("System.err");
-        console.setEncoder(encoder);
+        console.setEncoder(textEncoder(context));
         console.start();
 
         var root = context.getLogger(Logger.ROOT_LOGGER_NAME);

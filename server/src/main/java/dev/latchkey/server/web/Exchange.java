@@ -38,6 +38,7 @@ public final class Exchange {
     private final ObjectMapper json;
     private final String path;
     private Caller caller;
+    private String route = "unmatched";
 
     Exchange(Request request, Response response, Callback callback, ClientInfo client, ObjectMapper json) {
         this.request = request;
@@ -54,6 +55,20 @@ public final class Exchange {
 
     public String path() {
         return path;
+    }
+
+    /** The route that answered, as registered ({@code /api/tokens/{}}), or {@code unmatched}. */
+    public String route() {
+        return route;
+    }
+
+    void route(String value) {
+        this.route = value;
+    }
+
+    /** The status set so far (200 until something else is set). */
+    public int status() {
+        return response.getStatus();
     }
 
     public ClientInfo client() {
@@ -225,7 +240,12 @@ public final class Exchange {
 
     /** 303 See Other: after a form POST the browser follows with a GET. */
     public void redirect(String location) {
-        response.setStatus(303);
+        redirect(303, location);
+    }
+
+    /** 302 where a client expects it (a proxy passing the answer on); 303 ("see other, with GET") elsewhere. */
+    public void redirect(int status, String location) {
+        response.setStatus(status);
         response.getHeaders().put(HttpHeader.LOCATION, location);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
         callback.succeeded();

@@ -22,9 +22,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Jetty, set up the way an auth server should be: HTTPS with TLS 1.2 and 1.3 and forward-secret AEAD suites only,
- * certificate files reloaded when they change, bounded headers (431 beyond 32 KiB, so a 16 KiB token still gets its 401) and idle connections, errors in
- * JSON, and a graceful stop (SIGTERM) that lets requests in flight finish. Optionally a second, plain listener that
- * only redirects to HTTPS.
+ * certificate files reloaded when they change, bounded headers (431 beyond 32 KiB, so that a 16 KiB token still
+ * gets its 401) and idle connections, errors in JSON, and a graceful stop (SIGTERM) that lets requests in flight
+ * finish. Optionally a plain listener that only redirects to HTTPS, and a plain management listener.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -33,11 +33,15 @@ public final class HttpServer implements AutoCloseable {
     private static final int MAX_HEADER_BYTES = 32 * 1024;
     private static final int MAX_CONNECTIONS = 10_000;
     private static final String REDIRECT_CONNECTOR = "redirect";
+    private static final String MANAGEMENT_CONNECTOR = "management";
 
     private final Server server;
     private final ServerConnector connector;
     private final CertificateReloader reloader;
     private final Handler.Wrapper application = new Handler.Wrapper();
+    /** Dynamic: its handler is set once the application has started. */
+    private final Handler.Wrapper management = new Handler.Wrapper(true);
+    private ServerConnector managementConnector;
 
     /**
      * @param tls          null for plain HTTP (behind a TLS-terminating proxy)
@@ -71,7 +75,8 @@ public final class HttpServer implements AutoCloseable {
             server.addConnector(plain);
             root = new RedirectToHttps(root, this);
         }
-        server.setHandler(root);
+        management.setServer(server);
+        server.setHandler(new ManagementSplit(root, management));
         // A bound on open connections, so that slow or idle clients (slowloris) exhaust a limit, not the process.
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
         server.setErrorHandler(new JsonErrorHandler());
@@ -115,6 +120,28 @@ public final class HttpServer implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * Also listens on a plain management port (metrics, health) that only {@link #manage}'s handler answers. Call
+     * before {@link #start}.
+     */
+    public void addManagement(String bind, int port) {
+        var plain = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
+        plain.setName(MANAGEMENT_CONNECTOR);
+        configure(plain, bind, port);
+        server.addConnector(plain);
+        managementConnector = plain;
+    }
+
+    /** What answers on the management port (until set, it answers 404). */
+    public void manage(Handler handler) {
+        management.setHandler(handler);
+    }
+
+    /** The management port actually bound, or -1 without one. */
+    public int managementPort() {
+        return managementConnector == null ? -1 : managementConnector.getLocalPort();
+    }
+
     /** The port actually bound (useful when 0 asked for any free one). */
     public int port() {
         return connector.getLocalPort();
@@ -136,6 +163,25 @@ public final class HttpServer implements AutoCloseable {
             reloader.close();
         }
         server.stop();
+    }
+
+    /** Requests on the management listener go to its own handler, never to the application. */
+    private static final class ManagementSplit extends Handler.Wrapper {
+        private final Handler management;
+
+        ManagementSplit(Handler next, Handler management) {
+            super(next);
+            this.management = management;
+            addBean(management);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (MANAGEMENT_CONNECTOR.equals(request.getConnectionMetaData().getConnector().getName())) {
+                return management.handle(request, response, callback);
+            }
+            return super.handle(request, response, callback);
+        }
     }
 
     /** On the plain redirect listener, every request is sent to the same path over HTTPS. */

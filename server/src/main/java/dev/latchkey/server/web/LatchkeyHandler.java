@@ -2,6 +2,7 @@ package dev.latchkey.server.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.error.Throttled;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -27,9 +28,13 @@ public final class LatchkeyHandler extends Handler.Abstract {
     private final TrustedProxies proxies;
     private final ObjectMapper json;
     private final StaticAssets assets;
+    private final Health health;
+    private final RequestObserver observer;
 
     public LatchkeyHandler(Router router, CurrentUser currentUser, Csrf csrf, TrustedProxies proxies,
-                           ObjectMapper json, StaticAssets assets) {
+                           ObjectMapper json, StaticAssets assets, Health health, RequestObserver observer) {
+        this.health = health;
+        this.observer = observer;
         this.router = router;
         this.currentUser = currentUser;
         this.csrf = csrf;
@@ -40,6 +45,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        long start = System.nanoTime();
         var client = proxies.resolve(request);
         var headers = response.getHeaders();
         headers.put("X-Content-Type-Options", "nosniff");
@@ -53,19 +59,22 @@ public final class LatchkeyHandler extends Handler.Abstract {
         } catch (InvalidToken e) {
             exchange.setHeader("WWW-Authenticate", e.challenge());
             fail(exchange, e.status(), e.code(), e.detail());
+        } catch (Throttled e) {
+            exchange.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+            fail(exchange, e.status(), e.code(), e.detail());
         } catch (LatchkeyException e) {
             fail(exchange, e.status(), e.code(), e.detail());
         } catch (Exception e) {
             log.error("unexpected failure on {} {}", exchange.method(), exchange.path(), e);
             fail(exchange, 500, "internal_error", "the server failed; the failure was logged");
         }
+        observer.finished(exchange, start);
         return true;
     }
 
     private void dispatch(Exchange exchange) throws Exception {
         var path = exchange.path();
-        if (path.equals("/healthz")) {
-            healthz(exchange);
+        if (health.answer(exchange)) {
             return;
         }
         if (path.equals(assets.cssPath()) && exchange.isRead()) {
@@ -81,6 +90,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
             }
             throw new LatchkeyException("not_found", 404, "no such resource");
         }
+        exchange.route(match.route());
         var caller = currentUser.resolve(exchange);
         exchange.caller(caller);
         // Signing in is exempt: it checks the origin and takes only JSON, which no cross-site form can send. So are
@@ -92,15 +102,6 @@ public final class LatchkeyHandler extends Handler.Abstract {
             csrf.check(exchange, exchange.header(Csrf.HEADER).orElse(null));
         }
         match.endpoint().handle(exchange, match.param());
-    }
-
-    private static void healthz(Exchange exchange) {
-        if (!exchange.isRead()) {
-            exchange.setHeader("Allow", "GET, HEAD");
-            throw new LatchkeyException("method_not_allowed", 405, exchange.method() + " is not allowed here");
-        }
-        exchange.noStore();
-        exchange.json(200, JsonResponses.object("status", "ok"));
     }
 
     private static void fail(Exchange exchange, int status, String code, String detail) {

@@ -5,6 +5,7 @@ import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Credentials;
 import dev.latchkey.auth.SignIn;
 import dev.latchkey.error.InvalidInput;
+import dev.latchkey.error.Throttled;
 import dev.latchkey.session.Sessions;
 import dev.latchkey.user.User;
 import java.time.format.DateTimeFormatter;
@@ -28,9 +29,11 @@ public final class Pages {
     private final SessionCookies browser;
     private final Csrf csrf;
     private final Templates templates;
+    private final Audits audits;
 
     public Pages(SignIn signIn, Sessions sessions, AuditStore audit, SessionCookies browser, Csrf csrf,
-                 Templates templates) {
+                 Templates templates, Audits audits) {
+        this.audits = audits;
         this.signIn = signIn;
         this.sessions = sessions;
         this.audit = audit;
@@ -77,6 +80,10 @@ public final class Pages {
             x.redirect(next);
         } catch (AuthenticationDenied denied) {
             renderLogin(x, 401, next, username, GENERIC_FAILURE);
+        } catch (Throttled throttled) {
+            x.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+            renderLogin(x, 429, next, username, "Too many failed attempts. Try again in "
+                    + throttled.retryAfterSeconds() + " seconds.");
         }
     }
 
@@ -135,12 +142,15 @@ public final class Pages {
         var which = form.getOrDefault("end", "");
         var current = x.caller().session();
         if (which.equals("others")) {
-            sessions.endAllFor(user.id(), current.idHash());
+            if (sessions.endAllFor(user.id(), current.idHash()) > 0) {
+                audits.record(x, "session_ended", user, "others_by_user");
+            }
         } else {
             sessions.forUser(user.id()).stream()
                     .filter(s -> Views.publicId(s).equals(which) && !s.idHash().equals(current.idHash()))
                     .findFirst()
-                    .ifPresent(s -> sessions.end(s.idHash()));
+                    .filter(s -> sessions.end(s.idHash()))
+                    .ifPresent(s -> audits.record(x, "session_ended", user, "by_user"));
         }
         x.noStore();
         x.redirect("/account");

@@ -15,11 +15,14 @@ public final class Router {
         void handle(Exchange exchange, String param) throws Exception;
     }
 
-    private record Route(String method, Pattern path, Endpoint endpoint) {
+    private record Route(String method, String template, Pattern path, Endpoint endpoint) {
     }
 
-    /** The outcome of matching: an endpoint, or the methods the path allows (empty: no such path). */
-    public record Match(Endpoint endpoint, String param, List<String> allowed) {
+    /**
+     * The outcome of matching: an endpoint and its route as registered ({@code /api/tokens/{}}: what metrics and
+     * logs name), or the methods the path allows (empty: no such path).
+     */
+    public record Match(Endpoint endpoint, String param, List<String> allowed, String route) {
     }
 
     private final List<Route> routes = new ArrayList<>();
@@ -29,7 +32,7 @@ public final class Router {
     /** {@code path} is literal except one {@code {}} that matches a single segment. */
     public Router add(String method, String path, Endpoint endpoint) {
         var regex = Pattern.quote(path).replace("{}", "\\E([^/]+)\\Q");
-        var route = new Route(method, Pattern.compile(regex), endpoint);
+        var route = new Route(method, path, Pattern.compile(regex), endpoint);
         if (path.contains("{}")) {
             routes.add(route);
         } else {
@@ -48,13 +51,13 @@ public final class Router {
             }
             var routeMethod = route.method;
             if (routeMethod.equals(method) || routeMethod.equals("GET") && method.equals("HEAD")) {
-                return new Match(route.endpoint, m.groupCount() > 0 ? m.group(1) : null, List.of());
+                return new Match(route.endpoint, m.groupCount() > 0 ? m.group(1) : null, List.of(), route.template);
             }
             allowed.add(routeMethod);
             if (routeMethod.equals("GET")) {
                 allowed.add("HEAD");
             }
         }
-        return new Match(null, null, List.copyOf(allowed));
+        return new Match(null, null, List.copyOf(allowed), null);
     }
 }

@@ -15,8 +15,10 @@ public final class SessionApi {
     private final Sessions sessions;
     private final SessionCookies browser;
     private final Csrf csrf;
+    private final Audits audits;
 
-    public SessionApi(SignIn signIn, Sessions sessions, SessionCookies browser, Csrf csrf) {
+    public SessionApi(SignIn signIn, Sessions sessions, SessionCookies browser, Csrf csrf, Audits audits) {
+        this.audits = audits;
         this.signIn = signIn;
         this.sessions = sessions;
         this.browser = browser;
@@ -70,6 +72,9 @@ public final class SessionApi {
         var user = Requests.requireUser(x);
         var keep = x.caller().currentSession().map(s -> s.idHash()).orElse(null);
         int ended = sessions.endAllFor(user.id(), keep);
+        if (ended > 0) {
+            audits.record(x, "session_ended", user, "others_by_user");
+        }
         x.json(200, JsonResponses.object("ended", ended));
     }
 
@@ -80,7 +85,9 @@ public final class SessionApi {
                 .filter(s -> Views.publicId(s).equals(publicId))
                 .findFirst()
                 .orElseThrow(() -> new NotFound("no_such_session", "you have no session with that id"));
-        sessions.end(target.idHash());
+        if (sessions.end(target.idHash())) {
+            audits.record(x, "session_ended", user, "by_user");
+        }
         x.noContent();
     }
 }

@@ -12,8 +12,10 @@ public final class SessionCookies {
     private final Sessions sessions;
     private final CookiePolicy cookies;
     private final Csrf csrf;
+    private final Audits audits;
 
-    public SessionCookies(Sessions sessions, CookiePolicy cookies, Csrf csrf) {
+    public SessionCookies(Sessions sessions, CookiePolicy cookies, Csrf csrf, Audits audits) {
+        this.audits = audits;
         this.sessions = sessions;
         this.cookies = cookies;
         this.csrf = csrf;
@@ -33,7 +35,10 @@ public final class SessionCookies {
     /** Ends the browser's session on the server and expires its cookie. */
     public void signOut(Exchange x) {
         var https = x.client().https();
-        current(x).ifPresent(sessions::logout);
+        var ended = current(x).map(sessions::logout).orElse(false);
+        if (ended && x.caller().method() == Caller.Method.SESSION) {
+            audits.record(x, "sign_out", x.caller().user(), "");
+        }
         x.addCookie(cookies.expired(cookies.sessionName(https), https));
         csrf.rotate(x);
     }

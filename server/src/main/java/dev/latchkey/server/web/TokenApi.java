@@ -7,6 +7,7 @@ import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;
 import dev.latchkey.server.config.Durations;
 import dev.latchkey.token.ApiTokens;
+import dev.latchkey.user.User;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -20,8 +21,10 @@ public final class TokenApi {
     private final SignIn signIn;
     private final ApiTokens tokens;
     private final Csrf csrf;
+    private final Audits audits;
 
-    public TokenApi(SignIn signIn, ApiTokens tokens, Csrf csrf) {
+    public TokenApi(SignIn signIn, ApiTokens tokens, Csrf csrf, Audits audits) {
+        this.audits = audits;
         this.signIn = signIn;
         this.tokens = tokens;
         this.csrf = csrf;
@@ -36,17 +39,18 @@ public final class TokenApi {
     private void create(Exchange x) {
         x.noStore();
         var body = x.jsonObject();
-        long userId;
+        User user;
         if (body.has("username") || body.has("password")) {
             // A password sign-in, so the same rules as POST /api/session: JSON only, and this site's origin.
             csrf.checkOrigin(x);
             var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
                     Requests.requiredString(body, "password"));
-            userId = signIn.verify(x.client().context(), credentials).user().id();
+            user = signIn.verify(x.client().context(), credentials).user();
         } else {
-            userId = Requests.requireUser(x).id();
+            user = Requests.requireUser(x);
         }
-        var issued = tokens.create(userId, Requests.optionalString(body, "name").orElse("token"), lifetime(body));
+        var issued = tokens.create(user.id(), Requests.optionalString(body, "name").orElse("token"), lifetime(body));
+        audits.record(x, "token_created", user, "");
         var view = Views.token(issued.token());
         view.put("token", issued.key());
         x.json(201, view);
@@ -70,6 +74,7 @@ public final class TokenApi {
         if (!tokens.revoke(user.id(), tokenId)) {
             throw new NotFound("no_such_token", "you have no token with that id");
         }
+        audits.record(x, "token_revoked", user, "");
         x.noContent();
     }
 

@@ -9,19 +9,29 @@ public final class WebApp {
     }
 
     public static LatchkeyHandler handler(Latchkey latchkey, TrustedProxies proxies) {
+        return handler(latchkey, proxies, false);
+    }
+
+    /** @param logRequests one log line per request ({@code log.requests}) */
+    public static LatchkeyHandler handler(Latchkey latchkey, TrustedProxies proxies, boolean logRequests) {
         var sessionSettings = latchkey.sessions().settings();
         var cookies = new CookiePolicy(sessionSettings.idleTimeout(), sessionSettings.expireAtBrowserClose());
         var csrf = new Csrf(cookies, Secrets.create());
         var assets = new StaticAssets();
         var templates = new Templates(assets);
-        var browser = new SessionCookies(latchkey.sessions(), cookies, csrf);
+        var audits = new Audits(latchkey.audit(), latchkey.clock());
+        var browser = new SessionCookies(latchkey.sessions(), cookies, csrf, audits);
         var router = new Router();
-        new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, csrf).register(router);
-        new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), browser, csrf, templates).register(router);
-        new TokenApi(latchkey.signIn(), latchkey.apiTokens(), csrf).register(router);
+        new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, csrf, audits).register(router);
+        new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), browser, csrf, templates, audits)
+                .register(router);
+        new TokenApi(latchkey.signIn(), latchkey.apiTokens(), csrf, audits).register(router);
+        new AuditApi(latchkey.audit(), latchkey.users()).register(router);
         new JwtApi(latchkey.signIn(), latchkey.jwtTokens(), csrf, latchkey.clock()).register(router);
         new JwksEndpoint(latchkey.signingKeys()).register(router);
+        new ForwardAuth().register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
-        return new LatchkeyHandler(router, currentUser, csrf, proxies, latchkey.json(), assets);
+        return new LatchkeyHandler(router, currentUser, csrf, proxies, latchkey.json(), assets,
+                new Health(latchkey.database()), new RequestObserver(latchkey.meters(), logRequests));
     }
 }

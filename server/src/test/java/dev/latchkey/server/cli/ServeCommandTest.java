@@ -107,6 +107,62 @@ class ServeCommandTest {
         }
     }
 
+    @Test
+    void metricsAreOnTheManagementPortOnlyAndEveryRequestLeavesOneLogLineWithoutSecrets() throws Exception {
+        var requests = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.latchkey.requests");
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        requests.addAppender(lines);
+        var out = new ByteArrayOutputStream();
+        var terminal = new Terminal(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true), System.err,
+                Map.of(), null);
+        var server = new Thread(() -> Main.run(terminal, "serve", "--http", "--port", "0", "--management-port", "0",
+                "--data", data.toString()));
+        server.start();
+        try {
+            var base = awaitUrl(out);
+            var client = HttpClient.newHttpClient();
+            var signIn = client.send(HttpRequest.newBuilder(URI.create(base + "api/session?password=hunter2"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"username\":\"nobody\",\"password\":\"hunter2\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(signIn.statusCode()).isEqualTo(401);
+            var management = Pattern.compile("metrics on (http://\\S+)").matcher(out.toString(StandardCharsets.UTF_8));
+            assertThat(management.find()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
+            // A request is counted just after its answer has gone out: wait for it.
+            HttpResponse<String> metrics;
+            var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            do {
+                metrics = client.send(HttpRequest.newBuilder(URI.create(management.group(1))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } while (!metrics.body().contains("route=\"/api/session\"") && System.nanoTime() < deadline);
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body())
+                    .contains("latchkey_signins_total{method=\"password\",outcome=\"failure\"} 1.0")
+                    .contains("latchkey_http_requests_seconds_bucket{method=\"POST\",route=\"/api/session\","
+                            + "status=\"401\"")
+                    .contains("latchkey_sessions_active")
+                    .contains("latchkey_jwt_verifications_total")
+                    .contains("latchkey_signin_throttled_total");
+            var readyz = client.send(HttpRequest.newBuilder(URI.create(management.group(1).replace("/metrics",
+                    "/readyz"))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(readyz.body()).isEqualTo("{\"status\":\"ready\"}");
+            var publicMetrics = client.send(HttpRequest.newBuilder(URI.create(base + "metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(publicMetrics.statusCode()).isEqualTo(404);
+
+            var logged = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .toList();
+            assertThat(logged).anySatisfy(line -> assertThat(line).startsWith("POST /api/session 401 ")
+                    .endsWith("user=-"));
+            assertThat(String.join("\n", logged)).doesNotContain("hunter2").doesNotContain("password=");
+        } finally {
+            requests.detachAppender(lines);
+            server.interrupt();
+            server.join(15_000);
+        }
+    }
+
     private String runBriefly() throws Exception {
         var out = new ByteArrayOutputStream();
         var terminal = new Terminal(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true), System.err,

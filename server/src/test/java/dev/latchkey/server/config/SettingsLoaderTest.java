@@ -29,6 +29,10 @@ class SettingsLoaderTest {
         assertThat(settings.sessions().absoluteTimeout()).isEqualTo(Duration.ofDays(30));
         assertThat(settings.argon2().memoryKib()).isEqualTo(19 * 1024);
         assertThat(settings.jwt()).isEqualTo(dev.latchkey.jwt.JwtSettings.DEFAULT);
+        assertThat(settings.auditRetention()).isEqualTo(Duration.ofDays(90));
+        assertThat(settings.log()).isEqualTo(new Settings.Log(false, true));
+        assertThat(settings.server().managementPort()).as("no management listener unless asked").isNull();
+        assertThat(settings.server().managementBind()).isEqualTo("127.0.0.1");
     }
 
     @Test
@@ -97,6 +101,9 @@ class SettingsLoaderTest {
         assertRefused(Map.of("LATCHKEY_JWT_REFRESH_LIFETIME", "40d"),
                 "jwt.refresh_max_lifetime must not be shorter than jwt.refresh_lifetime");
         assertRefused(Map.of("LATCHKEY_JWT_ISSUER", " "), "jwt.issuer must be a non-empty value");
+        assertRefused(Map.of("LATCHKEY_LOG_FORMAT", "xml"), "log.format must be text or json");
+        assertRefused(Map.of("LATCHKEY_AUDIT_RETENTION", "1h"), "audit.retention must be at least 1d");
+        assertRefused(Map.of("LATCHKEY_SERVER_MANAGEMENT_PORT", "99999"), "server.management_port must be a whole");
     }
 
     @Test

@@ -1,0 +1,145 @@
+package dev.latchkey.throttle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.Latchkey;
+import dev.latchkey.auth.AuthenticationDenied;
+import dev.latchkey.auth.Credentials;
+import dev.latchkey.auth.RequestContext;
+import dev.latchkey.auth.SignIn;
+import dev.latchkey.error.Throttled;
+import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.testing.MutableClock;
+import dev.latchkey.testing.TestDatabase;
+import dev.latchkey.user.NewUser;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Sign-in throttling with a settable clock: per address, per (account, address), and a distributed attack. */
+class SignInThrottleTest {
+    private static final String PASSWORD = "correct horse battery";
+    private final MutableClock clock = MutableClock.at("2026-06-01T12:00:00Z");
+    private TestDatabase db;
+    private Latchkey latchkey;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.sqlite();
+        latchkey = Latchkey.builder(db.database()).clock(clock).argon2(new Argon2Settings(1024, 2, 1, 32)).build();
+        latchkey.users().create(NewUser.named("alice"), Optional.of(PASSWORD));
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    @Test
+    void fiveFailuresForOneAccountFromOneAddressBlockThatPairOnly() {
+        for (int i = 0; i < 5; i++) {
+            assertDenied("alice", "wrong", "198.51.100.7");
+        }
+        assertThatThrownBy(() -> signIn("alice", PASSWORD, "198.51.100.7")).isInstanceOf(Throttled.class)
+                .satisfies(e -> assertThat(((Throttled) e).retryAfterSeconds()).isEqualTo(300));
+        // The attacker's address cannot lock the real user out: from their own address they sign in.
+        assertThat(signIn("alice", PASSWORD, "203.0.113.20")).isNotNull();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(signIn("alice", PASSWORD, "198.51.100.7")).as("the block ends").isNotNull();
+        var events = latchkey.audit().recentFor(latchkey.users().find("alice").orElseThrow().id(), SignIn.AUDIT_KIND,
+                20);
+        assertThat(events).anySatisfy(e -> assertThat(e.reason()).isEqualTo("throttled"));
+    }
+
+    @Test
+    void blocksThatRepeatGrowLonger() {
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 5; i++) {
+                assertDenied("alice", "wrong", "198.51.100.7");
+            }
+            var expected = 300L << round;
+            assertThatThrownBy(() -> signIn("alice", "wrong", "198.51.100.7"))
+                    .satisfies(e -> assertThat(((Throttled) e).retryAfterSeconds()).isEqualTo(expected));
+            clock.advance(Duration.ofSeconds(expected));
+        }
+    }
+
+    @Test
+    void tenFailuresFromOneAddressOverManyUsernamesBlockTheAddress() {
+        for (int i = 0; i < 10; i++) {
+            assertDenied("user" + i, "wrong", "198.51.100.7");
+        }
+        assertThatThrownBy(() -> signIn("alice", PASSWORD, "198.51.100.7")).isInstanceOf(Throttled.class);
+        assertThat(signIn("alice", PASSWORD, "198.51.100.8")).isNotNull();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(signIn("alice", PASSWORD, "198.51.100.7")).isNotNull();
+    }
+
+    @Test
+    void aDistributedAttackTightensTheAccountButNeverLocksItsOwnerOut() {
+        for (int i = 0; i < 30; i++) {
+            assertDenied("alice", "wrong", "192.0.2." + i);
+        }
+        // Tightened: one failure per address per window.
+        assertDenied("alice", "wrong", "198.51.100.50");
+        assertThatThrownBy(() -> signIn("alice", PASSWORD, "198.51.100.50")).isInstanceOf(Throttled.class);
+        // The owner, from an address that has not failed, still gets in at the first try.
+        assertThat(signIn("alice", PASSWORD, "203.0.113.20")).isNotNull();
+    }
+
+    @Test
+    void aSuccessClearsTheAccountsCountForThatAddress() {
+        for (int i = 0; i < 4; i++) {
+            assertDenied("alice", "wrong", "198.51.100.7");
+        }
+        assertThat(signIn("alice", PASSWORD, "198.51.100.7")).isNotNull();
+        for (int i = 0; i < 4; i++) {
+            assertDenied("alice", "wrong", "198.51.100.7");
+        }
+        assertThat(signIn("alice", PASSWORD, "198.51.100.7")).as("four more failures are not five").isNotNull();
+    }
+
+    @Test
+    void unknownUsernamesAreCountedLikeKnownOnes() {
+        for (int i = 0; i < 5; i++) {
+            assertDenied("nobody", "wrong", "198.51.100.7");
+        }
+        assertThatThrownBy(() -> signIn("nobody", "wrong", "198.51.100.7")).isInstanceOf(Throttled.class);
+    }
+
+    @Test
+    void anIpv6ClientCountsAsItsSlash64() {
+        for (int i = 0; i < 10; i++) {
+            assertDenied("user" + i, "wrong", "2001:db8:1:2::" + Integer.toHexString(i + 1));
+        }
+        assertThatThrownBy(() -> signIn("alice", PASSWORD, "2001:db8:1:2:ffff::9")).isInstanceOf(Throttled.class);
+        assertThat(signIn("alice", PASSWORD, "2001:db8:1:3::1")).isNotNull();
+        assertThat(SignInThrottle.network("2001:DB8:1:2:0:0:0:1")).isEqualTo("2001:db8:1:2::/64");
+        assertThat(SignInThrottle.network("198.51.100.7")).isEqualTo("198.51.100.7");
+        assertThat(SignInThrottle.network("not:an[address")).isEqualTo("not:an[address");
+    }
+
+    @Test
+    void tenThousandFailuresOverManyNamesAndAddressesKeepMemoryBounded() {
+        var store = new MemoryThrottleStore(1_000);
+        var throttle = new SignInThrottle(store, new ThrottleSettings(new Rule(10, Duration.ofMinutes(1)),
+                new Rule(5, Duration.ofMinutes(5)), new Rule(30, Duration.ofMinutes(15)),
+                new Rule(1, Duration.ofMinutes(5)), Duration.ofHours(1), 1_000), clock, new SimpleMeterRegistry());
+        for (int i = 0; i < 10_000; i++) {
+            throttle.failed("user" + i, "10.0." + (i / 256 % 256) + "." + (i % 256));
+        }
+        assertThat(store.size()).isLessThanOrEqualTo(1_000);
+    }
+
+    private Object signIn(String username, String password, String ip) {
+        return latchkey.signIn().verify(new RequestContext(ip, "test"), new Credentials.Password(username, password));
+    }
+
+    private void assertDenied(String username, String password, String ip) {
+        assertThatThrownBy(() -> signIn(username, password, ip)).isInstanceOf(AuthenticationDenied.class);
+    }
+}
