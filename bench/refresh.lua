@@ -1,4 +1,4 @@
--- wrk script for bench/refresh: every request spends one refresh token and keeps the one it gets back.
+-- wrk script for bench/refresh and bench/run: every request spends one refresh token and keeps the one it gets back.
 -- Each wrk thread takes its own share of the tokens in the file given after "--" (one per line).
 local queue = {}
 local threads = {}
@@ -27,7 +27,7 @@ end
 
 function response(status, headers, body)
     if status == 200 then
-        local token = body:match('"refresh":"(lkr_[^"]+)"')
+        local token = body:match('"refresh":"([^"]+)"')
         if token then
             table.insert(queue, token)
         end

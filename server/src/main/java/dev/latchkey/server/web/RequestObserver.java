@@ -3,6 +3,9 @@ package dev.latchkey.server.web;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,9 +17,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestObserver {
     private static final Logger log = LoggerFactory.getLogger("dev.latchkey.requests");
+    /** A client may send any method name; only these become tags, so that the series stay few. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
     private final MeterRegistry meters;
     private final boolean logRequests;
+    /** One timer per route, method and status, looked up without building a meter id on every request. */
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     public RequestObserver(MeterRegistry meters, boolean logRequests) {
         this.meters = meters;
@@ -26,14 +33,15 @@ public final class RequestObserver {
     public void finished(Exchange x, long startNanos) {
         long nanos = System.nanoTime() - startNanos;
         int status = x.status();
-        Timer.builder("latchkey.http.requests")
-                .tag("route", x.route())
-                .tag("method", x.method())
-                .tag("status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(meters)
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        var method = METHODS.contains(x.method()) ? x.method() : "OTHER";
+        timers.computeIfAbsent(x.route() + ' ' + method + ' ' + status, key -> Timer.builder("latchkey.http.requests")
+                        .tag("route", x.route())
+                        .tag("method", method)
+                        .tag("status", Integer.toString(status))
+                        .publishPercentileHistogram()
+                        .maximumExpectedValue(Duration.ofSeconds(10))
+                        .register(meters))
+                .record(nanos, TimeUnit.NANOSECONDS);
         if (logRequests && log.isInfoEnabled()) {
             var caller = x.caller();
             var user = caller != null && caller.isAuthenticated() ? Long.toString(caller.user().id()) : "-";
