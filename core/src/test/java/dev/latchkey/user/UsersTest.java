@@ -89,6 +89,19 @@ class UsersTest {
     }
 
     @Test
+    void passwordChangesAndActivationChangesAreAudited() {
+        var alice = users.create(NewUser.named("alice"), Optional.of("correct horse"));
+        users.setPassword("alice", "battery staple");
+        users.deactivate("alice");
+        users.activate("alice");
+        var audit = new dev.latchkey.store.JdbcAuditStore(db.database());
+        for (var kind : new String[] {"password_changed", "user_deactivated", "user_activated"}) {
+            assertThat(audit.recentFor(alice.id(), kind, 5)).as(kind).singleElement()
+                    .satisfies(e -> assertThat(e.username()).isEqualTo("alice"));
+        }
+    }
+
+    @Test
     void unknownUsersAreNotFound() {
         assertThatThrownBy(() -> users.setPassword("ghost", "correct horse")).isInstanceOf(NotFound.class);
         assertThatThrownBy(() -> users.deactivate("bad name!")).isInstanceOf(NotFound.class);

@@ -29,6 +29,9 @@ class KeysCommandTest {
             var kid = second.out().split(" ")[3];
             assertThat(latchkey.signingKeys().signingKey().getKeyID()).isEqualTo(kid);
             assertThat(latchkey.signingKeys().publicJwks().getKeys()).hasSize(2);
+            var rotations = latchkey.audit().search(new dev.latchkey.audit.AuditQuery(null, "key_rotated", null, null,
+                    null, 10));
+            assertThat(rotations).hasSize(2);
         }
     }
 

@@ -67,9 +67,12 @@ class AuditApiTest extends ServerTest {
         var created = browser.postJson("/api/tokens", "{\"name\":\"ci\"}", "X-CSRF-Token", csrf);
         var id = JSON.readTree(created.body()).get("id").asLong();
         browser.delete("/api/tokens/" + id, "X-CSRF-Token", csrf);
+        var other = server.client();
+        other.signIn();
+        assertThat(browser.delete("/api/sessions", "X-CSRF-Token", csrf).statusCode()).isEqualTo(200);
         browser.delete("/api/session", "X-CSRF-Token", csrf);
         var aliceId = server.latchkey().users().find("alice").orElseThrow().id();
-        for (var kind : new String[] {"token_created", "token_revoked", "sign_out"}) {
+        for (var kind : new String[] {"token_created", "token_revoked", "session_ended", "sign_out"}) {
             assertThat(server.latchkey().audit().recentFor(aliceId, kind, 5)).as(kind).isNotEmpty();
         }
     }

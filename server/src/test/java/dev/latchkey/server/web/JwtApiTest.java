@@ -66,6 +66,21 @@ class JwtApiTest extends ServerTest {
     }
 
     @Test
+    void anotherServiceVerifiesAnIssuedTokenWithThePublishedJwksAlone() throws Exception {
+        var access = obtain("alice").get("access").asText();
+        var published = com.nimbusds.jose.jwk.JWKSet.parse(server.client().get("/.well-known/jwks.json").body());
+        var processor = new com.nimbusds.jwt.proc.DefaultJWTProcessor<com.nimbusds.jose.proc.SecurityContext>();
+        processor.setJWSTypeVerifier(new com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier<>(AT_JWT));
+        processor.setJWSKeySelector(new com.nimbusds.jose.proc.JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
+                new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(published)));
+        var claims = processor.process(access, null);
+        assertThat(claims.getSubject()).isEqualTo(Long.toString(userId("alice")));
+        assertThat(claims.getAudience()).containsExactly("latchkey");
+        assertThat(claims.getIssuer()).isEqualTo("latchkey");
+        assertThat(claims.getStringClaim("sid")).isNotBlank();
+    }
+
+    @Test
     void aRefreshAnswersANewPairAndAReusedRefreshTokenRevokesTheFamilyAtOnce() throws Exception {
         var user = newUser("carol");
         var client = server.client();
