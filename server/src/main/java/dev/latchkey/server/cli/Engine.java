@@ -28,6 +28,7 @@ public final class Engine {
                     .passwordPolicy(settings.passwordPolicy())
                     .sessions(settings.sessions())
                     .jwt(settings.jwt())
+                    .throttle(settings.throttle())
                     .meters(meters)
                     .build();
         } catch (RuntimeException e) {

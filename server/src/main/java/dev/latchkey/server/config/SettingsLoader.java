@@ -7,6 +7,8 @@ import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.jwt.SigningKeys;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.throttle.Rule;
+import dev.latchkey.throttle.ThrottleSettings;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.store.DatabaseUrl;
 import java.io.IOException;
@@ -35,7 +37,8 @@ public final class SettingsLoader {
             "session.cache_ttl", "password.min_length", "password.argon2_memory_kib", "password.argon2_iterations",
             "password.argon2_parallelism", "jwt.algorithm", "jwt.issuer", "jwt.audience", "jwt.access_lifetime",
             "jwt.refresh_lifetime", "jwt.refresh_max_lifetime", "audit.retention",
-            "server.management_bind", "server.management_port", "log.format", "log.requests");
+            "server.management_bind", "server.management_port", "log.format", "log.requests", "throttle.per_ip",
+            "throttle.per_account_ip", "throttle.per_account", "throttle.max_block");
 
     /** A raw value and where it came from, for error messages. */
     private record Raw(String value, String source) {
@@ -140,7 +143,29 @@ public final class SettingsLoader {
             throw invalid("log.format", raw.get("log.format"), "text or json");
         }
         var log = new Settings.Log(format.equals("json"), bool("log.requests", true));
-        return new Settings(dataDir, dbUrl, server, sessions, argon2, policy, jwt(), retention, log);
+        return new Settings(dataDir, dbUrl, server, sessions, argon2, policy, jwt(), retention, log, throttle());
+    }
+
+    private ThrottleSettings throttle() {
+        var defaults = ThrottleSettings.DEFAULT;
+        return new ThrottleSettings(rule("throttle.per_ip", defaults.perIp()),
+                rule("throttle.per_account_ip", defaults.perAccountAndIp()),
+                rule("throttle.per_account", defaults.perAccount()), defaults.tightened(),
+                duration("throttle.max_block", defaults.maxBlock()), defaults.maxKeys());
+    }
+
+    /** {@code 10/1m}: at most 10 failures a minute. */
+    private Rule rule(String key, Rule fallback) {
+        var value = raw.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        var parts = value.value().trim().split("/", 2);
+        try {
+            return new Rule(Integer.parseInt(parts[0].trim()), Durations.parse(parts[1]));
+        } catch (RuntimeException e) {
+            throw invalid(key, value, "failures per window, such as 10/1m or 5/5m");
+        }
     }
 
     private JwtSettings jwt() {

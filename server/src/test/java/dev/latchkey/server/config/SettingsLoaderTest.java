@@ -33,6 +33,11 @@ class SettingsLoaderTest {
         assertThat(settings.log()).isEqualTo(new Settings.Log(false, true));
         assertThat(settings.server().managementPort()).as("no management listener unless asked").isNull();
         assertThat(settings.server().managementBind()).isEqualTo("127.0.0.1");
+        assertThat(settings.throttle()).isEqualTo(dev.latchkey.throttle.ThrottleSettings.DEFAULT);
+        var tuned = SettingsLoader.load(dir, Map.of("LATCHKEY_THROTTLE_PER_IP", "20/2m",
+                "LATCHKEY_THROTTLE_MAX_BLOCK", "15m"), Map.of()).throttle();
+        assertThat(tuned.perIp()).isEqualTo(new dev.latchkey.throttle.Rule(20, Duration.ofMinutes(2)));
+        assertThat(tuned.maxBlock()).isEqualTo(Duration.ofMinutes(15));
     }
 
     @Test
@@ -102,6 +107,9 @@ class SettingsLoaderTest {
                 "jwt.refresh_max_lifetime must not be shorter than jwt.refresh_lifetime");
         assertRefused(Map.of("LATCHKEY_JWT_ISSUER", " "), "jwt.issuer must be a non-empty value");
         assertRefused(Map.of("LATCHKEY_LOG_FORMAT", "xml"), "log.format must be text or json");
+        assertRefused(Map.of("LATCHKEY_THROTTLE_PER_IP", "ten"), "throttle.per_ip must be failures per window");
+        assertRefused(Map.of("LATCHKEY_THROTTLE_PER_IP", "0/1m"), "throttle.per_ip must be failures per window");
+        assertRefused(Map.of("LATCHKEY_THROTTLE_PER_ACCOUNT_IP", "5"), "throttle.per_account_ip must be failures");
         assertRefused(Map.of("LATCHKEY_AUDIT_RETENTION", "1h"), "audit.retention must be at least 1d");
         assertRefused(Map.of("LATCHKEY_SERVER_MANAGEMENT_PORT", "99999"), "server.management_port must be a whole");
     }
