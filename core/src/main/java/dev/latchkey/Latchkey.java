@@ -23,8 +23,12 @@ import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcSigningKeyStore;
+import dev.latchkey.store.JdbcSocialAccountStore;
 import dev.latchkey.store.JdbcTokenFamilyStore;
 import dev.latchkey.store.JdbcUserStore;
+import dev.latchkey.social.ProviderSettings;
+import dev.latchkey.social.Providers;
+import dev.latchkey.social.SocialLogin;
 import dev.latchkey.throttle.MemoryThrottleStore;
 import dev.latchkey.throttle.SignInThrottle;
 import dev.latchkey.throttle.ThrottleSettings;
@@ -64,6 +68,7 @@ public final class Latchkey implements AutoCloseable {
     private final SigningKeys signingKeys;
     private final JwtTokens jwtTokens;
     private final SignInThrottle throttle;
+    private final SocialLogin socialLogin;
     private final MeterRegistry meters;
     private final ObjectMapper json;
     private final Clock clock;
@@ -100,6 +105,8 @@ public final class Latchkey implements AutoCloseable {
         }
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
+        this.socialLogin = new SocialLogin(Providers.of(b.socialProviders, b.json, clock),
+                new JdbcSocialAccountStore(database), userStore, users, audit, b.json, b.secrets, clock);
         this.throttle = new SignInThrottle(new MemoryThrottleStore(b.throttle.maxKeys()), b.throttle, clock, meters);
         this.signIn = new SignIn(authenticator, sessions, userStore, audit, throttle, clock, meters);
         Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)
@@ -153,6 +160,11 @@ public final class Latchkey implements AutoCloseable {
         return jwtTokens;
     }
 
+    /** Social login: the configured providers and the accounts tied to users. */
+    public SocialLogin socialLogin() {
+        return socialLogin;
+    }
+
     public SignInThrottle throttle() {
         return throttle;
     }
@@ -204,6 +216,7 @@ public final class Latchkey implements AutoCloseable {
         private byte[] instanceSecret;
         private JwtSettings jwt = JwtSettings.DEFAULT;
         private ThrottleSettings throttle = ThrottleSettings.DEFAULT;
+        private List<ProviderSettings> socialProviders = List.of();
 
         private Builder(Database database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -250,6 +263,11 @@ public final class Latchkey implements AutoCloseable {
                 throw new IllegalArgumentException("the instance secret must have at least 256 bits");
             }
             this.instanceSecret = secret.clone();
+            return this;
+        }
+
+        public Builder socialProviders(List<ProviderSettings> providers) {
+            this.socialProviders = List.copyOf(providers);
             return this;
         }
 

@@ -57,10 +57,7 @@ public final class JdbcApiTokenStore implements ApiTokenStore {
 
     @Override
     public boolean delete(long userId, long id) {
-        return sql.update(DELETE, s -> {
-            s.setLong(1, userId);
-            s.setLong(2, id);
-        }) > 0;
+        return sql.deleteOwned(DELETE, userId, id);
     }
 
     @Override

@@ -23,6 +23,8 @@ public final class JdbcUserStore implements UserStore {
             "id, username, email, is_active, is_staff, is_superuser, date_joined, last_login";
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = ?";
     private static final String FIND_BY_USERNAME = "SELECT " + COLUMNS + " FROM users WHERE username = ?";
+    private static final String FIND_BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(?)"
+            + " ORDER BY id LIMIT ?";
     private static final String FIND_CREDENTIALS =
             "SELECT " + COLUMNS + ", password_hash FROM users WHERE username = ?";
     private static final String INSERT = "INSERT INTO users (username, email, password_hash, is_active, is_staff,"
@@ -48,6 +50,14 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public Optional<User> findById(long id) {
         return sql.one(FIND_BY_ID, s -> s.setLong(1, id), JdbcUserStore::user);
+    }
+
+    @Override
+    public List<User> findByEmail(String email, int limit) {
+        return sql.list(FIND_BY_EMAIL, s -> {
+            s.setString(1, email);
+            s.setInt(2, limit);
+        }, JdbcUserStore::user);
     }
 
     @Override

@@ -60,6 +60,17 @@ public final class Sql {
         return writing(() -> withConnection(c -> update(c, sql, binder)));
     }
 
+    /**
+     * Runs a {@code DELETE ... WHERE user_id = ? AND id = ?}: a user's own row, so nobody deletes another's by
+     * guessing ids. True when a row went.
+     */
+    public boolean deleteOwned(String sql, long userId, long id) {
+        return update(sql, s -> {
+            s.setLong(1, userId);
+            s.setLong(2, id);
+        }) > 0;
+    }
+
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(Work<T> work) {
         return writing(() -> withConnection(c -> {

@@ -11,6 +11,9 @@ public interface UserStore {
 
     Optional<User> findByUsername(String username);
 
+    /** Users whose email is this one, ignoring case (Django does not keep emails unique); at most {@code limit}. */
+    List<User> findByEmail(String email, int limit);
+
     /** The user with the stored password hash, for the password backend. */
     Optional<UserCredentials> findCredentials(String username);
 

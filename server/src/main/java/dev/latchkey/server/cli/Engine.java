@@ -29,6 +29,7 @@ public final class Engine {
                     .sessions(settings.sessions())
                     .jwt(settings.jwt())
                     .throttle(settings.throttle())
+                    .socialProviders(settings.social())
                     .meters(meters)
                     .build();
         } catch (RuntimeException e) {

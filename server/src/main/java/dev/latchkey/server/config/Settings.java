@@ -3,6 +3,7 @@ package dev.latchkey.server.config;
 import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.social.ProviderSettings;
 import dev.latchkey.throttle.ThrottleSettings;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.store.DatabaseUrl;
@@ -16,7 +17,8 @@ import java.util.List;
  */
 public record Settings(Path dataDir, DatabaseUrl database, Server server, SessionSettings sessions,
                        Argon2Settings argon2, PasswordPolicy passwordPolicy, JwtSettings jwt,
-                       Duration auditRetention, Log log, ThrottleSettings throttle) {
+                       Duration auditRetention, Log log, ThrottleSettings throttle,
+                       List<ProviderSettings> social) {
 
     /**
      * @param json     log lines as JSON objects rather than text

@@ -7,6 +7,7 @@ import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.jwt.SigningKeys;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.social.ProviderSettings;
 import dev.latchkey.throttle.Rule;
 import dev.latchkey.throttle.ThrottleSettings;
 import dev.latchkey.session.SessionSettings;
@@ -45,6 +46,11 @@ public final class SettingsLoader {
     }
 
     private final Map<String, Raw> raw = new LinkedHashMap<>();
+    /** {@code [social.NAME]} sections: provider name to its settings. */
+    private final Map<String, Map<String, Raw>> social = new java.util.TreeMap<>();
+    private static final List<String> SOCIAL_KEYS = List.of("client_secret", "client_id", "redirect_uris", "scopes",
+            "issuer", "type", "timeout");
+    private static final java.util.regex.Pattern PROVIDER_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private final Path dataDir;
 
     private SettingsLoader(Path dataDir) {
@@ -63,6 +69,11 @@ public final class SettingsLoader {
                 loader.raw.put(key, new Raw(env.get(name), name));
             }
         }
+        env.forEach((name, value) -> {
+            if (name.startsWith("LATCHKEY_SOCIAL_")) {
+                loader.socialFromEnv(name, value);
+            }
+        });
         flags.forEach((key, value) -> {
             if (value != null) {
                 loader.raw.put(key, new Raw(value, "the command line"));
@@ -89,6 +100,11 @@ public final class SettingsLoader {
         root.properties().forEach(section -> {
             if (!section.getValue().isObject()) {
                 throw unknown(section.getKey(), source);
+            }
+            if (section.getKey().equals("social")) {
+                section.getValue().properties().forEach(provider -> socialFromFile(provider.getKey(),
+                        provider.getValue(), source));
+                return;
             }
             section.getValue().properties().forEach(entry -> {
                 var key = section.getKey() + "." + entry.getKey();
@@ -143,7 +159,8 @@ public final class SettingsLoader {
             throw invalid("log.format", raw.get("log.format"), "text or json");
         }
         var log = new Settings.Log(format.equals("json"), bool("log.requests", true));
-        return new Settings(dataDir, dbUrl, server, sessions, argon2, policy, jwt(), retention, log, throttle());
+        return new Settings(dataDir, dbUrl, server, sessions, argon2, policy, jwt(), retention, log, throttle(),
+                socialProviders());
     }
 
     private ThrottleSettings throttle() {
@@ -190,6 +207,97 @@ public final class SettingsLoader {
         }
         return new JwtSettings(algorithm, text("jwt.issuer", defaults.issuer()),
                 text("jwt.audience", defaults.audience()), access, refresh, max);
+    }
+
+    private void socialFromFile(String name, JsonNode section, String source) {
+        if (!section.isObject()) {
+            throw new InvalidInput("invalid_setting", "social." + name + " in " + source + " must be a table of "
+                    + "settings: [social." + name + "]");
+        }
+        section.properties().forEach(entry -> {
+            var key = entry.getKey();
+            if (!SOCIAL_KEYS.contains(key)) {
+                throw new InvalidInput("invalid_setting", "unknown setting social." + name + "." + key + " in "
+                        + source + "; known: " + String.join(", ", SOCIAL_KEYS));
+            }
+            var value = entry.getValue();
+            String text;
+            if (value.isArray()) {
+                var items = new java.util.ArrayList<String>();
+                value.forEach(item -> items.add(item.asText()));
+                text = String.join(" ", items);
+            } else if (value.isContainerNode()) {
+                throw new InvalidInput("invalid_setting", "social." + name + "." + key + " in " + source
+                        + " must be a value or a list");
+            } else {
+                text = value.asText();
+            }
+            social.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(key, new Raw(text, source));
+        });
+    }
+
+    private void socialFromEnv(String variable, String value) {
+        var rest = variable.substring("LATCHKEY_SOCIAL_".length());
+        for (var key : SOCIAL_KEYS) {
+            var suffix = "_" + key.toUpperCase(Locale.ROOT);
+            if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
+                var name = rest.substring(0, rest.length() - suffix.length()).toLowerCase(Locale.ROOT).replace('_', '-');
+                social.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(key, new Raw(value, variable));
+                return;
+            }
+        }
+        throw new InvalidInput("invalid_setting", "unknown setting " + variable + "; LATCHKEY_SOCIAL_<NAME>_ takes "
+                + String.join(", ", SOCIAL_KEYS.stream().map(k -> k.toUpperCase(Locale.ROOT)).toList()));
+    }
+
+    private List<ProviderSettings> socialProviders() {
+        var providers = new java.util.ArrayList<ProviderSettings>();
+        social.forEach((name, values) -> {
+            if (!PROVIDER_NAME.matcher(name).matches()) {
+                throw new InvalidInput("invalid_setting", "social provider name \"" + name + "\" must be lower-case "
+                        + "letters, digits and dashes");
+            }
+            var prefix = "social." + name + ".";
+            var type = values.containsKey("type") ? values.get("type").value().trim() : name;
+            var clientId = required(values, prefix + "client_id", "client_id");
+            var secret = required(values, prefix + "client_secret", "client_secret");
+            java.net.URI issuer = null;
+            if (values.containsKey("issuer")) {
+                var raw = values.get("issuer");
+                try {
+                    issuer = java.net.URI.create(raw.value().trim());
+                } catch (IllegalArgumentException e) {
+                    throw invalid(prefix + "issuer", raw, "an https:// URL");
+                }
+                var host = issuer.getHost() == null ? "" : issuer.getHost();
+                var loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+                if (!"https".equals(issuer.getScheme()) && !(loopback && "http".equals(issuer.getScheme()))) {
+                    throw invalid(prefix + "issuer", raw, "an https:// URL (http:// only on a loopback address)");
+                }
+            }
+            var scopes = values.containsKey("scopes") ? List.of(values.get("scopes").value().trim().split("[\\s,]+"))
+                    : List.of("openid", "email", "profile");
+            var redirects = values.containsKey("redirect_uris")
+                    ? List.of(values.get("redirect_uris").value().trim().split("[\\s,]+")) : List.<String>of();
+            var timeout = ProviderSettings.DEFAULT_TIMEOUT;
+            if (values.containsKey("timeout")) {
+                try {
+                    timeout = Durations.parse(values.get("timeout").value());
+                } catch (IllegalArgumentException e) {
+                    throw invalid(prefix + "timeout", values.get("timeout"), "a duration such as 5s");
+                }
+            }
+            providers.add(new ProviderSettings(name, type, issuer, clientId, secret, scopes, redirects, timeout));
+        });
+        return providers;
+    }
+
+    private static String required(Map<String, Raw> values, String setting, String key) {
+        var value = values.get(key);
+        if (value == null || value.value().isBlank()) {
+            throw new InvalidInput("invalid_setting", setting + " is required");
+        }
+        return value.value().trim();
     }
 
     private DatabaseUrl database(String key) {

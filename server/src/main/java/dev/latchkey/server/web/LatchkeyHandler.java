@@ -95,8 +95,8 @@ public final class LatchkeyHandler extends Handler.Abstract {
         exchange.caller(caller);
         // Signing in is exempt: it checks the origin and takes only JSON, which no cross-site form can send. So are
         // the JWT calls, whose credential is in the body (POST /api/jwt checks CSRF itself when it uses the session).
-        var exempt = exchange.method().equals("POST")
-                && (path.equals("/api/session") || JwtApi.BODY_CREDENTIAL_PATHS.contains(path));
+        var exempt = exchange.method().equals("POST") && (path.equals("/api/session")
+                || JwtApi.BODY_CREDENTIAL_PATHS.contains(path) || path.startsWith("/api/social/"));
         if (path.startsWith("/api/") && exchange.isUnsafeMethod() && caller.method() == Caller.Method.SESSION
                 && !exempt) {
             csrf.check(exchange, exchange.header(Csrf.HEADER).orElse(null));

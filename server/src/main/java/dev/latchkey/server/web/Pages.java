@@ -7,11 +7,12 @@ import dev.latchkey.auth.SignIn;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.Throttled;
 import dev.latchkey.session.Sessions;
+import dev.latchkey.social.SocialLogin;
 import dev.latchkey.user.User;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,9 +31,11 @@ public final class Pages {
     private final Csrf csrf;
     private final Templates templates;
     private final Audits audits;
+    private final SocialLogin social;
 
     public Pages(SignIn signIn, Sessions sessions, AuditStore audit, SessionCookies browser, Csrf csrf,
-                 Templates templates, Audits audits) {
+                 Templates templates, Audits audits, SocialLogin social) {
+        this.social = social;
         this.audits = audits;
         this.signIn = signIn;
         this.sessions = sessions;
@@ -49,6 +52,7 @@ public final class Pages {
         router.add("POST", "/logout", (x, p) -> logout(x));
         router.add("GET", "/account", (x, p) -> account(x));
         router.add("POST", "/account/sessions", (x, p) -> endSessions(x));
+        router.add("POST", "/account/social", (x, p) -> unlink(x));
     }
 
     private void loginForm(Exchange x) {
@@ -93,6 +97,8 @@ public final class Pages {
         scope.put("csrf", csrf.token(x));
         scope.put("next", next);
         scope.put("username", username.length() > 150 ? "" : username);
+        scope.put("providers", social.providerNames().stream().map(name -> Map.of("name", name,
+                "next", java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8))).toList());
         if (error != null) {
             scope.put("error", error);
         }
@@ -132,6 +138,13 @@ public final class Pages {
         scope.put("sessions", rows);
         scope.put("others", list.size() > 1);
         scope.put("signIns", signIns);
+        var linked = social.accountsOf(user.id());
+        scope.put("hasProviders", !social.providerNames().isEmpty());
+        scope.put("linked", linked.stream().map(a -> Map.of("id", a.id(), "provider", a.provider(),
+                "email", a.email(), "created", TIME.format(a.created()))).toList());
+        scope.put("linkable", social.providerNames().stream()
+                .filter(name -> linked.stream().noneMatch(a -> a.provider().equals(name)))
+                .map(name -> Map.of("name", name)).toList());
         page(x, 200, "account", scope);
     }
 
@@ -156,6 +169,27 @@ public final class Pages {
         x.redirect("/account");
     }
 
+    private void unlink(Exchange x) {
+        var form = x.form();
+        csrf.check(x, form.get(Csrf.FORM_FIELD));
+        var user = Requests.requireUser(x);
+        long id;
+        try {
+            id = Long.parseLong(form.getOrDefault("unlink", ""));
+        } catch (NumberFormatException e) {
+            throw new InvalidInput("invalid_field", "\"unlink\" must be the id of a linked account");
+        }
+        try {
+            social.unlink(user, id, x.client().context());
+        } catch (InvalidInput e) {
+            templates.page(x, 400, "message", Map.of("title", "Cannot unlink", "message", e.detail(),
+                    "error", true, "link", "/account", "linkText", "Back to your account"));
+            return;
+        }
+        x.noStore();
+        x.redirect("/account");
+    }
+
     private static Map<String, Object> userScope(User user) {
         var map = new HashMap<String, Object>();
         map.put("username", user.username());
@@ -167,14 +201,10 @@ public final class Pages {
     }
 
     private void page(Exchange x, int status, String template, Map<String, Object> scope) {
-        x.noStore();
-        x.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
-                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-        x.setHeader("X-Frame-Options", "DENY");
         if (x.caller().isAuthenticated() && !scope.containsKey("user")) {
             scope = new HashMap<>(scope);
             scope.put("user", userScope(x.caller().user()));
         }
-        x.html(status, templates.render(template, scope));
+        templates.page(x, status, template, scope);
     }
 }

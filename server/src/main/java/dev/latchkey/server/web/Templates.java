@@ -17,6 +17,15 @@ public final class Templates {
         this.assets = assets;
     }
 
+    /** Answers an HTML page: never cached, framed or allowed to load anything from elsewhere. */
+    public void page(Exchange x, int status, String name, Map<String, Object> scope) {
+        x.noStore();
+        x.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
+                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        x.setHeader("X-Frame-Options", "DENY");
+        x.html(status, render(name, scope));
+    }
+
     public String render(String name, Map<String, Object> scope) {
         var template = compiled.computeIfAbsent(name, n -> factory.compile(n + ".mustache"));
         var values = new HashMap<>(scope);

@@ -41,6 +41,42 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void socialProvidersReadFromTheFileAndTheEnvironment() throws Exception {
+        Files.writeString(dir.resolve("latchkey.toml"), """
+                [social.myidp]
+                type = "oidc"
+                issuer = "https://idp.example/realms/x"
+                client_id = "latchkey"
+                client_secret = "from-the-file"
+                scopes = ["openid", "email"]
+                redirect_uris = ["com.example.app:/cb", "https://app.example/cb"]
+
+                [social.google]
+                client_id = "g-id"
+                client_secret = "g-secret"
+                """);
+        var social = SettingsLoader.load(dir, Map.of("LATCHKEY_SOCIAL_MYIDP_CLIENT_SECRET", "from-env",
+                "LATCHKEY_SOCIAL_DEV_IDP_ISSUER", "http://127.0.0.1:9000/x", "LATCHKEY_SOCIAL_DEV_IDP_TYPE", "oidc",
+                "LATCHKEY_SOCIAL_DEV_IDP_CLIENT_ID", "d", "LATCHKEY_SOCIAL_DEV_IDP_CLIENT_SECRET", "s"), Map.of())
+                .social();
+        assertThat(social).extracting(p -> p.name()).containsExactly("dev-idp", "google", "myidp");
+        var myidp = social.get(2);
+        assertThat(myidp.clientSecret()).isEqualTo("from-env");
+        assertThat(myidp.scopes()).containsExactly("openid", "email");
+        assertThat(myidp.redirectUris()).containsExactly("com.example.app:/cb", "https://app.example/cb");
+        assertThat(myidp.toString()).doesNotContain("from-env");
+        assertThat(social.get(1).type()).isEqualTo("google");
+
+        assertRefused(Map.of("LATCHKEY_SOCIAL_X_ISSUER", "http://idp.example", "LATCHKEY_SOCIAL_X_CLIENT_ID", "a",
+                "LATCHKEY_SOCIAL_X_CLIENT_SECRET", "b"), "social.x.issuer must be an https:// URL");
+        assertRefused(Map.of("LATCHKEY_SOCIAL_X_CLIENT_ID", "a"), "social.x.client_secret is required");
+        assertRefused(Map.of("LATCHKEY_SOCIAL_X_COLOUR", "a"), "unknown setting LATCHKEY_SOCIAL_X_COLOUR");
+        Files.writeString(dir.resolve("latchkey.toml"), "[social.y]\nclient_idd = 1\n");
+        assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of(), Map.of()))
+                .hasMessageContaining("unknown setting social.y.client_idd");
+    }
+
+    @Test
     void jwtSettingsReadFromTheFile() throws Exception {
         Files.writeString(dir.resolve("latchkey.toml"), """
                 [jwt]

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 public final class TestClient {
     private final TestServer server;
     private final HttpClient http;
-    final Map<String, String> cookies = new LinkedHashMap<>();
+    public final Map<String, String> cookies = new LinkedHashMap<>();
 
     TestClient(TestServer server) {
         this.server = server;

@@ -31,11 +31,16 @@ public final class TestServer implements AutoCloseable {
     private final SSLContext trust;
 
     private TestServer(Path dir, boolean https, List<String> trustedProxies) throws Exception {
+        this(dir, https, trustedProxies, List.of());
+    }
+
+    private TestServer(Path dir, boolean https, List<String> trustedProxies,
+                       List<dev.latchkey.social.ProviderSettings> social) throws Exception {
         this.dir = dir;
         this.db = TestDatabase.sqlite();
         // Argon2 at OWASP strength is the default; tests keep it, it costs ~25 ms a sign-in.
         this.latchkey = Latchkey.builder(db.database()).argon2(Argon2Settings.OWASP)
-                .instanceSecret(dev.latchkey.crypto.Secrets.create().bytes(32)).build();
+                .instanceSecret(dev.latchkey.crypto.Secrets.create().bytes(32)).socialProviders(social).build();
         latchkey.users().create(new NewUser("alice", "alice@example.com", false, false), Optional.of(PASSWORD));
         PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
         this.server = new HttpServer("127.0.0.1", 0, pem, null);
@@ -45,6 +50,11 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer https(Path dir) throws Exception {
         return new TestServer(dir, true, List.of());
+    }
+
+    /** HTTPS with these social-login providers configured. */
+    public static TestServer https(Path dir, List<dev.latchkey.social.ProviderSettings> social) throws Exception {
+        return new TestServer(dir, true, List.of(), social);
     }
 
     public static TestServer plain(Path dir, List<String> trustedProxies) throws Exception {

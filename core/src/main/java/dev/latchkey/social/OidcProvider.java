@@ -1,0 +1,223 @@
+package dev.latchkey.social;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A generic OpenID Connect provider: endpoints from its discovery document (whose {@code issuer} must be the
+ * configured one, exactly), the authorization-code flow with PKCE S256 and a nonce, and the ID token validated with
+ * Nimbus against the provider's JWKS — signature by an allowed asymmetric algorithm only (never {@code none} or
+ * HMAC), exact issuer, our client id in the audience, expiry with 60 s of skew, the nonce we sent.
+ */
+public final class OidcProvider implements SocialProvider {
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.EdDSA);
+    private static final Duration DISCOVERY_TTL = Duration.ofHours(1);
+    private static final int MAX_SKEW_SECONDS = 60;
+
+    private final ProviderSettings settings;
+    private final ProviderHttp http;
+    private final Clock clock;
+    private volatile Discovery discovery;
+
+    private record Discovery(URI authorization, URI token, JWKSource<SecurityContext> keys, Instant at) {
+    }
+
+    public OidcProvider(ProviderSettings settings, ObjectMapper json, Clock clock) {
+        this.settings = settings;
+        this.http = new ProviderHttp(settings.name(), settings.timeout(), json);
+        this.clock = clock;
+        requireSecure(settings.issuer(), "issuer");
+    }
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public ProviderSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public URI authorizationUri(String redirectUri, String state, String codeChallenge, String nonce) {
+        var query = new LinkedHashMap<String, String>();
+        query.put("response_type", "code");
+        query.put("client_id", settings.clientId());
+        query.put("redirect_uri", redirectUri);
+        var scopes = new HashSet<>(settings.scopes());
+        scopes.add("openid");
+        query.put("scope", String.join(" ", scopes.stream().sorted().toList()));
+        query.put("state", state);
+        query.put("code_challenge", codeChallenge);
+        query.put("code_challenge_method", "S256");
+        query.put("nonce", nonce);
+        var endpoint = discover().authorization().toString();
+        return URI.create(endpoint + (endpoint.contains("?") ? "&" : "?") + encode(query));
+    }
+
+    @Override
+    public SocialIdentity exchange(String code, String redirectUri, String codeVerifier, String expectedNonce) {
+        var form = new LinkedHashMap<String, String>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", redirectUri);
+        form.put("code_verifier", codeVerifier);
+        var answer = http.postForm(discover().token(), form, settings.clientId(), settings.clientSecret());
+        if (answer.status() == 400 || answer.status() == 401) {
+            throw new SocialDenied("the provider refused the code (" + text(answer.body(), "error", "no reason")
+                    + ")");
+        }
+        if (answer.status() != 200) {
+            throw new ProviderFailure(name(), "the token endpoint answered HTTP " + answer.status());
+        }
+        var idToken = answer.body().get("id_token");
+        if (idToken == null || !idToken.isTextual()) {
+            throw new ProviderFailure(name(), "the token endpoint answered no id_token");
+        }
+        var claims = validate(idToken.asText(), expectedNonce);
+        return identity(claims);
+    }
+
+    private JWTClaimsSet validate(String idToken, String expectedNonce) {
+        var processor = new DefaultJWTProcessor<SecurityContext>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, discover().keys()));
+        var exact = new JWTClaimsSet.Builder().issuer(settings.issuer().toString());
+        if (expectedNonce != null) {
+            exact.claim("nonce", expectedNonce);
+        }
+        var verifier = new DefaultJWTClaimsVerifier<SecurityContext>(settings.clientId(), exact.build(),
+                Set.of("sub", "iat", "exp")) {
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant());
+            }
+        };
+        verifier.setMaxClockSkew(MAX_SKEW_SECONDS);
+        processor.setJWTClaimsSetVerifier(verifier);
+        try {
+            return processor.process(idToken, null);
+        } catch (ParseException | BadJOSEException | JOSEException e) {
+            throw new SocialDenied("the provider's ID token is not valid");
+        } catch (RuntimeException e) {
+            throw new ProviderFailure(name(), "its signing keys could not be read");
+        }
+    }
+
+    private SocialIdentity identity(JWTClaimsSet claims) {
+        var profile = new LinkedHashMap<String, Object>();
+        for (var key : new String[] {"sub", "email", "email_verified", "name", "given_name", "family_name",
+            "preferred_username", "picture", "locale"}) {
+            var value = claims.getClaim(key);
+            if (value instanceof String || value instanceof Boolean || value instanceof Number) {
+                profile.put(key, value);
+            }
+        }
+        var email = claims.getClaim("email") instanceof String s ? s : "";
+        var verified = claims.getClaim("email_verified");
+        // Some providers send the boolean as a string; anything else is "not verified".
+        boolean emailVerified = Boolean.TRUE.equals(verified) || "true".equals(verified);
+        var name = claims.getClaim("name") instanceof String s ? s
+                : claims.getClaim("preferred_username") instanceof String p ? p : "";
+        return new SocialIdentity(name(), claims.getSubject(), email, emailVerified && !email.isEmpty(), name,
+                profile);
+    }
+
+    private Discovery discover() {
+        var current = discovery;
+        if (current != null && current.at().isAfter(clock.instant().minus(DISCOVERY_TTL))) {
+            return current;
+        }
+        synchronized (this) {
+            var document = http.get(URI.create(stripSlash(settings.issuer().toString())
+                    + "/.well-known/openid-configuration"));
+            if (document.status() != 200) {
+                throw new ProviderFailure(name(), "its discovery document answered HTTP " + document.status());
+            }
+            var body = document.body();
+            if (!settings.issuer().toString().equals(text(body, "issuer", ""))) {
+                throw new ProviderFailure(name(), "its discovery document names another issuer");
+            }
+            var authorization = endpoint(body, "authorization_endpoint");
+            var token = endpoint(body, "token_endpoint");
+            var jwks = endpoint(body, "jwks_uri");
+            JWKSource<SecurityContext> keys;
+            try {
+                int millis = (int) settings.timeout().toMillis();
+                keys = JWKSourceBuilder.<SecurityContext>create(jwks.toURL(),
+                        new DefaultResourceRetriever(millis, millis, ProviderHttp.MAX_BODY)).build();
+            } catch (MalformedURLException e) {
+                throw new ProviderFailure(name(), "its jwks_uri is not a URL");
+            }
+            discovery = new Discovery(authorization, token, keys, clock.instant());
+            return discovery;
+        }
+    }
+
+    private URI endpoint(JsonNode document, String field) {
+        var value = text(document, field, null);
+        if (value == null) {
+            throw new ProviderFailure(name(), "its discovery document has no " + field);
+        }
+        try {
+            var uri = URI.create(value);
+            requireSecure(uri, field);
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ProviderFailure(name(), "its " + field + " is not a URL");
+        }
+    }
+
+    /** https only, except on a loopback address (development and tests). */
+    private void requireSecure(URI uri, String what) {
+        if (uri == null || uri.getHost() == null) {
+            throw new ProviderFailure(settings.name(), "its " + what + " is not an absolute URL");
+        }
+        var loopback = uri.getHost().equals("localhost") || uri.getHost().equals("127.0.0.1")
+                || uri.getHost().equals("[::1]");
+        if (!"https".equals(uri.getScheme()) && !(loopback && "http".equals(uri.getScheme()))) {
+            throw new ProviderFailure(settings.name(), "its " + what + " must be https:// (http:// only on loopback)");
+        }
+    }
+
+    private static String text(JsonNode node, String field, String fallback) {
+        var value = node.get(field);
+        return value != null && value.isTextual() ? value.asText() : fallback;
+    }
+
+    private static String stripSlash(String text) {
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    private static String encode(Map<String, String> query) {
+        var out = new StringBuilder();
+        query.forEach((k, v) -> out.append(out.isEmpty() ? "" : "&").append(URLEncoder.encode(k,
+                StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return out.toString();
+    }
+}

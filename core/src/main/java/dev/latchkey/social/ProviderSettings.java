@@ -1,0 +1,32 @@
+package dev.latchkey.social;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One configured provider ({@code [social.NAME]}).
+ *
+ * @param redirectUris the redirect URIs an app may name in the code-exchange API; the browser flow uses this
+ *                     server's own callback
+ * @param timeout      connect and read timeout of every call to the provider
+ */
+public record ProviderSettings(String name, String type, URI issuer, String clientId, String clientSecret,
+                               List<String> scopes, List<String> redirectUris, Duration timeout) {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    public ProviderSettings {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(clientId, "clientId");
+        scopes = List.copyOf(scopes);
+        redirectUris = List.copyOf(redirectUris);
+    }
+
+    @Override
+    public String toString() {
+        return "ProviderSettings[name=" + name + ", type=" + type + ", issuer=" + issuer + ", clientId=" + clientId
+                + ", clientSecret=<redacted>]";
+    }
+}

@@ -1,0 +1,43 @@
+package dev.latchkey.social;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.error.InvalidInput;
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds providers from their settings. {@code oidc} takes any issuer; {@code google} and {@code kakao} are OIDC
+ * with their issuers filled in. The plain OAuth 2.0 providers (GitHub, Naver, Facebook) are not offered yet.
+ */
+public final class Providers {
+    private static final Map<String, URI> KNOWN_ISSUERS = Map.of(
+            "google", URI.create("https://accounts.google.com"),
+            "kakao", URI.create("https://kauth.kakao.com"));
+
+    private Providers() {
+    }
+
+    public static Map<String, SocialProvider> of(List<ProviderSettings> settings, ObjectMapper json, Clock clock) {
+        var providers = new LinkedHashMap<String, SocialProvider>();
+        for (var provider : settings) {
+            var issuer = provider.issuer() != null ? provider.issuer() : KNOWN_ISSUERS.get(provider.type());
+            var resolved = new ProviderSettings(provider.name(), provider.type(), issuer, provider.clientId(),
+                    provider.clientSecret(), provider.scopes(), provider.redirectUris(), provider.timeout());
+            switch (provider.type()) {
+                case "oidc", "google", "kakao" -> {
+                    if (issuer == null) {
+                        throw new InvalidInput("invalid_setting", "social." + provider.name() + ".issuer is required"
+                                + " for type oidc");
+                    }
+                    providers.put(provider.name(), new OidcProvider(resolved, json, clock));
+                }
+                default -> throw new InvalidInput("invalid_setting", "social." + provider.name() + ".type "
+                        + provider.type() + " is not supported; supported: oidc, google, kakao");
+            }
+        }
+        return providers;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.latchkey.store;
+
+import dev.latchkey.error.Conflict;
+import dev.latchkey.error.StoreFailure;
+import dev.latchkey.social.SocialAccount;
+import dev.latchkey.social.SocialAccountStore;
+import dev.latchkey.social.SocialIdentity;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link SocialAccountStore} on SQLite or PostgreSQL. */
+public final class JdbcSocialAccountStore implements SocialAccountStore {
+    private static final String COLUMNS = "id, provider, subject, user_id, email, email_verified, created_at,"
+            + " last_login_at";
+    private static final String FIND = "SELECT " + COLUMNS + " FROM social_accounts WHERE provider = ? AND subject = ?";
+    private static final String FOR_USER = "SELECT " + COLUMNS + " FROM social_accounts WHERE user_id = ? ORDER BY id";
+    private static final String INSERT = "INSERT INTO social_accounts (provider, subject, user_id, email,"
+            + " email_verified, profile, created_at, last_login_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String TOUCH = "UPDATE social_accounts SET email = ?, email_verified = ?, profile = ?,"
+            + " last_login_at = ? WHERE id = ?";
+    private static final String DELETE = "DELETE FROM social_accounts WHERE user_id = ? AND id = ?";
+
+    private final Sql sql;
+
+    public JdbcSocialAccountStore(Database database) {
+        this.sql = database.sql();
+    }
+
+    @Override
+    public Optional<SocialAccount> find(String provider, String subject) {
+        return sql.one(FIND, s -> {
+            s.setString(1, provider);
+            s.setString(2, subject);
+        }, JdbcSocialAccountStore::account);
+    }
+
+    @Override
+    public List<SocialAccount> forUser(long userId) {
+        return sql.list(FOR_USER, s -> s.setLong(1, userId), JdbcSocialAccountStore::account);
+    }
+
+    @Override
+    public SocialAccount insert(SocialIdentity identity, long userId, String profileJson, Instant now) {
+        try {
+            sql.update(INSERT, s -> {
+                s.setString(1, identity.provider());
+                s.setString(2, identity.subject());
+                s.setLong(3, userId);
+                s.setString(4, identity.email());
+                s.setBoolean(5, identity.emailVerified());
+                s.setString(6, profileJson);
+                s.setLong(7, now.toEpochMilli());
+                s.setLong(8, now.toEpochMilli());
+            });
+        } catch (StoreFailure e) {
+            if (find(identity.provider(), identity.subject()).isPresent()) {
+                throw new Conflict("social_account_taken", "that " + identity.provider()
+                        + " account is already tied to a user");
+            }
+            throw e;
+        }
+        return find(identity.provider(), identity.subject()).orElseThrow();
+    }
+
+    @Override
+    public void touch(long id, SocialIdentity identity, String profileJson, Instant now) {
+        sql.update(TOUCH, s -> {
+            s.setString(1, identity.email());
+            s.setBoolean(2, identity.emailVerified());
+            s.setString(3, profileJson);
+            s.setLong(4, now.toEpochMilli());
+            s.setLong(5, id);
+        });
+    }
+
+    @Override
+    public boolean delete(long userId, long id) {
+        return sql.deleteOwned(DELETE, userId, id);
+    }
+
+    private static SocialAccount account(ResultSet r) throws SQLException {
+        return new SocialAccount(r.getLong("id"), r.getString("provider"), r.getString("subject"),
+                r.getLong("user_id"), r.getString("email"), r.getBoolean("email_verified"),
+                Instant.ofEpochMilli(r.getLong("created_at")), Instant.ofEpochMilli(r.getLong("last_login_at")));
+    }
+}

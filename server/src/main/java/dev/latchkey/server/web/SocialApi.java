@@ -1,0 +1,76 @@
+package dev.latchkey.server.web;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.error.InvalidInput;
+import dev.latchkey.jwt.JwtTokens;
+import dev.latchkey.social.ProviderFailure;
+import dev.latchkey.social.SocialIdentity;
+import dev.latchkey.social.SocialDenied;
+import dev.latchkey.social.SocialLogin;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * {@code POST /api/social/{provider}}, for SPAs and mobile apps that run the provider's redirect themselves and
+ * post the code here: {@code {"code","redirect_uri","code_verifier"}} (and {@code "nonce"} when the app sent one)
+ * answers a JWT pair. The {@code redirect_uri} must be one the provider's settings allow.
+ */
+public final class SocialApi {
+    private static final int MAX_FIELD = 4096;
+
+    private final SocialLogin social;
+    private final JwtTokens tokens;
+    private final Clock clock;
+    private final SocialPages pages;
+    /**
+     * Codes seen in the last ten minutes (by hash): a code is good once here even where a provider would exchange
+     * it twice. The browser flow gets the same from its single-use state.
+     */
+    private final Cache<String, Boolean> usedCodes = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(10)).build();
+
+    public SocialApi(SocialLogin social, JwtTokens tokens, Clock clock, SocialPages pages) {
+        this.pages = pages;
+        this.social = social;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    public void register(Router router) {
+        router.add("POST", "/api/social/{}", this::exchange);
+    }
+
+    private void exchange(Exchange x, String name) {
+        x.noStore();
+        var provider = social.provider(name).orElseThrow(() -> SocialPages.unknown(name));
+        var body = x.jsonObject();
+        var code = bounded(Requests.requiredString(body, "code"), "code");
+        var redirectUri = bounded(Requests.requiredString(body, "redirect_uri"), "redirect_uri");
+        var verifier = bounded(Requests.requiredString(body, "code_verifier"), "code_verifier");
+        var nonce = Requests.optionalString(body, "nonce").map(n -> bounded(n, "nonce")).orElse(null);
+        if (!provider.settings().redirectUris().contains(redirectUri)) {
+            throw new InvalidInput("redirect_uri_not_allowed", "that redirect_uri is not allowed for " + name);
+        }
+        if (usedCodes.asMap().putIfAbsent(Secrets.sha256Hex(name + ' ' + code), Boolean.TRUE) != null) {
+            throw new SocialDenied("this code has been used already");
+        }
+        SocialIdentity identity;
+        try {
+            identity = provider.exchange(code, redirectUri, verifier, nonce);
+        } catch (ProviderFailure e) {
+            pages.counted(e);
+            throw e;
+        }
+        var user = social.signIn(identity, x.client().context());
+        x.json(200, Views.tokenPair(tokens.obtain(user.id(), null), clock.instant()));
+    }
+
+    private static String bounded(String value, String field) {
+        if (value.isEmpty() || value.length() > MAX_FIELD) {
+            throw new InvalidInput("invalid_field", "\"" + field + "\" must be 1 to " + MAX_FIELD + " characters");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,248 @@
+package dev.latchkey.server.social;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.server.web.TestClient;
+import dev.latchkey.server.web.TestServer;
+import dev.latchkey.social.ProviderSettings;
+import dev.latchkey.user.NewUser;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Social login against a real OpenID Connect server started in the test (NAV's mock-oauth2-server: discovery,
+ * JWKS, authorization code with PKCE, signed ID tokens with the nonce).
+ */
+class SocialLoginTest {
+    private static final String CLIENT = "latchkey-client";
+    private static final String APP_REDIRECT = "com.example.app:/oauth/callback";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient IDP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @TempDir
+    static Path dir;
+    static MockOAuth2Server idp;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        idp = new MockOAuth2Server();
+        idp.start(0);
+        var issuer = URI.create(idp.issuerUrl("default").toString());
+        var down = URI.create("http://127.0.0.1:" + closedPort() + "/nowhere");
+        server = TestServer.https(dir, List.of(
+                new ProviderSettings("myidp", "oidc", issuer, CLIENT, "client-secret", List.of("openid", "email"),
+                        List.of(APP_REDIRECT), Duration.ofSeconds(5)),
+                new ProviderSettings("downidp", "oidc", down, CLIENT, "client-secret", List.of("openid"),
+                        List.of(), Duration.ofSeconds(2))));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+        idp.shutdown();
+    }
+
+    @Test
+    void theBrowserFlowSignsInANewUserWithARotatedSessionAndAStateUsableOnce() throws Exception {
+        identity("dana-at-idp", Map.of("email", "dana@idp.example", "email_verified", true, "name", "Dana"));
+        var browser = server.client();
+        var login = browser.get("/login/myidp?next=/account");
+        assertThat(login.statusCode()).isEqualTo(302);
+        var authorize = URI.create(login.headers().firstValue("location").orElseThrow());
+        assertThat(authorize.toString()).startsWith(idp.issuerUrl("default").toString())
+                .contains("code_challenge_method=S256").contains("nonce=").contains("state=");
+        var anonymousSession = browser.cookies.get("__Host-lk_session");
+        assertThat(anonymousSession).isNotNull();
+
+        var callback = follow(authorize);
+        assertThat(callback.getPath()).isEqualTo("/login/myidp/callback");
+        var signedIn = browser.get(callback.getRawPath() + "?" + callback.getRawQuery());
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+        assertThat(signedIn.headers().firstValue("location")).hasValue("/account");
+        assertThat(browser.cookies.get("__Host-lk_session")).as("rotated at sign-in").isNotEqualTo(anonymousSession);
+        var me = JSON.readTree(browser.get("/api/me").body());
+        assertThat(me.get("username").asText()).isEqualTo("dana");
+        assertThat(me.get("email").asText()).isEqualTo("dana@idp.example");
+
+        var replay = server.client();
+        replay.cookies.putAll(browser.cookies);
+        var again = replay.get(callback.getRawPath() + "?" + callback.getRawQuery());
+        assertThat(again.statusCode()).as("a state is good once").isEqualTo(400);
+
+        // The same provider and subject is the same user next time.
+        identity("dana-at-idp", Map.of("email", "dana@idp.example", "email_verified", true));
+        var second = signInThroughBrowser();
+        assertThat(JSON.readTree(second.get("/api/me").body()).get("id").asLong()).isEqualTo(me.get("id").asLong());
+    }
+
+    @Test
+    void aVerifiedEmailLinksToItsUserAndAnUnverifiedOneNever() throws Exception {
+        server.latchkey().users().create(new NewUser("erin", "erin@example.com", false, false),
+                Optional.of(TestServer.PASSWORD));
+        identity("erin-at-idp", Map.of("email", "erin@example.com", "email_verified", true));
+        var linked = signInThroughBrowser();
+        assertThat(JSON.readTree(linked.get("/api/me").body()).get("username").asText()).isEqualTo("erin");
+
+        server.latchkey().users().create(new NewUser("frank", "frank@example.com", false, false),
+                Optional.of(TestServer.PASSWORD));
+        identity("mallory-at-idp", Map.of("email", "frank@example.com", "email_verified", false));
+        var other = signInThroughBrowser();
+        var me = JSON.readTree(other.get("/api/me").body());
+        assertThat(me.get("username").asText()).isNotEqualTo("frank").startsWith("frank-");
+        assertThat(me.get("email").asText()).as("an unverified email is not kept").isEmpty();
+    }
+
+    @Test
+    void badStatesProviderErrorsUnknownProvidersAndADeadProviderAreClearPages() {
+        var browser = server.client();
+        browser.get("/login/myidp");
+        assertPage(browser.get("/login/myidp/callback?code=abc&state=forged"), 400, "no longer valid");
+        assertPage(browser.get("/login/myidp/callback?code=abc"), 400, "no longer valid");
+        assertPage(server.client().get("/login/myidp/callback?code=abc&state=x"), 400, "no longer valid");
+        assertPage(browser.get("/login/myidp/callback?error=access_denied&state=x"), 401, "access_denied");
+        assertPage(browser.get("/login/nope"), 404, "no sign-in provider named nope");
+        assertPage(browser.get("/login/downidp"), 502, "could not be reached");
+        assertThat(server.latchkey().meters().counter("latchkey.social.failures", "provider", "downidp").count())
+                .isGreaterThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void theSignInPageOffersEachProviderAndTheAccountPageLinksAndUnlinks() throws Exception {
+        assertThat(server.client().get("/login?next=/account").body())
+                .contains("href=\"/login/myidp?next=%2Faccount\"").contains("Sign in with myidp");
+
+        identity("hal-at-idp", Map.of("email", "hal@idp.example", "email_verified", true));
+        var browser = signInThroughBrowser();
+        var account = browser.get("/account").body();
+        assertThat(account).contains("myidp").contains("data-unlink=\"myidp\"").contains("Link downidp");
+        var csrf = java.util.regex.Pattern.compile("name=\"csrf_token\" value=\"([^\"]+)\"").matcher(account);
+        assertThat(csrf.find()).isTrue();
+        var id = java.util.regex.Pattern.compile("name=\"unlink\" value=\"(\\d+)\"").matcher(account);
+        assertThat(id.find()).isTrue();
+        var refused = browser.postForm("/account/social", Map.of("csrf_token", csrf.group(1), "unlink", id.group(1)));
+        assertPage(refused, 400, "only way to sign in");
+        assertThat(browser.postForm("/account/social", Map.of("unlink", id.group(1))).statusCode())
+                .as("no CSRF token").isEqualTo(403);
+
+        // A signed-in user who goes through a provider links it instead of signing in as someone else.
+        var ivy = server.client();
+        server.latchkey().users().create(new NewUser("ivy", "", false, false), Optional.of(TestServer.PASSWORD));
+        var signedIn = ivy.postJson("/api/session", "{\"username\":\"ivy\",\"password\":\""
+                + TestServer.PASSWORD + "\"}");
+        assertThat(signedIn.statusCode()).isEqualTo(200);
+        identity("ivy-at-idp", Map.of());
+        var login = ivy.get("/login/myidp?next=/account");
+        var back = follow(URI.create(login.headers().firstValue("location").orElseThrow()));
+        assertThat(ivy.get(back.getRawPath() + "?" + back.getRawQuery()).headers().firstValue("location"))
+                .hasValue("/account");
+        var ivyId = server.latchkey().users().find("ivy").orElseThrow().id();
+        assertThat(server.latchkey().socialLogin().accountsOf(ivyId)).singleElement()
+                .satisfies(a -> assertThat(a.subject()).isEqualTo("ivy-at-idp"));
+        var unlinked = ivy.postForm("/account/social", Map.of("csrf_token", ivy.cookies.get("__Host-lk_csrf"),
+                "unlink", Long.toString(server.latchkey().socialLogin().accountsOf(ivyId).get(0).id())));
+        assertThat(unlinked.statusCode()).as("ivy has a password: she may unlink").isEqualTo(303);
+        assertThat(server.latchkey().socialLogin().accountsOf(ivyId)).isEmpty();
+    }
+
+    @Test
+    void anAppExchangesItsCodeForAJwtPairOnlyWithAnAllowedRedirect() throws Exception {
+        identity("gina-at-idp", Map.of("email", "gina@idp.example", "email_verified", true));
+        var verifier = "app-verifier-" + "x".repeat(40);
+        var code = appCode(APP_REDIRECT, verifier);
+        var client = server.client();
+        var pair = client.postJson("/api/social/myidp", JSON.writeValueAsString(Map.of("code", code,
+                "redirect_uri", APP_REDIRECT, "code_verifier", verifier)));
+        assertThat(pair.statusCode()).as(pair.body()).isEqualTo(200);
+        var access = JSON.readTree(pair.body()).get("access").asText();
+        var me = server.client().get("/api/me", "Authorization", "Bearer " + access);
+        assertThat(JSON.readTree(me.body()).get("username").asText()).isEqualTo("gina");
+
+        var replayed = client.postJson("/api/social/myidp", JSON.writeValueAsString(Map.of("code", code,
+                "redirect_uri", APP_REDIRECT, "code_verifier", verifier)));
+        assertThat(replayed.statusCode()).as("a code is good once, whatever the provider does").isEqualTo(401);
+
+        identity("gina-at-idp", Map.of());
+        var wrongVerifier = appCode(APP_REDIRECT, verifier);
+        var refused = client.postJson("/api/social/myidp", JSON.writeValueAsString(Map.of("code", wrongVerifier,
+                "redirect_uri", APP_REDIRECT, "code_verifier", "another-verifier-" + "y".repeat(40))));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+
+        var offList = client.postJson("/api/social/myidp", JSON.writeValueAsString(Map.of("code", "c",
+                "redirect_uri", "https://evil.example/cb", "code_verifier", verifier)));
+        assertThat(offList.statusCode()).isEqualTo(400);
+        assertThat(offList.body()).contains("redirect_uri_not_allowed");
+        assertThat(client.postJson("/api/social/nope", "{}").statusCode()).isEqualTo(404);
+        assertThat(client.postJson("/api/social/myidp", "{\"code\":1}").statusCode()).isEqualTo(400);
+        assertThat(client.postJson("/api/social/downidp", JSON.writeValueAsString(Map.of("code", "c",
+                "redirect_uri", APP_REDIRECT, "code_verifier", verifier))).statusCode()).isEqualTo(400);
+    }
+
+    private static TestClient signInThroughBrowser() throws Exception {
+        var browser = server.client();
+        var login = browser.get("/login/myidp");
+        var callback = follow(URI.create(login.headers().firstValue("location").orElseThrow()));
+        var done = browser.get(callback.getRawPath() + "?" + callback.getRawQuery());
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+        return browser;
+    }
+
+    /** The provider's authorize endpoint answers the redirect back to the client at once (no login form). */
+    private static URI follow(URI authorize) throws Exception {
+        var response = IDP.send(HttpRequest.newBuilder(authorize).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+        return URI.create(response.headers().firstValue("location").orElseThrow());
+    }
+
+    private static String appCode(String redirect, String verifier) throws Exception {
+        var challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        var authorize = URI.create(idp.authorizationEndpointUrl("default") + "?response_type=code&client_id=" + CLIENT
+                + "&scope=openid&state=s&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
+                + "&code_challenge=" + challenge + "&code_challenge_method=S256");
+        var back = follow(authorize).toString();
+        var query = back.substring(back.indexOf('?') + 1);
+        for (var part : query.split("&")) {
+            if (part.startsWith("code=")) {
+                return java.net.URLDecoder.decode(part.substring(5), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no code in " + back);
+    }
+
+    private static void identity(String subject, Map<String, Object> claims) {
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", subject, "JWT", List.of(CLIENT), claims, 3600));
+    }
+
+    private static void assertPage(HttpResponse<String> response, int status, String text) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t)
+                .contains("text/html"));
+        assertThat(response.body()).contains(text).doesNotContain("Exception");
+    }
+
+    private static int closedPort() throws Exception {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
