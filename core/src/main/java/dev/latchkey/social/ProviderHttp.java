@@ -45,6 +45,32 @@ final class ProviderHttp {
         return send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build());
     }
 
+    /** A GET with the user's access token (RFC 6750), for a provider's profile API. */
+    Answer get(URI uri, String accessToken) {
+        return send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
+                .header("Authorization", "Bearer " + accessToken).GET().build());
+    }
+
+    /** Like {@link #get(URI, String)}, for an API that answers a JSON array (GitHub's email list). */
+    Answer getList(URI uri, String accessToken) {
+        return send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
+                .header("Authorization", "Bearer " + accessToken).GET().build(), true);
+    }
+
+    /** client_secret_post: the client's credentials in the form, as GitHub, Naver and Facebook take them. */
+    Answer postFormWithSecret(URI uri, Map<String, String> form, String clientId, String clientSecret) {
+        var all = new java.util.LinkedHashMap<>(form);
+        all.put("client_id", clientId);
+        all.put("client_secret", clientSecret);
+        var body = all.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     Answer postForm(URI uri, Map<String, String> form, String clientId, String clientSecret) {
         var body = form.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
@@ -60,6 +86,10 @@ final class ProviderHttp {
     }
 
     private Answer send(HttpRequest request) {
+        return send(request, false);
+    }
+
+    private Answer send(HttpRequest request, boolean arrayAllowed) {
         HttpResponse<InputStream> response;
         byte[] bytes;
         try {
@@ -78,7 +108,7 @@ final class ProviderHttp {
         }
         try {
             var node = json.readTree(bytes);
-            if (node == null || !node.isObject()) {
+            if (node == null || !(node.isObject() || arrayAllowed && node.isArray())) {
                 throw new ProviderFailure(provider, "answered HTTP " + response.statusCode() + " without a JSON object");
             }
             return new Answer(response.statusCode(), node);

@@ -3,6 +3,7 @@ package dev.latchkey.social;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,9 +12,12 @@ import java.util.Objects;
  * @param redirectUris the redirect URIs an app may name in the code-exchange API; the browser flow uses this
  *                     server's own callback
  * @param timeout      connect and read timeout of every call to the provider
+ * @param endpoints    overrides of a provider's endpoints ({@code authorization_endpoint}, {@code token_endpoint},
+ *                     {@code profile_endpoint}, {@code emails_endpoint})
  */
 public record ProviderSettings(String name, String type, URI issuer, String clientId, String clientSecret,
-                               List<String> scopes, List<String> redirectUris, Duration timeout) {
+                               List<String> scopes, List<String> redirectUris, Duration timeout,
+                               Map<String, URI> endpoints) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     public ProviderSettings {
@@ -22,6 +26,12 @@ public record ProviderSettings(String name, String type, URI issuer, String clie
         Objects.requireNonNull(clientId, "clientId");
         scopes = List.copyOf(scopes);
         redirectUris = List.copyOf(redirectUris);
+        endpoints = Map.copyOf(endpoints);
+    }
+
+    /** A provider's endpoint: the configured override ({@code token_endpoint = "..."}), else the default. */
+    public URI endpoint(String key, String fallback) {
+        return endpoints.getOrDefault(key, URI.create(fallback));
     }
 
     @Override

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Builds providers from their settings. {@code oidc} takes any issuer; {@code google} and {@code kakao} are OIDC
- * with their issuers filled in. The plain OAuth 2.0 providers (GitHub, Naver, Facebook) are not offered yet.
+ * with their issuers filled in; {@code github}, {@code naver} and {@code facebook} are plain OAuth 2.0 with their
+ * profile APIs ({@link OAuth2Provider}).
  */
 public final class Providers {
     private static final Map<String, URI> KNOWN_ISSUERS = Map.of(
@@ -25,7 +26,8 @@ public final class Providers {
         for (var provider : settings) {
             var issuer = provider.issuer() != null ? provider.issuer() : KNOWN_ISSUERS.get(provider.type());
             var resolved = new ProviderSettings(provider.name(), provider.type(), issuer, provider.clientId(),
-                    provider.clientSecret(), provider.scopes(), provider.redirectUris(), provider.timeout());
+                    provider.clientSecret(), provider.scopes(), provider.redirectUris(), provider.timeout(),
+                    provider.endpoints());
             switch (provider.type()) {
                 case "oidc", "google", "kakao" -> {
                     if (issuer == null) {
@@ -34,8 +36,12 @@ public final class Providers {
                     }
                     providers.put(provider.name(), new OidcProvider(resolved, json, clock));
                 }
+                case "github" -> providers.put(provider.name(), OAuth2Provider.github(resolved, json));
+                case "naver" -> providers.put(provider.name(), OAuth2Provider.naver(resolved, json));
+                case "facebook" -> providers.put(provider.name(), OAuth2Provider.facebook(resolved, json));
                 default -> throw new InvalidInput("invalid_setting", "social." + provider.name() + ".type "
-                        + provider.type() + " is not supported; supported: oidc, google, kakao");
+                        + provider.type() + " is not supported; supported: oidc, google, kakao, github, naver,"
+                        + " facebook");
             }
         }
         return providers;

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,7 +83,7 @@ class OidcProviderTest {
 
     private OidcProvider provider() {
         return new OidcProvider(new ProviderSettings("fake", "oidc", issuer, CLIENT, "secret", List.of("openid"),
-                List.of(), Duration.ofSeconds(2)), new ObjectMapper(), Clock.systemUTC());
+                List.of(), Duration.ofSeconds(2), Map.of()), new ObjectMapper(), Clock.systemUTC());
     }
 
     private String idToken(UnaryOperator<JWTClaimsSet.Builder> change, RSAKey signer) throws Exception {
@@ -171,7 +172,7 @@ class OidcProviderTest {
         assertThatThrownBy(() -> provider().authorizationUri("https://app/cb", "s", "c", "n"))
                 .isInstanceOf(ProviderFailure.class).hasMessageContaining("https://");
         assertThatThrownBy(() -> new OidcProvider(new ProviderSettings("x", "oidc",
-                URI.create("http://idp.example"), CLIENT, "s", List.of(), List.of(), Duration.ofSeconds(1)),
+                URI.create("http://idp.example"), CLIENT, "s", List.of(), List.of(), Duration.ofSeconds(1), Map.of()),
                 new ObjectMapper(), Clock.systemUTC())).hasMessageContaining("https://");
     }
 }

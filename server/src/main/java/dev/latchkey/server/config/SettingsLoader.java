@@ -48,8 +48,11 @@ public final class SettingsLoader {
     private final Map<String, Raw> raw = new LinkedHashMap<>();
     /** {@code [social.NAME]} sections: provider name to its settings. */
     private final Map<String, Map<String, Raw>> social = new java.util.TreeMap<>();
+    private static final List<String> SOCIAL_ENDPOINTS = List.of("authorization_endpoint", "token_endpoint",
+            "profile_endpoint", "emails_endpoint");
     private static final List<String> SOCIAL_KEYS = List.of("client_secret", "client_id", "redirect_uris", "scopes",
-            "issuer", "type", "timeout");
+            "issuer", "type", "timeout", "authorization_endpoint", "token_endpoint", "profile_endpoint",
+            "emails_endpoint");
     private static final java.util.regex.Pattern PROVIDER_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private final Path dataDir;
 
@@ -261,18 +264,11 @@ public final class SettingsLoader {
             var type = values.containsKey("type") ? values.get("type").value().trim() : name;
             var clientId = required(values, prefix + "client_id", "client_id");
             var secret = required(values, prefix + "client_secret", "client_secret");
-            java.net.URI issuer = null;
-            if (values.containsKey("issuer")) {
-                var raw = values.get("issuer");
-                try {
-                    issuer = java.net.URI.create(raw.value().trim());
-                } catch (IllegalArgumentException e) {
-                    throw invalid(prefix + "issuer", raw, "an https:// URL");
-                }
-                var host = issuer.getHost() == null ? "" : issuer.getHost();
-                var loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
-                if (!"https".equals(issuer.getScheme()) && !(loopback && "http".equals(issuer.getScheme()))) {
-                    throw invalid(prefix + "issuer", raw, "an https:// URL (http:// only on a loopback address)");
+            var issuer = values.containsKey("issuer") ? secureUrl(prefix + "issuer", values.get("issuer")) : null;
+            var endpoints = new LinkedHashMap<String, java.net.URI>();
+            for (var key : SOCIAL_ENDPOINTS) {
+                if (values.containsKey(key)) {
+                    endpoints.put(key, secureUrl(prefix + key, values.get(key)));
                 }
             }
             var scopes = values.containsKey("scopes") ? List.of(values.get("scopes").value().trim().split("[\\s,]+"))
@@ -287,9 +283,26 @@ public final class SettingsLoader {
                     throw invalid(prefix + "timeout", values.get("timeout"), "a duration such as 5s");
                 }
             }
-            providers.add(new ProviderSettings(name, type, issuer, clientId, secret, scopes, redirects, timeout));
+            providers.add(new ProviderSettings(name, type, issuer, clientId, secret, scopes, redirects, timeout,
+                    endpoints));
         });
         return providers;
+    }
+
+    /** An https:// URL; http:// only on a loopback address (development and tests). */
+    private static java.net.URI secureUrl(String setting, Raw raw) {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(raw.value().trim());
+        } catch (IllegalArgumentException e) {
+            throw invalid(setting, raw, "an https:// URL");
+        }
+        var host = uri.getHost() == null ? "" : uri.getHost();
+        var loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+        if (!"https".equals(uri.getScheme()) && !(loopback && "http".equals(uri.getScheme()))) {
+            throw invalid(setting, raw, "an https:// URL (http:// only on a loopback address)");
+        }
+        return uri;
     }
 
     private static String required(Map<String, Raw> values, String setting, String key) {

@@ -12,7 +12,6 @@ import dev.latchkey.user.User;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**

@@ -1,0 +1,171 @@
+package dev.latchkey.social;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A plain OAuth 2.0 provider (no ID token): the code is exchanged for an access token, and the profile API says
+ * who signed in. One class for GitHub, Naver and Facebook; what differs is their endpoints and the shape of their
+ * profile, which {@link Profile} reads. Whatever a profile API answers — missing, null, wrongly typed or extra
+ * fields — the result is an identity or a {@link ProviderFailure}, never anything else.
+ */
+public final class OAuth2Provider implements SocialProvider {
+
+    /** Reads an identity out of a provider's profile answer(s). */
+    interface Profile {
+        SocialIdentity read(String provider, JsonNode profile, Emails emails);
+    }
+
+    /** A second call some providers need for the email (GitHub's {@code /user/emails}). */
+    interface Emails {
+        JsonNode fetch();
+    }
+
+    private final ProviderSettings settings;
+    private final ProviderHttp http;
+    private final URI authorization;
+    private final URI token;
+    private final URI profileUri;
+    private final URI emailsUri;
+    private final Profile profile;
+
+    private OAuth2Provider(ProviderSettings settings, ObjectMapper json, String authorization, String token,
+                           String profileUri, String emailsUri, Profile profile) {
+        this.settings = settings;
+        this.http = new ProviderHttp(settings.name(), settings.timeout(), json);
+        this.authorization = settings.endpoint("authorization_endpoint", authorization);
+        this.token = settings.endpoint("token_endpoint", token);
+        this.profileUri = settings.endpoint("profile_endpoint", profileUri);
+        this.emailsUri = emailsUri == null ? null : settings.endpoint("emails_endpoint", emailsUri);
+        this.profile = profile;
+    }
+
+    /** GitHub: the email from {@code /user/emails} when it is the verified primary one, else none. */
+    public static OAuth2Provider github(ProviderSettings settings, ObjectMapper json) {
+        return new OAuth2Provider(settings, json, "https://github.com/login/oauth/authorize",
+                "https://github.com/login/oauth/access_token", "https://api.github.com/user",
+                "https://api.github.com/user/emails", (provider, user, emails) -> {
+                    String email = "";
+                    var list = emails.fetch();
+                    if (list != null && list.isArray()) {
+                        for (var entry : list) {
+                            if (entry.path("primary").asBoolean(false) && entry.path("verified").asBoolean(false)
+                                    && entry.path("email").isTextual()) {
+                                email = entry.get("email").asText();
+                            }
+                        }
+                    }
+                    return new SocialIdentity(provider, id(provider, user, "id"), email, !email.isEmpty(),
+                            text(user, "name", text(user, "login", "")), fields(user, "id", "login", "name",
+                            "avatar_url"));
+                });
+    }
+
+    /** Naver: the profile is wrapped in {@code response}; Naver asserts nothing about the email. */
+    public static OAuth2Provider naver(ProviderSettings settings, ObjectMapper json) {
+        return new OAuth2Provider(settings, json, "https://nid.naver.com/oauth2.0/authorize",
+                "https://nid.naver.com/oauth2.0/token", "https://openapi.naver.com/v1/nid/me", null,
+                (provider, answer, emails) -> {
+                    var user = answer.get("response");
+                    if (user == null || !user.isObject()) {
+                        throw new ProviderFailure(provider, "its profile has no \"response\" object");
+                    }
+                    return new SocialIdentity(provider, id(provider, user, "id"), text(user, "email", ""), false,
+                            text(user, "name", text(user, "nickname", "")), fields(user, "id", "name", "nickname"));
+                });
+    }
+
+    /** Facebook: Graph API {@code /me?fields=id,name,email}; Facebook asserts nothing about the email. */
+    public static OAuth2Provider facebook(ProviderSettings settings, ObjectMapper json) {
+        return new OAuth2Provider(settings, json, "https://www.facebook.com/v19.0/dialog/oauth",
+                "https://graph.facebook.com/v19.0/oauth/access_token",
+                "https://graph.facebook.com/me?fields=id,name,email", null,
+                (provider, user, emails) -> new SocialIdentity(provider, id(provider, user, "id"),
+                        text(user, "email", ""), false, text(user, "name", ""), fields(user, "id", "name")));
+    }
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public ProviderSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public URI authorizationUri(String redirectUri, String state, String codeChallenge, String nonce) {
+        var query = new LinkedHashMap<String, String>();
+        query.put("response_type", "code");
+        query.put("client_id", settings.clientId());
+        query.put("redirect_uri", redirectUri);
+        if (!settings.scopes().isEmpty()) {
+            query.put("scope", String.join(" ", settings.scopes()));
+        }
+        query.put("state", state);
+        query.put("code_challenge", codeChallenge);
+        query.put("code_challenge_method", "S256");
+        var out = new StringBuilder(authorization.toString()).append(authorization.getQuery() == null ? '?' : '&');
+        query.forEach((k, v) -> out.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8))
+                .append('&'));
+        return URI.create(out.substring(0, out.length() - 1));
+    }
+
+    @Override
+    public SocialIdentity exchange(String code, String redirectUri, String codeVerifier, String expectedNonce) {
+        var form = new LinkedHashMap<String, String>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", redirectUri);
+        form.put("code_verifier", codeVerifier);
+        var answer = http.postFormWithSecret(token, form, settings.clientId(), settings.clientSecret());
+        var accessToken = answer.body().get("access_token");
+        // GitHub answers a refused code with 200 and an "error" field; others with 400.
+        if (answer.body().has("error") || answer.status() == 400 || answer.status() == 401) {
+            throw new SocialDenied("the provider refused the code (" + text(answer.body(), "error", "no reason")
+                    + ")");
+        }
+        if (answer.status() != 200 || accessToken == null || !accessToken.isTextual()) {
+            throw new ProviderFailure(name(), "the token endpoint answered HTTP " + answer.status()
+                    + " without an access_token");
+        }
+        var me = http.get(profileUri, accessToken.asText());
+        if (me.status() != 200) {
+            throw new ProviderFailure(name(), "its profile API answered HTTP " + me.status());
+        }
+        return profile.read(name(), me.body(), () -> {
+            var list = http.getList(emailsUri, accessToken.asText());
+            return list.status() == 200 ? list.body() : null;
+        });
+    }
+
+    private static String id(String provider, JsonNode user, String field) {
+        var value = user.get(field);
+        if (value == null || !(value.isTextual() || value.isIntegralNumber()) || value.asText().isBlank()) {
+            throw new ProviderFailure(provider, "its profile has no usable \"" + field + "\"");
+        }
+        return value.asText();
+    }
+
+    private static String text(JsonNode node, String field, String fallback) {
+        var value = node.get(field);
+        return value != null && value.isTextual() ? value.asText() : fallback;
+    }
+
+    private static Map<String, Object> fields(JsonNode user, String... names) {
+        var out = new LinkedHashMap<String, Object>();
+        for (var name : names) {
+            var value = user.get(name);
+            if (value != null && value.isValueNode() && !value.isNull()) {
+                out.put(name, value.isNumber() ? value.numberValue() : value.asText());
+            }
+        }
+        return out;
+    }
+}
