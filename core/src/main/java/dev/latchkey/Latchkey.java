@@ -106,7 +106,8 @@ public final class Latchkey implements AutoCloseable {
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
         this.socialLogin = new SocialLogin(Providers.of(b.socialProviders, b.json, clock),
-                new JdbcSocialAccountStore(database), userStore, users, audit, b.json, b.secrets, clock);
+                new JdbcSocialAccountStore(database), userStore, users, audit, b.json, b.secrets, clock,
+                b.instanceSecret == null ? null : new SecretBox(b.instanceSecret, "provider tokens", b.secrets));
         this.throttle = new SignInThrottle(new MemoryThrottleStore(b.throttle.maxKeys()), b.throttle, clock, meters);
         this.signIn = new SignIn(authenticator, sessions, userStore, audit, throttle, clock, meters);
         Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)

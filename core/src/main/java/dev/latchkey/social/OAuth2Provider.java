@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,9 +34,11 @@ public final class OAuth2Provider implements SocialProvider {
     private final URI profileUri;
     private final URI emailsUri;
     private final Profile profile;
+    private final Clock clock;
 
-    private OAuth2Provider(ProviderSettings settings, ObjectMapper json, String authorization, String token,
-                           String profileUri, String emailsUri, Profile profile) {
+    private OAuth2Provider(ProviderSettings settings, ObjectMapper json, Clock clock, String authorization,
+                           String token, String profileUri, String emailsUri, Profile profile) {
+        this.clock = clock;
         this.settings = settings;
         this.http = new ProviderHttp(settings.name(), settings.timeout(), json);
         this.authorization = settings.endpoint("authorization_endpoint", authorization);
@@ -46,8 +49,8 @@ public final class OAuth2Provider implements SocialProvider {
     }
 
     /** GitHub: the email from {@code /user/emails} when it is the verified primary one, else none. */
-    public static OAuth2Provider github(ProviderSettings settings, ObjectMapper json) {
-        return new OAuth2Provider(settings, json, "https://github.com/login/oauth/authorize",
+    public static OAuth2Provider github(ProviderSettings settings, ObjectMapper json, Clock clock) {
+        return new OAuth2Provider(settings, json, clock, "https://github.com/login/oauth/authorize",
                 "https://github.com/login/oauth/access_token", "https://api.github.com/user",
                 "https://api.github.com/user/emails", (provider, user, emails) -> {
                     String email = "";
@@ -67,8 +70,8 @@ public final class OAuth2Provider implements SocialProvider {
     }
 
     /** Naver: the profile is wrapped in {@code response}; Naver asserts nothing about the email. */
-    public static OAuth2Provider naver(ProviderSettings settings, ObjectMapper json) {
-        return new OAuth2Provider(settings, json, "https://nid.naver.com/oauth2.0/authorize",
+    public static OAuth2Provider naver(ProviderSettings settings, ObjectMapper json, Clock clock) {
+        return new OAuth2Provider(settings, json, clock, "https://nid.naver.com/oauth2.0/authorize",
                 "https://nid.naver.com/oauth2.0/token", "https://openapi.naver.com/v1/nid/me", null,
                 (provider, answer, emails) -> {
                     var user = answer.get("response");
@@ -81,8 +84,8 @@ public final class OAuth2Provider implements SocialProvider {
     }
 
     /** Facebook: Graph API {@code /me?fields=id,name,email}; Facebook asserts nothing about the email. */
-    public static OAuth2Provider facebook(ProviderSettings settings, ObjectMapper json) {
-        return new OAuth2Provider(settings, json, "https://www.facebook.com/v19.0/dialog/oauth",
+    public static OAuth2Provider facebook(ProviderSettings settings, ObjectMapper json, Clock clock) {
+        return new OAuth2Provider(settings, json, clock, "https://www.facebook.com/v19.0/dialog/oauth",
                 "https://graph.facebook.com/v19.0/oauth/access_token",
                 "https://graph.facebook.com/me?fields=id,name,email", null,
                 (provider, user, emails) -> new SocialIdentity(provider, id(provider, user, "id"),
@@ -139,10 +142,18 @@ public final class OAuth2Provider implements SocialProvider {
         if (me.status() != 200) {
             throw new ProviderFailure(name(), "its profile API answered HTTP " + me.status());
         }
-        return profile.read(name(), me.body(), () -> {
+        var identity = profile.read(name(), me.body(), () -> {
             var list = http.getList(emailsUri, accessToken.asText());
             return list.status() == 200 ? list.body() : null;
         });
+        return identity.withTokens(ProviderTokens.read(answer.body(), clock.instant(), null));
+    }
+
+    @Override
+    public ProviderTokens refresh(String refreshToken) {
+        var answer = http.postFormWithSecret(token, Map.of("grant_type", "refresh_token", "refresh_token",
+                refreshToken), settings.clientId(), settings.clientSecret());
+        return ProviderRefresh.tokens(name(), answer, clock, refreshToken);
     }
 
     private static String id(String provider, JsonNode user, String field) {

@@ -101,7 +101,14 @@ public final class OidcProvider implements SocialProvider {
             throw new ProviderFailure(name(), "the token endpoint answered no id_token");
         }
         var claims = validate(idToken.asText(), expectedNonce);
-        return identity(claims);
+        return identity(claims).withTokens(ProviderTokens.read(answer.body(), clock.instant(), null));
+    }
+
+    @Override
+    public ProviderTokens refresh(String refreshToken) {
+        var answer = http.postForm(discover().token(), Map.of("grant_type", "refresh_token", "refresh_token",
+                refreshToken), settings.clientId(), settings.clientSecret());
+        return ProviderRefresh.tokens(name(), answer, clock, refreshToken);
     }
 
     private JWTClaimsSet validate(String idToken, String expectedNonce) {

@@ -14,10 +14,11 @@ import java.util.Objects;
  * @param timeout      connect and read timeout of every call to the provider
  * @param endpoints    overrides of a provider's endpoints ({@code authorization_endpoint}, {@code token_endpoint},
  *                     {@code profile_endpoint}, {@code emails_endpoint})
+ * @param keepTokens   keep the provider's tokens (sealed) for code that calls the provider later
  */
 public record ProviderSettings(String name, String type, URI issuer, String clientId, String clientSecret,
                                List<String> scopes, List<String> redirectUris, Duration timeout,
-                               Map<String, URI> endpoints) {
+                               Map<String, URI> endpoints, boolean keepTokens) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     public ProviderSettings {

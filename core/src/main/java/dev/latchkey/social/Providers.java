@@ -27,7 +27,7 @@ public final class Providers {
             var issuer = provider.issuer() != null ? provider.issuer() : KNOWN_ISSUERS.get(provider.type());
             var resolved = new ProviderSettings(provider.name(), provider.type(), issuer, provider.clientId(),
                     provider.clientSecret(), provider.scopes(), provider.redirectUris(), provider.timeout(),
-                    provider.endpoints());
+                    provider.endpoints(), provider.keepTokens());
             switch (provider.type()) {
                 case "oidc", "google", "kakao" -> {
                     if (issuer == null) {
@@ -36,9 +36,9 @@ public final class Providers {
                     }
                     providers.put(provider.name(), new OidcProvider(resolved, json, clock));
                 }
-                case "github" -> providers.put(provider.name(), OAuth2Provider.github(resolved, json));
-                case "naver" -> providers.put(provider.name(), OAuth2Provider.naver(resolved, json));
-                case "facebook" -> providers.put(provider.name(), OAuth2Provider.facebook(resolved, json));
+                case "github" -> providers.put(provider.name(), OAuth2Provider.github(resolved, json, clock));
+                case "naver" -> providers.put(provider.name(), OAuth2Provider.naver(resolved, json, clock));
+                case "facebook" -> providers.put(provider.name(), OAuth2Provider.facebook(resolved, json, clock));
                 default -> throw new InvalidInput("invalid_setting", "social." + provider.name() + ".type "
                         + provider.type() + " is not supported; supported: oidc, google, kakao, github, naver,"
                         + " facebook");

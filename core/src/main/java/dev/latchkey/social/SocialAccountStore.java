@@ -17,4 +17,9 @@ public interface SocialAccountStore {
     void touch(long id, SocialIdentity identity, String profileJson, Instant now);
 
     boolean delete(long userId, long id);
+
+    /** Keeps the provider's tokens, sealed. */
+    void storeTokens(long id, String sealed);
+
+    Optional<String> sealedTokens(long id);
 }

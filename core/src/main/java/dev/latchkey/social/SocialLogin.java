@@ -6,6 +6,7 @@ import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditStore;
 import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.RequestContext;
+import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.Conflict;
 import dev.latchkey.error.InvalidInput;
@@ -40,9 +41,18 @@ public final class SocialLogin {
     private final ObjectMapper json;
     private final Secrets secrets;
     private final Clock clock;
+    private final SecretBox box;
 
+    /** @param box seals the providers' tokens of providers that keep them; null without an instance secret */
     public SocialLogin(Map<String, SocialProvider> providers, SocialAccountStore accounts, UserStore userStore,
-                       Users users, AuditStore audit, ObjectMapper json, Secrets secrets, Clock clock) {
+                       Users users, AuditStore audit, ObjectMapper json, Secrets secrets, Clock clock, SecretBox box) {
+        this.box = box;
+        for (var provider : providers.values()) {
+            if (provider.settings().keepTokens() && box == null) {
+                throw new IllegalArgumentException("social." + provider.name() + ".keep_tokens needs an instance"
+                        + " secret to seal the tokens");
+            }
+        }
         this.providers = Map.copyOf(providers);
         this.accounts = accounts;
         this.userStore = userStore;
@@ -68,6 +78,7 @@ public final class SocialLogin {
         User user;
         if (existing.isPresent()) {
             accounts.touch(existing.get().id(), identity, profile(identity), now);
+            keepTokens(existing.get().id(), identity);
             user = userStore.findById(existing.get().userId()).orElseThrow(
                     () -> new AuthenticationDenied(AuthenticationDenied.Reason.INVALID_CREDENTIALS));
         } else {
@@ -144,9 +155,67 @@ public final class SocialLogin {
         throw new Conflict("username_unavailable", "no free username could be made for this account");
     }
 
+    /**
+     * A current access token of the provider for this linked account of the user — refreshed first with the kept
+     * refresh token when it has expired — or empty when the provider keeps no tokens or none were given.
+     */
+    public Optional<String> providerAccessToken(long userId, long accountId) {
+        var account = accounts.forUser(userId).stream().filter(a -> a.id() == accountId).findFirst();
+        if (account.isEmpty() || box == null) {
+            return Optional.empty();
+        }
+        var provider = provider(account.get().provider());
+        var sealed = accounts.sealedTokens(accountId);
+        if (provider.isEmpty() || sealed.isEmpty() || sealed.get() == null) {
+            return Optional.empty();
+        }
+        var aad = account.get().provider() + " " + account.get().subject();
+        var tokens = unseal(box.open(sealed.get(), aad));
+        if (tokens.isExpiredAt(clock.instant()) && tokens.refreshToken() != null) {
+            tokens = provider.get().refresh(tokens.refreshToken());
+            accounts.storeTokens(accountId, box.seal(seal(tokens), aad));
+        } else if (tokens.isExpiredAt(clock.instant())) {
+            return Optional.empty();
+        }
+        return Optional.of(tokens.accessToken());
+    }
+
+    private void keepTokens(long accountId, SocialIdentity identity) {
+        var provider = provider(identity.provider());
+        if (identity.tokens() != null && provider.isPresent() && provider.get().settings().keepTokens()) {
+            accounts.storeTokens(accountId, box.seal(seal(identity.tokens()),
+                    identity.provider() + " " + identity.subject()));
+        }
+    }
+
+    private String seal(ProviderTokens tokens) {
+        var map = new java.util.LinkedHashMap<String, Object>();
+        map.put("access", tokens.accessToken());
+        map.put("refresh", tokens.refreshToken());
+        map.put("expires", tokens.expires() == null ? null : tokens.expires().toEpochMilli());
+        try {
+            return json.writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("provider tokens could not be written", e);
+        }
+    }
+
+    private ProviderTokens unseal(String text) {
+        try {
+            var node = json.readTree(text);
+            var expires = node.get("expires");
+            return new ProviderTokens(node.get("access").asText(), node.get("refresh").isNull() ? null
+                    : node.get("refresh").asText(), expires == null || expires.isNull() ? null
+                    : java.time.Instant.ofEpochMilli(expires.asLong()));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalStateException("kept provider tokens are unreadable", e);
+        }
+    }
+
     private void tie(SocialIdentity identity, User user, java.time.Instant now, RequestContext request) {
         try {
-            accounts.insert(identity, user.id(), profile(identity), now);
+            var account = accounts.insert(identity, user.id(), profile(identity), now);
+            keepTokens(account.id(), identity);
         } catch (Conflict raced) {
             // A concurrent first sign-in with the same identity tied it a moment ago: that tie stands.
             var winner = accounts.find(identity.provider(), identity.subject()).orElseThrow(() -> raced);

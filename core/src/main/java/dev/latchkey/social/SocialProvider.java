@@ -17,4 +17,7 @@ public interface SocialProvider {
 
     /** Exchanges the code and reads who signed in; {@code expectedNonce} null when the client sent none. */
     SocialIdentity exchange(String code, String redirectUri, String codeVerifier, String expectedNonce);
+
+    /** New tokens for a refresh token (the refresh-token grant with this client's credentials). */
+    ProviderTokens refresh(String refreshToken);
 }

@@ -22,6 +22,8 @@ public final class JdbcSocialAccountStore implements SocialAccountStore {
     private static final String TOUCH = "UPDATE social_accounts SET email = ?, email_verified = ?, profile = ?,"
             + " last_login_at = ? WHERE id = ?";
     private static final String DELETE = "DELETE FROM social_accounts WHERE user_id = ? AND id = ?";
+    private static final String STORE_TOKENS = "UPDATE social_accounts SET tokens_sealed = ? WHERE id = ?";
+    private static final String TOKENS = "SELECT tokens_sealed FROM social_accounts WHERE id = ?";
 
     private final Sql sql;
 
@@ -79,6 +81,19 @@ public final class JdbcSocialAccountStore implements SocialAccountStore {
     @Override
     public boolean delete(long userId, long id) {
         return sql.deleteOwned(DELETE, userId, id);
+    }
+
+    @Override
+    public void storeTokens(long id, String sealed) {
+        sql.update(STORE_TOKENS, s -> {
+            s.setString(1, sealed);
+            s.setLong(2, id);
+        });
+    }
+
+    @Override
+    public Optional<String> sealedTokens(long id) {
+        return sql.one(TOKENS, s -> s.setLong(1, id), r -> r.getString(1));
     }
 
     private static SocialAccount account(ResultSet r) throws SQLException {

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +55,14 @@ class OAuth2ProviderTest {
     }
 
     private ProviderSettings settings(String type) {
+        return settings(type, false);
+    }
+
+    private ProviderSettings settings(String type, boolean keepTokens) {
         return new ProviderSettings(type, type, null, "cid", "csecret", List.of("user:email"), List.of(),
                 Duration.ofSeconds(2), Map.of("authorization_endpoint", URI.create(base + "/authorize"),
                 "token_endpoint", URI.create(base + "/token"), "profile_endpoint", URI.create(base + "/me"),
-                "emails_endpoint", URI.create(base + "/emails")));
+                "emails_endpoint", URI.create(base + "/emails")), keepTokens);
     }
 
     private SocialIdentity exchange(OAuth2Provider provider) {
@@ -66,7 +71,7 @@ class OAuth2ProviderTest {
 
     @Test
     void githubTakesOnlyTheVerifiedPrimaryEmail() {
-        var github = OAuth2Provider.github(settings("github"), new ObjectMapper());
+        var github = OAuth2Provider.github(settings("github"), new ObjectMapper(), Clock.systemUTC());
         bodies.put("/me", "{\"id\":583231,\"login\":\"octocat\",\"name\":null,\"extra\":{\"nested\":[1,2]}}");
         bodies.put("/emails", "[{\"email\":\"old@example.com\",\"primary\":false,\"verified\":true},"
                 + "{\"email\":\"octo@example.com\",\"primary\":true,\"verified\":true}]");
@@ -97,7 +102,7 @@ class OAuth2ProviderTest {
 
     @Test
     void naverUnwrapsItsResponseAndNeverVouchesForTheEmail() {
-        var naver = OAuth2Provider.naver(settings("naver"), new ObjectMapper());
+        var naver = OAuth2Provider.naver(settings("naver"), new ObjectMapper(), Clock.systemUTC());
         bodies.put("/me", "{\"resultcode\":\"00\",\"message\":\"success\",\"response\":{\"id\":\"nv-1\","
                 + "\"email\":\"kim@naver.com\",\"name\":\"Kim\"}}");
         var identity = exchange(naver);
@@ -110,7 +115,7 @@ class OAuth2ProviderTest {
 
     @Test
     void facebookAndMalformedProfilesEndInAnIdentityOrA502() {
-        var facebook = OAuth2Provider.facebook(settings("facebook"), new ObjectMapper());
+        var facebook = OAuth2Provider.facebook(settings("facebook"), new ObjectMapper(), Clock.systemUTC());
         bodies.put("/me", "{\"id\":\"10158\",\"name\":\"Fay\",\"email\":\"fay@example.com\"}");
         assertThat(exchange(facebook).emailVerified()).isFalse();
         for (var broken : List.of("{}", "{\"id\":null}", "{\"id\":{\"x\":1}}", "{\"id\":\"\"}", "{\"id\":[1]}",
@@ -129,5 +134,39 @@ class OAuth2ProviderTest {
         statuses.put("/token", 500);
         bodies.put("/token", "{}");
         assertThatThrownBy(() -> exchange(facebook)).isInstanceOf(ProviderFailure.class);
+    }
+
+    @Test
+    void keptProviderTokensAreSealedAtRestAndRefreshedWhenExpired() throws Exception {
+        bodies.put("/token", "{\"access_token\":\"gho_first\",\"refresh_token\":\"ghr_first\",\"expires_in\":3600}");
+        bodies.put("/me", "{\"id\":99,\"login\":\"keeper\"}");
+        bodies.put("/emails", "[]");
+        var clock = dev.latchkey.testing.MutableClock.at("2026-07-01T00:00:00Z");
+        try (var db = dev.latchkey.testing.TestDatabase.sqlite()) {
+            var latchkey = dev.latchkey.Latchkey.builder(db.database()).clock(clock).instanceSecret(new byte[32])
+                    .argon2(new dev.latchkey.password.Argon2Settings(1024, 2, 1, 32))
+                    .socialProviders(List.of(settings("github", true))).build();
+            var social = latchkey.socialLogin();
+            var identity = social.provider("github").orElseThrow().exchange("c", "https://latchkey/cb", "v", null);
+            assertThat(identity.tokens().toString()).doesNotContain("gho_first");
+            var user = social.signIn(identity, dev.latchkey.auth.RequestContext.NONE);
+            var account = social.accountsOf(user.id()).get(0);
+            var stored = db.database().sql().list("SELECT tokens_sealed FROM social_accounts", x -> { },
+                    r -> r.getString(1));
+            assertThat(stored).singleElement().asString().doesNotContain("gho_first").doesNotContain("ghr_first");
+            assertThat(social.providerAccessToken(user.id(), account.id())).hasValue("gho_first");
+
+            clock.advance(Duration.ofHours(2));
+            bodies.put("/token", "{\"access_token\":\"gho_second\",\"expires_in\":3600}");
+            assertThat(social.providerAccessToken(user.id(), account.id())).hasValue("gho_second");
+            assertThat(lastTokenForm).contains("grant_type=refresh_token").contains("refresh_token=ghr_first")
+                    .contains("client_secret=csecret");
+
+            clock.advance(Duration.ofHours(2));
+            bodies.put("/token", "{\"error\":\"invalid_grant\"}");
+            assertThatThrownBy(() -> social.providerAccessToken(user.id(), account.id()))
+                    .isInstanceOf(SocialDenied.class);
+            assertThat(social.providerAccessToken(user.id() + 1, account.id())).as("another user's").isEmpty();
+        }
     }
 }

@@ -83,7 +83,7 @@ class OidcProviderTest {
 
     private OidcProvider provider() {
         return new OidcProvider(new ProviderSettings("fake", "oidc", issuer, CLIENT, "secret", List.of("openid"),
-                List.of(), Duration.ofSeconds(2), Map.of()), new ObjectMapper(), Clock.systemUTC());
+                List.of(), Duration.ofSeconds(2), Map.of(), false), new ObjectMapper(), Clock.systemUTC());
     }
 
     private String idToken(UnaryOperator<JWTClaimsSet.Builder> change, RSAKey signer) throws Exception {
@@ -172,7 +172,7 @@ class OidcProviderTest {
         assertThatThrownBy(() -> provider().authorizationUri("https://app/cb", "s", "c", "n"))
                 .isInstanceOf(ProviderFailure.class).hasMessageContaining("https://");
         assertThatThrownBy(() -> new OidcProvider(new ProviderSettings("x", "oidc",
-                URI.create("http://idp.example"), CLIENT, "s", List.of(), List.of(), Duration.ofSeconds(1), Map.of()),
+                URI.create("http://idp.example"), CLIENT, "s", List.of(), List.of(), Duration.ofSeconds(1), Map.of(), false),
                 new ObjectMapper(), Clock.systemUTC())).hasMessageContaining("https://");
     }
 }

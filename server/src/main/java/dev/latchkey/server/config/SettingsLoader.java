@@ -52,7 +52,7 @@ public final class SettingsLoader {
             "profile_endpoint", "emails_endpoint");
     private static final List<String> SOCIAL_KEYS = List.of("client_secret", "client_id", "redirect_uris", "scopes",
             "issuer", "type", "timeout", "authorization_endpoint", "token_endpoint", "profile_endpoint",
-            "emails_endpoint");
+            "emails_endpoint", "keep_tokens");
     private static final java.util.regex.Pattern PROVIDER_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private final Path dataDir;
 
@@ -283,8 +283,12 @@ public final class SettingsLoader {
                     throw invalid(prefix + "timeout", values.get("timeout"), "a duration such as 5s");
                 }
             }
+            var keep = values.containsKey("keep_tokens") ? values.get("keep_tokens").value().trim() : "false";
+            if (!keep.equals("true") && !keep.equals("false")) {
+                throw invalid(prefix + "keep_tokens", values.get("keep_tokens"), "true or false");
+            }
             providers.add(new ProviderSettings(name, type, issuer, clientId, secret, scopes, redirects, timeout,
-                    endpoints));
+                    endpoints, keep.equals("true")));
         });
         return providers;
     }

@@ -51,9 +51,9 @@ class SocialLoginTest {
         var down = URI.create("http://127.0.0.1:" + closedPort() + "/nowhere");
         server = TestServer.https(dir, List.of(
                 new ProviderSettings("myidp", "oidc", issuer, CLIENT, "client-secret", List.of("openid", "email"),
-                        List.of(APP_REDIRECT), Duration.ofSeconds(5), Map.of()),
+                        List.of(APP_REDIRECT), Duration.ofSeconds(5), Map.of(), false),
                 new ProviderSettings("downidp", "oidc", down, CLIENT, "client-secret", List.of("openid"),
-                        List.of(), Duration.ofSeconds(2), Map.of())));
+                        List.of(), Duration.ofSeconds(2), Map.of(), false)));
     }
 
     @AfterAll
