@@ -28,6 +28,7 @@ import dev.latchkey.store.JdbcTokenFamilyStore;
 import dev.latchkey.store.JdbcUserStore;
 import dev.latchkey.social.ProviderSettings;
 import dev.latchkey.social.Providers;
+import dev.latchkey.social.SocialBackend;
 import dev.latchkey.social.SocialLogin;
 import dev.latchkey.throttle.MemoryThrottleStore;
 import dev.latchkey.throttle.SignInThrottle;
@@ -97,17 +98,20 @@ public final class Latchkey implements AutoCloseable {
         this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, revocations, audit, clock);
         this.apiTokens = new ApiTokens(new JdbcApiTokenStore(database), b.secrets, clock,
                 b.sessionSettings.touchInterval(), b.sessionSettings.cacheTtl());
+        this.socialLogin = new SocialLogin(Providers.of(b.socialProviders, b.json, clock),
+                new JdbcSocialAccountStore(database), userStore, users, audit, b.json, b.secrets, clock,
+                b.instanceSecret == null ? null : new SecretBox(b.instanceSecret, "provider tokens", b.secrets));
         var chain = new ArrayList<AuthenticationBackend>();
         chain.add(new PasswordBackend(userStore, hashing));
         chain.add(new TokenBackend(apiTokens, userCache));
         if (jwtTokens != null) {
             chain.add(new JwtBackend(jwtTokens, userCache));
         }
+        for (var name : socialLogin.providerNames()) {
+            chain.add(SocialBackend.of(socialLogin.provider(name).orElseThrow(), socialLogin));
+        }
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
-        this.socialLogin = new SocialLogin(Providers.of(b.socialProviders, b.json, clock),
-                new JdbcSocialAccountStore(database), userStore, users, audit, b.json, b.secrets, clock,
-                b.instanceSecret == null ? null : new SecretBox(b.instanceSecret, "provider tokens", b.secrets));
         this.throttle = new SignInThrottle(new MemoryThrottleStore(b.throttle.maxKeys()), b.throttle, clock, meters);
         this.signIn = new SignIn(authenticator, sessions, userStore, audit, throttle, clock, meters);
         Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)

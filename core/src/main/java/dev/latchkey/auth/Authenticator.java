@@ -2,6 +2,7 @@ package dev.latchkey.auth;
 
 import dev.latchkey.error.Busy;
 import dev.latchkey.error.InvalidInput;
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.error.StoreFailure;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code latchkey.auth.backend.failures} and treated as "not mine", so it can neither become a 500 nor let a later
  * backend be skipped. Deliberate failures that are not about the user are passed on as they are: input refused
  * before any judgement ({@link InvalidInput}), an unreachable database ({@link StoreFailure}) and a saturated server
- * ({@link Busy}).
+ * ({@link Busy}). A backend failure that names itself as the server's side (a social provider that is down: 502) is
+ * the answer when no later backend accepts, rather than a misleading "invalid credentials".
  */
 public final class Authenticator {
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
@@ -39,6 +41,7 @@ public final class Authenticator {
 
     /** The authenticated user, or {@link AuthenticationDenied} when no backend accepts or one denies. */
     public Authenticated authenticate(RequestContext request, Credentials credentials) {
+        LatchkeyException failure = null;
         for (var backend : backends) {
             Optional<User> answer;
             try {
@@ -46,8 +49,16 @@ public final class Authenticator {
             } catch (AuthenticationDenied | InvalidInput | StoreFailure | Busy e) {
                 throw e;
             } catch (RuntimeException e) {
-                log.warn("authentication backend {} failed; trying the next one", backend.name(), e);
+                if (e instanceof LatchkeyException known) {
+                    log.warn("authentication backend {} failed ({}); trying the next one", backend.name(),
+                            known.detail());
+                } else {
+                    log.warn("authentication backend {} failed; trying the next one", backend.name(), e);
+                }
                 meters.counter("latchkey.auth.backend.failures", "backend", backend.name()).increment();
+                if (failure == null && e instanceof LatchkeyException known && known.status() >= 500) {
+                    failure = known;
+                }
                 continue;
             }
             if (answer == null || answer.isEmpty()) {
@@ -58,6 +69,11 @@ public final class Authenticator {
                 throw new AuthenticationDenied(AuthenticationDenied.Reason.INACTIVE);
             }
             return new Authenticated(user, backend.name(), clock.instant());
+        }
+        // Nobody accepted. If one failed for a reason it named (a provider down: 502), that is the honest answer;
+        // a bug's exception never is.
+        if (failure != null) {
+            throw failure;
         }
         throw new AuthenticationDenied(AuthenticationDenied.Reason.INVALID_CREDENTIALS);
     }

@@ -8,7 +8,7 @@ import dev.latchkey.password.PasswordBytes;
  * {@code instanceof} and answers "not mine" to the rest. The token and social kinds join as their backends do.
  */
 public sealed interface Credentials permits Credentials.Password, Credentials.ApiToken,
-        Credentials.AccessJwt {
+        Credentials.AccessJwt, Credentials.SocialCode {
 
     /** A username and password, as typed. {@code toString} never shows the password. */
     record Password(String username, String password) implements Credentials {
@@ -33,6 +33,18 @@ public sealed interface Credentials permits Credentials.Password, Credentials.Ap
         @Override
         public String toString() {
             return "ApiToken[key=<redacted>]";
+        }
+    }
+
+    /**
+     * An authorization code from a social-login provider, with what its exchange needs (PKCE verifier, the nonce
+     * sent, null if none). {@code toString} never shows the code or the verifier.
+     */
+    record SocialCode(String provider, String code, String redirectUri, String codeVerifier, String nonce)
+            implements Credentials {
+        @Override
+        public String toString() {
+            return "SocialCode[provider=" + provider + ", code=<redacted>]";
         }
     }
 

@@ -71,8 +71,26 @@ public final class SocialLogin {
         return providers.keySet().stream().sorted().toList();
     }
 
-    /** The user this identity signs in as: found, linked by a verified email, or created. */
+    /** The user this identity signs in as: found, linked by a verified email, or created; then the sign-in. */
     public User signIn(SocialIdentity identity, RequestContext request) {
+        var user = userFor(identity, request);
+        if (!user.active()) {
+            record("sign_in", user, "failure", "inactive", identity, request);
+            throw new AuthenticationDenied(AuthenticationDenied.Reason.INACTIVE);
+        }
+        signedIn(user, identity.provider(), request);
+        return user;
+    }
+
+    /** Records a sign-in through a provider (last login, audit), once the chain has accepted it. */
+    public void signedIn(User user, String provider, RequestContext request) {
+        userStore.updateLastLogin(user.id(), clock.instant());
+        audit.append(new AuditEvent(clock.instant(), "sign_in", user.id(), user.username(), "success",
+                "via_" + provider, request.clientIp(), request.userAgent()));
+    }
+
+    /** The user this identity belongs to — found, linked by a verified email, or created — active or not. */
+    public User userFor(SocialIdentity identity, RequestContext request) {
         var now = clock.instant();
         var existing = accounts.find(identity.provider(), identity.subject());
         User user;
@@ -85,12 +103,6 @@ public final class SocialLogin {
             user = byVerifiedEmail(identity).orElseGet(() -> create(identity));
             tie(identity, user, now, request);
         }
-        if (!user.active()) {
-            record("sign_in", user, "failure", "inactive", identity, request);
-            throw new AuthenticationDenied(AuthenticationDenied.Reason.INACTIVE);
-        }
-        userStore.updateLastLogin(user.id(), now);
-        record("sign_in", user, "success", "", identity, request);
         return user;
     }
 

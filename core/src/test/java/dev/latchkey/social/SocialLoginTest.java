@@ -85,4 +85,61 @@ class SocialLoginTest extends DatabaseTest {
                 .isInstanceOf(AuthenticationDenied.class);
         assertThat(latchkey.audit().recentFor(bo.id(), "social_link", 5)).hasSize(2);
     }
+
+    @Test
+    void aProviderBackendThatFailsIsContainedAndTheNextOneGetsItsTurn() {
+        var failing = stub(() -> {
+            throw new ProviderFailure("idp", "unreachable or too slow (HttpTimeoutException)");
+        });
+        var broken = stub(() -> {
+            throw new IllegalStateException("a shape nobody expected");
+        });
+        var working = stub(() -> identity("w1", "", false));
+        var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        var chain = new dev.latchkey.auth.Authenticator(java.util.List.of(
+                new SocialBackend("social:idp-a", failing, social), new SocialBackend("social:idp-b", broken, social),
+                new SocialBackend("social:idp-c", working, social)), meters, java.time.Clock.systemUTC());
+        var code = new dev.latchkey.auth.Credentials.SocialCode("idp", "c", "https://app/cb", "v", null);
+        var result = chain.authenticate(CLIENT, code);
+        assertThat(result.backend()).isEqualTo("social:idp-c");
+        assertThat(meters.counter("latchkey.auth.backend.failures", "backend", "social:idp-a").count()).isEqualTo(1);
+        assertThat(meters.counter("latchkey.auth.backend.failures", "backend", "social:idp-b").count()).isEqualTo(1);
+
+        var alone = new dev.latchkey.auth.Authenticator(java.util.List.of(
+                new SocialBackend("social:idp-a", failing, social)), meters, java.time.Clock.systemUTC());
+        assertThatThrownBy(() -> alone.authenticate(CLIENT, code)).as("a provider down is a 502, not a 401")
+                .isInstanceOf(ProviderFailure.class);
+        var other = new dev.latchkey.auth.Credentials.SocialCode("another", "c", "https://app/cb", "v", null);
+        assertThatThrownBy(() -> alone.authenticate(CLIENT, other)).isInstanceOf(AuthenticationDenied.class);
+    }
+
+    private static SocialProvider stub(java.util.function.Supplier<SocialIdentity> exchange) {
+        return new SocialProvider() {
+            @Override
+            public String name() {
+                return "idp";
+            }
+
+            @Override
+            public ProviderSettings settings() {
+                return new ProviderSettings("idp", "oidc", null, "c", "s", java.util.List.of(), java.util.List.of(),
+                        java.time.Duration.ofSeconds(1), Map.of(), false);
+            }
+
+            @Override
+            public java.net.URI authorizationUri(String redirectUri, String state, String challenge, String nonce) {
+                return java.net.URI.create("https://idp.example/authorize");
+            }
+
+            @Override
+            public SocialIdentity exchange(String code, String redirectUri, String verifier, String nonce) {
+                return exchange.get();
+            }
+
+            @Override
+            public ProviderTokens refresh(String refreshToken) {
+                throw new ProviderFailure("idp", "no refresh here");
+            }
+        };
+    }
 }

@@ -6,7 +6,9 @@ import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.jwt.JwtTokens;
 import dev.latchkey.social.ProviderFailure;
-import dev.latchkey.social.SocialIdentity;
+import dev.latchkey.auth.Authenticator;
+import dev.latchkey.auth.Credentials;
+import dev.latchkey.user.User;
 import dev.latchkey.social.SocialDenied;
 import dev.latchkey.social.SocialLogin;
 import java.time.Clock;
@@ -24,6 +26,7 @@ public final class SocialApi {
     private final JwtTokens tokens;
     private final Clock clock;
     private final SocialPages pages;
+    private final Authenticator authenticator;
     /**
      * Codes seen in the last ten minutes (by hash): a code is good once here even where a provider would exchange
      * it twice. The browser flow gets the same from its single-use state.
@@ -31,7 +34,9 @@ public final class SocialApi {
     private final Cache<String, Boolean> usedCodes = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    public SocialApi(SocialLogin social, JwtTokens tokens, Clock clock, SocialPages pages) {
+    public SocialApi(SocialLogin social, Authenticator authenticator, JwtTokens tokens, Clock clock,
+                     SocialPages pages) {
+        this.authenticator = authenticator;
         this.pages = pages;
         this.social = social;
         this.tokens = tokens;
@@ -56,14 +61,15 @@ public final class SocialApi {
         if (usedCodes.asMap().putIfAbsent(Secrets.sha256Hex(name + ' ' + code), Boolean.TRUE) != null) {
             throw new SocialDenied("this code has been used already");
         }
-        SocialIdentity identity;
+        User user;
         try {
-            identity = provider.exchange(code, redirectUri, verifier, nonce);
+            user = authenticator.authenticate(x.client().context(),
+                    new Credentials.SocialCode(name, code, redirectUri, verifier, nonce)).user();
         } catch (ProviderFailure e) {
             pages.counted(e);
             throw e;
         }
-        var user = social.signIn(identity, x.client().context());
+        social.signedIn(user, name, x.client().context());
         x.json(200, Views.tokenPair(tokens.obtain(user.id(), null), clock.instant()));
     }
 

@@ -1,6 +1,8 @@
 package dev.latchkey.server.web;
 
 import dev.latchkey.auth.AuthenticationDenied;
+import dev.latchkey.auth.Authenticator;
+import dev.latchkey.auth.Credentials;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.Conflict;
 import dev.latchkey.error.LatchkeyException;
@@ -38,9 +40,11 @@ public final class SocialPages {
     private final Secrets secrets;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final Authenticator authenticator;
 
-    public SocialPages(SocialLogin social, Sessions sessions, SessionCookies browser, Templates templates,
-                       Secrets secrets, Clock clock, MeterRegistry meters) {
+    public SocialPages(SocialLogin social, Authenticator authenticator, Sessions sessions, SessionCookies browser,
+                       Templates templates, Secrets secrets, Clock clock, MeterRegistry meters) {
+        this.authenticator = authenticator;
         this.social = social;
         this.sessions = sessions;
         this.browser = browser;
@@ -106,16 +110,18 @@ public final class SocialPages {
             return;
         }
         try {
-            var identity = provider.exchange(code.get(), callbackUri(x, name), pending.get("verifier").toString(),
-                    pending.get("nonce").toString());
             var caller = x.caller();
             if (caller.isAuthenticated()) {
+                var identity = provider.exchange(code.get(), callbackUri(x, name),
+                        pending.get("verifier").toString(), pending.get("nonce").toString());
                 social.link(caller.user(), identity, x.client().context());
                 x.noStore();
                 x.redirect("/account");
                 return;
             }
-            var user = social.signIn(identity, x.client().context());
+            var user = authenticator.authenticate(x.client().context(), new Credentials.SocialCode(name, code.get(),
+                    callbackUri(x, name), pending.get("verifier").toString(), pending.get("nonce").toString())).user();
+            social.signedIn(user, name, x.client().context());
             var issued = sessions.login(browser.current(x).orElse(null), user.id(), x.client().context());
             browser.signedIn(x, issued);
             x.noStore();

@@ -25,10 +25,12 @@ public final class WebApp {
         new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, csrf, audits).register(router);
         new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), browser, csrf, templates, audits,
                 latchkey.socialLogin()).register(router);
-        var socialPages = new SocialPages(latchkey.socialLogin(), latchkey.sessions(), browser, templates,
+        var socialPages = new SocialPages(latchkey.socialLogin(), latchkey.authenticator(), latchkey.sessions(),
+                browser, templates,
                 Secrets.create(), latchkey.clock(), latchkey.meters());
         socialPages.register(router);
-        new SocialApi(latchkey.socialLogin(), latchkey.jwtTokens(), latchkey.clock(), socialPages).register(router);
+        new SocialApi(latchkey.socialLogin(), latchkey.authenticator(), latchkey.jwtTokens(), latchkey.clock(),
+                socialPages).register(router);
         new TokenApi(latchkey.signIn(), latchkey.apiTokens(), csrf, audits).register(router);
         new AuditApi(latchkey.audit(), latchkey.users()).register(router);
         new JwtApi(latchkey.signIn(), latchkey.jwtTokens(), csrf, latchkey.clock()).register(router);

@@ -3,10 +3,16 @@ package dev.latchkey.server.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.server.web.TestServer;
+import dev.latchkey.social.ProviderSettings;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +38,7 @@ class BrowserSignInTest {
     Path dir;
     private TestServer server;
     private ChromeDriver browser;
+    private MockOAuth2Server idp;
 
     @BeforeEach
     void start() throws Exception {
@@ -44,7 +51,11 @@ class BrowserSignInTest {
             }
             Assumptions.abort(message);
         }
-        server = TestServer.https(dir.resolve("server"));
+        idp = new MockOAuth2Server();
+        idp.start(0);
+        server = TestServer.https(dir.resolve("server"), List.of(new ProviderSettings("myidp", "oidc",
+                URI.create(idp.issuerUrl("default").toString()), "latchkey-client", "client-secret",
+                List.of("openid", "email"), List.of(), Duration.ofSeconds(5), Map.of(), false)));
         var options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -66,6 +77,9 @@ class BrowserSignInTest {
         }
         if (server != null) {
             server.close();
+        }
+        if (idp != null) {
+            idp.shutdown();
         }
     }
 
@@ -113,5 +127,21 @@ class BrowserSignInTest {
         wait.until(ExpectedConditions.urlToBe(base + "/login"));
         browser.get(base + "/account");
         wait.until(ExpectedConditions.urlContains("/login?next=/account"));
+    }
+
+    @Test
+    void signInWithTheOidcProviderThroughItsButtonAndSeeItLinkedOnTheAccount() throws Exception {
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "pat-at-idp", "JWT", List.of("latchkey-client"),
+                Map.of("email", "pat@idp.example", "email_verified", true), 3600));
+        var base = server.base().toString().replaceAll("/$", "");
+        var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get(base + "/login?next=/account");
+        browser.findElement(By.cssSelector("a.provider")).click();
+        wait.until(ExpectedConditions.urlToBe(base + "/account"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("pat");
+        assertThat(browser.findElement(By.cssSelector(".accounts")).getText()).contains("myidp")
+                .contains("pat@idp.example");
+        var screenshot = browser.getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(screenshot, Path.of("target", "account-social.png"), StandardCopyOption.REPLACE_EXISTING);
     }
 }
