@@ -83,6 +83,25 @@ public final class OAuth2Provider implements SocialProvider {
                 });
     }
 
+    /**
+     * Kakao's OAuth 2.0 user API ({@code /v2/user/me}): the email counts as verified only when Kakao marks it both
+     * verified and valid. (With the {@code openid} scope, Kakao is configured as OIDC instead.)
+     */
+    public static OAuth2Provider kakao(ProviderSettings settings, ObjectMapper json, Clock clock) {
+        return new OAuth2Provider(settings, json, clock, "https://kauth.kakao.com/oauth/authorize",
+                "https://kauth.kakao.com/oauth/token", "https://kapi.kakao.com/v2/user/me", null,
+                (provider, user, emails) -> {
+                    var account = user.path("kakao_account");
+                    var email = text(account, "email", "");
+                    var verified = account.path("is_email_verified").asBoolean(false)
+                            && account.path("is_email_valid").asBoolean(false);
+                    var nickname = text(account.path("profile"), "nickname",
+                            text(user.path("properties"), "nickname", ""));
+                    return new SocialIdentity(provider, id(provider, user, "id"), email, verified && !email.isEmpty(),
+                            nickname, fields(user, "id"));
+                });
+    }
+
     /** Facebook: Graph API {@code /me?fields=id,name,email}; Facebook asserts nothing about the email. */
     public static OAuth2Provider facebook(ProviderSettings settings, ObjectMapper json, Clock clock) {
         return new OAuth2Provider(settings, json, clock, "https://www.facebook.com/v19.0/dialog/oauth",

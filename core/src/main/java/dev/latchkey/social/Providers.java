@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds providers from their settings. {@code oidc} takes any issuer; {@code google} and {@code kakao} are OIDC
- * with their issuers filled in; {@code github}, {@code naver} and {@code facebook} are plain OAuth 2.0 with their
- * profile APIs ({@link OAuth2Provider}).
+ * Builds providers from their settings. {@code oidc} takes any issuer; {@code google} is OIDC with its issuer
+ * filled in; {@code kakao} is OIDC when its scopes include {@code openid} and its OAuth 2.0 user API otherwise;
+ * {@code github}, {@code naver} and {@code facebook} are plain OAuth 2.0 with their profile APIs
+ * ({@link OAuth2Provider}).
  */
 public final class Providers {
     private static final Map<String, URI> KNOWN_ISSUERS = Map.of(
@@ -29,7 +30,9 @@ public final class Providers {
                     provider.clientSecret(), provider.scopes(), provider.redirectUris(), provider.timeout(),
                     provider.endpoints(), provider.keepTokens());
             switch (provider.type()) {
-                case "oidc", "google", "kakao" -> {
+                case "kakao" -> providers.put(provider.name(), provider.scopes().contains("openid")
+                        ? new OidcProvider(resolved, json, clock) : OAuth2Provider.kakao(resolved, json, clock));
+                case "oidc", "google" -> {
                     if (issuer == null) {
                         throw new InvalidInput("invalid_setting", "social." + provider.name() + ".issuer is required"
                                 + " for type oidc");

@@ -114,6 +114,25 @@ class OAuth2ProviderTest {
     }
 
     @Test
+    void kakaosUserApiVouchesForAnEmailOnlyWhenVerifiedAndValid() {
+        var kakao = OAuth2Provider.kakao(settings("kakao"), new ObjectMapper(), Clock.systemUTC());
+        bodies.put("/me", "{\"id\":1234567890,\"connected_at\":\"2026-01-01T00:00:00Z\",\"properties\":"
+                + "{\"nickname\":\"Min\"},\"kakao_account\":{\"email\":\"min@kakao.com\",\"is_email_valid\":true,"
+                + "\"is_email_verified\":true,\"profile\":{\"nickname\":\"Min\"}}}");
+        var identity = exchange(kakao);
+        assertThat(identity.subject()).isEqualTo("1234567890");
+        assertThat(identity.name()).isEqualTo("Min");
+        assertThat(identity.emailVerified()).isTrue();
+        bodies.put("/me", "{\"id\":1,\"kakao_account\":{\"email\":\"x@kakao.com\",\"is_email_valid\":false,"
+                + "\"is_email_verified\":true}}");
+        assertThat(exchange(kakao).emailVerified()).as("not valid: not vouched for").isFalse();
+        bodies.put("/me", "{\"id\":2,\"kakao_account\":null}");
+        assertThat(exchange(kakao).email()).isEmpty();
+        bodies.put("/me", "{\"msg\":\"this access token does not exist\",\"code\":-401}");
+        assertThatThrownBy(() -> exchange(kakao)).isInstanceOf(ProviderFailure.class);
+    }
+
+    @Test
     void facebookAndMalformedProfilesEndInAnIdentityOrA502() {
         var facebook = OAuth2Provider.facebook(settings("facebook"), new ObjectMapper(), Clock.systemUTC());
         bodies.put("/me", "{\"id\":\"10158\",\"name\":\"Fay\",\"email\":\"fay@example.com\"}");
