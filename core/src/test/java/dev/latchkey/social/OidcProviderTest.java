@@ -118,6 +118,26 @@ class OidcProviderTest {
     }
 
     @Test
+    void aGoogleShapedIdTokenReadsAsGoogleDocumentsIt() throws Exception {
+        // The claims of Google's documented ID token (developers.google.com/identity/openid-connect), extra ones
+        // included; only the issuer is this fake's.
+        tokenAnswers(idToken(b -> b.subject("110169484474386276334").claim("azp", CLIENT).claim("hd", "example.com")
+                .claim("at_hash", "HK6E_P6Dh8Y93mRNtsDB1Q").claim("email", "jsmith@example.com")
+                .claim("email_verified", true).claim("name", "Jane Smith").claim("given_name", "Jane")
+                .claim("family_name", "Smith").claim("picture", "https://lh3.googleusercontent.com/a/x")
+                .claim("locale", "en"), key));
+        var identity = exchange();
+        assertThat(identity.subject()).isEqualTo("110169484474386276334");
+        assertThat(identity.email()).isEqualTo("jsmith@example.com");
+        assertThat(identity.emailVerified()).isTrue();
+        assertThat(identity.name()).isEqualTo("Jane Smith");
+        assertThat(identity.profile()).containsEntry("given_name", "Jane").doesNotContainKey("at_hash");
+        var google = Providers.of(List.of(new ProviderSettings("google", "google", null, CLIENT, "s", List.of(),
+                List.of(), Duration.ofSeconds(1), java.util.Map.of(), false)), new ObjectMapper(), Clock.systemUTC());
+        assertThat(google.get("google").settings().issuer()).hasToString("https://accounts.google.com");
+    }
+
+    @Test
     void everyBadIdTokenIsRefused() throws Exception {
         var foreign = new RSAKeyGenerator(2048).keyID("k1").generate();
         var bad = List.of(

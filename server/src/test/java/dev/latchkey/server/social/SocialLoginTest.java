@@ -96,6 +96,29 @@ class SocialLoginTest {
     }
 
     @Test
+    void aStateOlderThanTenMinutesIsRefused() throws Exception {
+        var clock = dev.latchkey.testing.MutableClock.at(java.time.Instant.now().toString());
+        try (var timed = TestServer.https(dir.resolve("timed"), List.of(new ProviderSettings("myidp", "oidc",
+                URI.create(idp.issuerUrl("default").toString()), CLIENT, "client-secret", List.of("openid"), List.of(),
+                Duration.ofSeconds(5), Map.of(), false)), clock)) {
+            // No identity is queued for this one: the late callback never reaches the token endpoint.
+            var browser = timed.client();
+            var login = browser.get("/login/myidp");
+            var back = follow(URI.create(login.headers().firstValue("location").orElseThrow()));
+            clock.advance(Duration.ofMinutes(10).plusSeconds(1));
+            var late = browser.get(back.getRawPath() + "?" + back.getRawQuery());
+            assertPage(late, 400, "no longer valid");
+
+            identity("prompt-at-idp", Map.of());
+            var again = browser.get("/login/myidp");
+            var backAgain = follow(URI.create(again.headers().firstValue("location").orElseThrow()));
+            clock.advance(Duration.ofMinutes(9));
+            var inTime = browser.get(backAgain.getRawPath() + "?" + backAgain.getRawQuery());
+            assertThat(inTime.statusCode()).as(inTime.body()).isEqualTo(303);
+        }
+    }
+
+    @Test
     void aVerifiedEmailLinksToItsUserAndAnUnverifiedOneNever() throws Exception {
         server.latchkey().users().create(new NewUser("erin", "erin@example.com", false, false),
                 Optional.of(TestServer.PASSWORD));

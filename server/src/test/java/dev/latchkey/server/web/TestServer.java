@@ -36,10 +36,15 @@ public final class TestServer implements AutoCloseable {
 
     private TestServer(Path dir, boolean https, List<String> trustedProxies,
                        List<dev.latchkey.social.ProviderSettings> social) throws Exception {
+        this(dir, https, trustedProxies, social, Clock.systemUTC());
+    }
+
+    private TestServer(Path dir, boolean https, List<String> trustedProxies,
+                       List<dev.latchkey.social.ProviderSettings> social, Clock clock) throws Exception {
         this.dir = dir;
         this.db = TestDatabase.sqlite();
         // Argon2 at OWASP strength is the default; tests keep it, it costs ~25 ms a sign-in.
-        this.latchkey = Latchkey.builder(db.database()).argon2(Argon2Settings.OWASP)
+        this.latchkey = Latchkey.builder(db.database()).clock(clock).argon2(Argon2Settings.OWASP)
                 .instanceSecret(dev.latchkey.crypto.Secrets.create().bytes(32)).socialProviders(social).build();
         latchkey.users().create(new NewUser("alice", "alice@example.com", false, false), Optional.of(PASSWORD));
         PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
@@ -55,6 +60,12 @@ public final class TestServer implements AutoCloseable {
     /** HTTPS with these social-login providers configured. */
     public static TestServer https(Path dir, List<dev.latchkey.social.ProviderSettings> social) throws Exception {
         return new TestServer(dir, true, List.of(), social);
+    }
+
+    /** HTTPS with these providers, on a clock the test moves. */
+    public static TestServer https(Path dir, List<dev.latchkey.social.ProviderSettings> social, Clock clock)
+            throws Exception {
+        return new TestServer(dir, true, List.of(), social, clock);
     }
 
     public static TestServer plain(Path dir, List<String> trustedProxies) throws Exception {
