@@ -31,10 +31,6 @@ public record JwtSettings(JWSAlgorithm algorithm, String issuer, String audience
         return new JwtSettings(value, issuer, audience, accessLifetime, refreshLifetime, familyLifetime);
     }
 
-    public JwtSettings withAccessLifetime(Duration value) {
-        return new JwtSettings(algorithm, issuer, audience, value, refreshLifetime, familyLifetime);
-    }
-
     private static void requireText(String value, String name) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(name + " must not be empty");

@@ -49,8 +49,4 @@ public final class RevokedFamilies {
         lastSync = now;
         forgetAt.values().removeIf(until -> !until.isAfter(now));
     }
-
-    int size() {
-        return forgetAt.size();
-    }
 }

@@ -3,8 +3,6 @@ package dev.latchkey.social;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -123,30 +121,14 @@ public final class OAuth2Provider implements SocialProvider {
 
     @Override
     public URI authorizationUri(String redirectUri, String state, String codeChallenge, String nonce) {
-        var query = new LinkedHashMap<String, String>();
-        query.put("response_type", "code");
-        query.put("client_id", settings.clientId());
-        query.put("redirect_uri", redirectUri);
-        if (!settings.scopes().isEmpty()) {
-            query.put("scope", String.join(" ", settings.scopes()));
-        }
-        query.put("state", state);
-        query.put("code_challenge", codeChallenge);
-        query.put("code_challenge_method", "S256");
-        var out = new StringBuilder(authorization.toString()).append(authorization.getQuery() == null ? '?' : '&');
-        query.forEach((k, v) -> out.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8))
-                .append('&'));
-        return URI.create(out.substring(0, out.length() - 1));
+        return AuthorizationCode.request(authorization, settings.clientId(), redirectUri, settings.scopes(), state,
+                codeChallenge, null);
     }
 
     @Override
     public SocialIdentity exchange(String code, String redirectUri, String codeVerifier, String expectedNonce) {
-        var form = new LinkedHashMap<String, String>();
-        form.put("grant_type", "authorization_code");
-        form.put("code", code);
-        form.put("redirect_uri", redirectUri);
-        form.put("code_verifier", codeVerifier);
-        var answer = http.postFormWithSecret(token, form, settings.clientId(), settings.clientSecret());
+        var answer = http.postFormWithSecret(token, AuthorizationCode.exchange(code, redirectUri, codeVerifier),
+                settings.clientId(), settings.clientSecret());
         var accessToken = answer.body().get("access_token");
         // GitHub answers a refused code with 200 and an "error" field; others with 400.
         if (answer.body().has("error") || answer.status() == 400 || answer.status() == 401) {

@@ -15,17 +15,15 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A generic OpenID Connect provider: endpoints from its discovery document (whose {@code issuer} must be the
@@ -66,29 +64,16 @@ public final class OidcProvider implements SocialProvider {
 
     @Override
     public URI authorizationUri(String redirectUri, String state, String codeChallenge, String nonce) {
-        var query = new LinkedHashMap<String, String>();
-        query.put("response_type", "code");
-        query.put("client_id", settings.clientId());
-        query.put("redirect_uri", redirectUri);
-        var scopes = new HashSet<>(settings.scopes());
+        var scopes = new TreeSet<>(settings.scopes());
         scopes.add("openid");
-        query.put("scope", String.join(" ", scopes.stream().sorted().toList()));
-        query.put("state", state);
-        query.put("code_challenge", codeChallenge);
-        query.put("code_challenge_method", "S256");
-        query.put("nonce", nonce);
-        var endpoint = discover().authorization().toString();
-        return URI.create(endpoint + (endpoint.contains("?") ? "&" : "?") + encode(query));
+        return AuthorizationCode.request(discover().authorization(), settings.clientId(), redirectUri, scopes, state,
+                codeChallenge, nonce);
     }
 
     @Override
     public SocialIdentity exchange(String code, String redirectUri, String codeVerifier, String expectedNonce) {
-        var form = new LinkedHashMap<String, String>();
-        form.put("grant_type", "authorization_code");
-        form.put("code", code);
-        form.put("redirect_uri", redirectUri);
-        form.put("code_verifier", codeVerifier);
-        var answer = http.postForm(discover().token(), form, settings.clientId(), settings.clientSecret());
+        var answer = http.postForm(discover().token(), AuthorizationCode.exchange(code, redirectUri, codeVerifier),
+                settings.clientId(), settings.clientSecret());
         if (answer.status() == 400 || answer.status() == 401) {
             throw new SocialDenied("the provider refused the code (" + text(answer.body(), "error", "no reason")
                     + ")");
@@ -219,12 +204,5 @@ public final class OidcProvider implements SocialProvider {
 
     private static String stripSlash(String text) {
         return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    private static String encode(Map<String, String> query) {
-        var out = new StringBuilder();
-        query.forEach((k, v) -> out.append(out.isEmpty() ? "" : "&").append(URLEncoder.encode(k,
-                StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return out.toString();
     }
 }

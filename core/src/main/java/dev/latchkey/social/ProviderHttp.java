@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Calls to a provider, each bounded: a connect and a read timeout, and at most {@link #MAX_BODY} bytes read. Any
@@ -62,9 +61,7 @@ final class ProviderHttp {
         var all = new java.util.LinkedHashMap<>(form);
         all.put("client_id", clientId);
         all.put("client_secret", clientSecret);
-        var body = all.entrySet().stream()
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-                .collect(Collectors.joining("&"));
+        var body = AuthorizationCode.encode(all);
         return send(HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Accept", "application/json")
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -72,9 +69,7 @@ final class ProviderHttp {
     }
 
     Answer postForm(URI uri, Map<String, String> form, String clientId, String clientSecret) {
-        var body = form.entrySet().stream()
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-                .collect(Collectors.joining("&"));
+        var body = AuthorizationCode.encode(form);
         // client_secret_basic, the default method of OAuth 2.0 and OIDC: both parts form-encoded first (RFC 6749 2.3.1).
         var basic = Base64.getEncoder().encodeToString((encode(clientId) + ":" + encode(clientSecret))
                 .getBytes(StandardCharsets.UTF_8));

@@ -75,7 +75,7 @@ public final class SocialLogin {
     public User signIn(SocialIdentity identity, RequestContext request) {
         var user = userFor(identity, request);
         if (!user.active()) {
-            record("sign_in", user, "failure", "inactive", identity, request);
+            record("sign_in", user, "failure", "inactive", request);
             throw new AuthenticationDenied(AuthenticationDenied.Reason.INACTIVE);
         }
         signedIn(user, identity.provider(), request);
@@ -85,8 +85,7 @@ public final class SocialLogin {
     /** Records a sign-in through a provider (last login, audit), once the chain has accepted it. */
     public void signedIn(User user, String provider, RequestContext request) {
         userStore.updateLastLogin(user.id(), clock.instant());
-        audit.append(new AuditEvent(clock.instant(), "sign_in", user.id(), user.username(), "success",
-                "via_" + provider, request.clientIp(), request.userAgent()));
+        record("sign_in", user, "success", "via_" + provider, request);
     }
 
     /** The user this identity belongs to — found, linked by a verified email, or created — active or not. */
@@ -137,8 +136,7 @@ public final class SocialLogin {
                     + " another account first");
         }
         accounts.delete(user.id(), accountId);
-        audit.append(new AuditEvent(clock.instant(), "social_unlink", user.id(), user.username(), "success",
-                target.get().provider(), request.clientIp(), request.userAgent()));
+        record("social_unlink", user, "success", "via_" + target.get().provider(), request);
         return true;
     }
 
@@ -236,7 +234,7 @@ public final class SocialLogin {
             }
             return;
         }
-        record("social_link", user, "success", "", identity, request);
+        record("social_link", user, "success", "via_" + identity.provider(), request);
     }
 
     static String usernameBase(SocialIdentity identity) {
@@ -259,9 +257,8 @@ public final class SocialLogin {
         }
     }
 
-    private void record(String kind, User user, String outcome, String reason, SocialIdentity identity,
-                        RequestContext request) {
-        audit.append(new AuditEvent(clock.instant(), kind, user.id(), user.username(), outcome,
-                reason.isEmpty() ? "via_" + identity.provider() : reason, request.clientIp(), request.userAgent()));
+    private void record(String kind, User user, String outcome, String reason, RequestContext request) {
+        audit.append(new AuditEvent(clock.instant(), kind, user.id(), user.username(), outcome, reason,
+                request.clientIp(), request.userAgent()));
     }
 }

@@ -166,6 +166,15 @@ class SocialLoginTest {
         assertPage(refused, 400, "only way to sign in");
         assertThat(browser.postForm("/account/social", Map.of("unlink", id.group(1))).statusCode())
                 .as("no CSRF token").isEqualTo(403);
+        // Not a number: 400. A number that is none of this user's accounts: nothing happens, back to the account.
+        for (var garbage : Map.of("abc", 400, "", 400, "99999999999999999999", 400, "-1", 303).entrySet()) {
+            var response = browser.postForm("/account/social", Map.of("csrf_token", csrf.group(1), "unlink",
+                    garbage.getKey()));
+            assertThat(response.statusCode()).as(garbage.getKey()).isEqualTo(garbage.getValue());
+            assertThat(response.body()).doesNotContain("Exception");
+        }
+        assertThat(server.latchkey().socialLogin().accountsOf(JSON.readTree(browser.get("/api/me").body())
+                .get("id").asLong())).as("garbage unlinks nothing").hasSize(1);
 
         // A signed-in user who goes through a provider links it instead of signing in as someone else.
         var ivy = server.client();
