@@ -45,6 +45,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -73,6 +74,8 @@ public final class Latchkey implements AutoCloseable {
     private final MeterRegistry meters;
     private final ObjectMapper json;
     private final Clock clock;
+    private final byte[] instanceSecret;
+    private final Secrets secrets;
 
     private Latchkey(Builder b) {
         this.database = b.database;
@@ -80,6 +83,8 @@ public final class Latchkey implements AutoCloseable {
         this.meters = b.meters;
         this.json = b.json;
         this.userStore = new JdbcUserStore(database);
+        this.instanceSecret = b.instanceSecret;
+        this.secrets = b.secrets;
         this.hashing = PasswordHashing.standard(b.argon2, b.secrets);
         this.sessions = new Sessions(new JdbcSessionStore(database, b.json), b.sessionSettings, b.secrets, clock);
         this.userCache = new UserCache(userStore, b.sessionSettings.cacheTtl());
@@ -95,9 +100,10 @@ public final class Latchkey implements AutoCloseable {
             sessions.onEnd(jwtTokens::sessionsEnded);
             revocations.add(jwtTokens);
         }
-        this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, revocations, audit, clock);
         this.apiTokens = new ApiTokens(new JdbcApiTokenStore(database), b.secrets, clock,
-                b.sessionSettings.touchInterval(), b.sessionSettings.cacheTtl());
+                b.sessionSettings.touchInterval(), b.sessionSettings.cacheTtl(), b.tokenLifetimes);
+        revocations.add(apiTokens);
+        this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, revocations, audit, clock);
         this.socialLogin = new SocialLogin(Providers.of(b.socialProviders, b.json, clock),
                 new JdbcSocialAccountStore(database), userStore, users, audit, b.json, b.secrets, clock,
                 b.instanceSecret == null ? null : new SecretBox(b.instanceSecret, "provider tokens", b.secrets));
@@ -148,6 +154,19 @@ public final class Latchkey implements AutoCloseable {
 
     public SignIn signIn() {
         return signIn;
+    }
+
+    /** The one source of randomness of this instance. */
+    public Secrets secrets() {
+        return secrets;
+    }
+
+    /**
+     * Sealing under the instance secret for one purpose (a key derived for it alone); empty without an instance
+     * secret. The same secret on every node opens what any node sealed.
+     */
+    public Optional<SecretBox> secretBox(String purpose) {
+        return instanceSecret == null ? Optional.empty() : Optional.of(new SecretBox(instanceSecret, purpose, secrets));
     }
 
     /** The JWT signing keys; needs an instance secret ({@link Builder#instanceSecret}) to seal private keys. */
@@ -220,6 +239,7 @@ public final class Latchkey implements AutoCloseable {
         private final List<AuthenticationBackend> extraBackends = new ArrayList<>();
         private byte[] instanceSecret;
         private JwtSettings jwt = JwtSettings.DEFAULT;
+        private ApiTokens.Lifetimes tokenLifetimes = ApiTokens.Lifetimes.DEFAULT;
         private ThrottleSettings throttle = ThrottleSettings.DEFAULT;
         private List<ProviderSettings> socialProviders = List.of();
 
@@ -278,6 +298,12 @@ public final class Latchkey implements AutoCloseable {
 
         public Builder throttle(ThrottleSettings settings) {
             this.throttle = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /** How long API tokens live by default and at most (90 and 365 days unless set). */
+        public Builder tokenLifetimes(ApiTokens.Lifetimes lifetimes) {
+            this.tokenLifetimes = Objects.requireNonNull(lifetimes);
             return this;
         }
 

@@ -30,6 +30,10 @@ public record AuditEvent(Instant at, String kind, Long userId, String username, 
         if (text == null) {
             return "";
         }
-        return text.length() > max ? text.substring(0, max) : text;
+        // By code points, as PostgreSQL counts VARCHAR lengths, and never through the middle of a surrogate pair.
+        if (text.length() <= max || text.codePointCount(0, text.length()) <= max) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, max));
     }
 }

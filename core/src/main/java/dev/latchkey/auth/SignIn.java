@@ -11,6 +11,7 @@ import dev.latchkey.user.UserStore;
 import dev.latchkey.user.Usernames;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.error.Busy;
 import dev.latchkey.error.Throttled;
 import dev.latchkey.throttle.SignInThrottle;
 import java.time.Clock;
@@ -18,8 +19,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Django's {@code authenticate()} followed by {@code login()}: the throttle may refuse first (no hash is spent), then
- * the chain decides who, the session id is rotated, the user's last-login time is recorded, and every attempt, won
+ * Django's {@code authenticate()} followed by {@code login()}: the throttle may refuse first (no hash is spent) and
+ * otherwise takes the attempt from the budget before any hash, then the chain decides who, the session id is rotated, the user's last-login time is recorded, and every attempt, won
  * or lost, goes into the audit trail.
  */
 public final class SignIn {
@@ -62,12 +63,13 @@ public final class SignIn {
      * the user's last login like any other.
      */
     public Authenticated verify(RequestContext request, Credentials.Password credentials) {
+        SignInThrottle.Attempt attempt;
         try {
-            throttle.check(credentials.username(), request.clientIp());
+            attempt = throttle.attempt(credentials.username(), request.clientIp());
         } catch (Throttled throttled) {
             throttledCount.increment();
-            // Audited once a minute per username and address, so that a flood cannot flood the audit table.
-            if (auditedThrottles.asMap().putIfAbsent(credentials.username() + "|" + request.clientIp(), true) == null) {
+            // Audited once a minute per address, whatever usernames it tries, so a flood cannot flood the table.
+            if (auditedThrottles.asMap().putIfAbsent(SignInThrottle.network(request.clientIp()), true) == null) {
                 audit.append(failure(request, credentials, "throttled"));
             }
             throw throttled;
@@ -78,10 +80,12 @@ public final class SignIn {
         } catch (AuthenticationDenied denied) {
             failed.increment();
             recordFailure(request, credentials, denied);
-            throttle.failed(credentials.username(), request.clientIp());
             throw denied;
+        } catch (Busy busy) {
+            attempt.notAGuess();
+            throw busy;
         }
-        throttle.succeeded(credentials.username(), request.clientIp());
+        attempt.succeeded();
         succeeded.increment();
         var user = authenticated.user();
         users.updateLastLogin(user.id(), authenticated.at());

@@ -15,10 +15,12 @@ import java.util.Objects;
  * @param endpoints    overrides of a provider's endpoints ({@code authorization_endpoint}, {@code token_endpoint},
  *                     {@code profile_endpoint}, {@code emails_endpoint})
  * @param keepTokens   keep the provider's tokens (sealed) for code that calls the provider later
+ * @param linkByEmail  a new identity whose email the provider vouches for may join the one non-staff account whose
+ *                     own email is verified and the same; false: it never joins an existing account by itself
  */
 public record ProviderSettings(String name, String type, URI issuer, String clientId, String clientSecret,
                                List<String> scopes, List<String> redirectUris, Duration timeout,
-                               Map<String, URI> endpoints, boolean keepTokens) {
+                               Map<String, URI> endpoints, boolean keepTokens, boolean linkByEmail) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     public ProviderSettings {
@@ -28,6 +30,13 @@ public record ProviderSettings(String name, String type, URI issuer, String clie
         scopes = List.copyOf(scopes);
         redirectUris = List.copyOf(redirectUris);
         endpoints = Map.copyOf(endpoints);
+    }
+
+    /** Linking by email on (the default). */
+    public ProviderSettings(String name, String type, URI issuer, String clientId, String clientSecret,
+                            List<String> scopes, List<String> redirectUris, Duration timeout,
+                            Map<String, URI> endpoints, boolean keepTokens) {
+        this(name, type, issuer, clientId, clientSecret, scopes, redirectUris, timeout, endpoints, keepTokens, true);
     }
 
     /** A provider's endpoint: the configured override ({@code token_endpoint = "..."}), else the default. */

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * Signing in with a provider's identity. The same provider and subject is always the same user. A new identity
- * joins an existing user only when the provider asserts the email is verified and exactly one user has it;
+ * joins an existing user only when the provider asserts the email is verified and exactly one user has it, verified
+ * as theirs too, and is not staff ({@link #byVerifiedEmail});
  * otherwise it gets a new user (unusable password, a unique username from the email or name; an unverified email is
  * not stored on the user, so that it can never be used to link later). A signed-in user may link more identities
  * and unlink them, but not the last way they have to sign in.
@@ -140,12 +141,23 @@ public final class SocialLogin {
         return true;
     }
 
+    /**
+     * The account a new identity joins by itself, if any: only when the provider links by email, vouches for the
+     * email, and exactly one account has that email, verified as its own — never an email nobody checked (an
+     * import, the command line), which whoever controls a provider account with that address could otherwise take
+     * over — and never a staff account, whose takeover costs the most.
+     */
     private Optional<User> byVerifiedEmail(SocialIdentity identity) {
-        if (!identity.emailVerified() || identity.email().isEmpty()) {
+        var linkByEmail = provider(identity.provider()).map(p -> p.settings().linkByEmail()).orElse(true);
+        if (!identity.emailVerified() || identity.email().isEmpty() || !linkByEmail) {
             return Optional.empty();
         }
         var matches = userStore.findByEmail(identity.email(), 2);
-        return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
+        if (matches.size() != 1) {
+            return Optional.empty();
+        }
+        var match = matches.get(0);
+        return match.emailVerified() && !match.staff() && !match.superuser() ? Optional.of(match) : Optional.empty();
     }
 
     private User create(SocialIdentity identity) {
@@ -157,7 +169,13 @@ public final class SocialLogin {
                 continue;
             }
             try {
-                return users.create(new NewUser(candidate, email, false, false), Optional.empty());
+                var created = users.create(new NewUser(candidate, email, false, false), Optional.empty());
+                if (!email.isEmpty()) {
+                    // The provider vouched for it: the one kind of email latchkey knows to be the user's today.
+                    userStore.updateEmailVerified(created.id(), true);
+                    return userStore.findById(created.id()).orElse(created);
+                }
+                return created;
             } catch (Conflict raced) {
                 // taken meanwhile; try another
             }

@@ -20,7 +20,7 @@ import java.util.Optional;
 /** {@link UserStore} on SQLite or PostgreSQL; the same SQL serves both. */
 public final class JdbcUserStore implements UserStore {
     private static final String COLUMNS =
-            "id, username, email, is_active, is_staff, is_superuser, date_joined, last_login";
+            "id, username, email, is_active, is_staff, is_superuser, date_joined, last_login, email_verified";
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = ?";
     private static final String FIND_BY_USERNAME = "SELECT " + COLUMNS + " FROM users WHERE username = ?";
     private static final String FIND_BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(?)"
@@ -31,6 +31,7 @@ public final class JdbcUserStore implements UserStore {
             + " is_superuser, date_joined) VALUES (?, ?, ?, TRUE, ?, ?, ?)";
     private static final String UPDATE_PASSWORD = "UPDATE users SET password_hash = ? WHERE id = ?";
     private static final String UPDATE_ACTIVE = "UPDATE users SET is_active = ? WHERE id = ?";
+    private static final String UPDATE_EMAIL_VERIFIED = "UPDATE users SET email_verified = ? WHERE id = ?";
     private static final String UPDATE_LAST_LOGIN = "UPDATE users SET last_login = ? WHERE id = ?";
     private static final String LIST = "SELECT " + COLUMNS + " FROM users WHERE id > ? ORDER BY id LIMIT ?";
     private static final String EXISTING_USERNAMES = "SELECT username FROM users";
@@ -38,7 +39,9 @@ public final class JdbcUserStore implements UserStore {
             + " is_superuser, date_joined, last_login) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (username) DO UPDATE SET email = excluded.email, password_hash = excluded.password_hash,"
             + " is_active = excluded.is_active, is_staff = excluded.is_staff, is_superuser = excluded.is_superuser,"
-            + " date_joined = excluded.date_joined, last_login = excluded.last_login";
+            + " date_joined = excluded.date_joined, last_login = excluded.last_login,"
+            // An email that changes is no longer known to be the user's.
+            + " email_verified = CASE WHEN users.email = excluded.email THEN users.email_verified ELSE FALSE END";
     private static final int IMPORT_BATCH = 1_000;
 
     private final Sql sql;
@@ -101,6 +104,14 @@ public final class JdbcUserStore implements UserStore {
             s.setString(1, passwordHash);
             s.setLong(2, id);
         }) == 1;
+    }
+
+    @Override
+    public boolean updateEmailVerified(long id, boolean verified) {
+        return sql.update(UPDATE_EMAIL_VERIFIED, s -> {
+            s.setBoolean(1, verified);
+            s.setLong(2, id);
+        }) > 0;
     }
 
     @Override
@@ -173,7 +184,7 @@ public final class JdbcUserStore implements UserStore {
         var lastLoginAt = r.wasNull() ? null : Instant.ofEpochMilli(lastLogin);
         return new User(r.getLong("id"), r.getString("username"), r.getString("email"), r.getBoolean("is_active"),
                 r.getBoolean("is_staff"), r.getBoolean("is_superuser"),
-                Instant.ofEpochMilli(r.getLong("date_joined")), lastLoginAt);
+                Instant.ofEpochMilli(r.getLong("date_joined")), lastLoginAt, r.getBoolean("email_verified"));
     }
 
     private static Conflict taken(String username) {

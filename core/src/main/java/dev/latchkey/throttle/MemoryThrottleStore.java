@@ -8,8 +8,9 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 
 /**
- * {@link ThrottleStore} in this process's memory. Bounded: at most {@code maxKeys} keys (the least recently used go
- * first) and each key holds at most its rule's limit of timestamps, so a flood of attempts over many usernames and
+ * {@link ThrottleStore} in this process's memory; each key's reservation is atomic under the key's own lock. Bounded:
+ * at most {@code maxKeys} keys (the least recently used go first) and each key holds at most its rule's limit of
+ * timestamps, so a flood of attempts over many usernames and
  * addresses cannot grow it without end.
  */
 public final class MemoryThrottleStore implements ThrottleStore {
@@ -23,8 +24,10 @@ public final class MemoryThrottleStore implements ThrottleStore {
     }
 
     private static final class Entry {
-        final ArrayDeque<Instant> failures = new ArrayDeque<>();
+        final ArrayDeque<Instant> attempts = new ArrayDeque<>();
         Instant blockedUntil;
+        /** The reservation that started the current block, so that giving it back can undo the block. */
+        Instant blockedBy;
         int blocks;
     }
 
@@ -35,29 +38,55 @@ public final class MemoryThrottleStore implements ThrottleStore {
             return Optional.empty();
         }
         synchronized (entry) {
-            return entry.blockedUntil != null && entry.blockedUntil.isAfter(now)
-                    ? Optional.of(entry.blockedUntil) : Optional.empty();
+            return blocked(entry, now);
         }
     }
 
     @Override
-    public Optional<Instant> recordFailure(String key, Instant now, Rule rule, Duration maxBlock) {
+    public Optional<Instant> reserve(String key, Instant now, Rule rule, Duration maxBlock) {
         var entry = entries.get(key, k -> new Entry());
         synchronized (entry) {
+            var blocked = blocked(entry, now);
+            if (blocked.isPresent()) {
+                return blocked;
+            }
             var windowStart = now.minus(rule.window());
-            while (!entry.failures.isEmpty() && !entry.failures.peekFirst().isAfter(windowStart)) {
-                entry.failures.removeFirst();
+            while (!entry.attempts.isEmpty() && !entry.attempts.peekFirst().isAfter(windowStart)) {
+                entry.attempts.removeFirst();
             }
-            entry.failures.addLast(now);
-            if (entry.failures.size() < rule.limit()) {
-                return Optional.empty();
+            entry.attempts.addLast(now);
+            if (entry.attempts.size() >= rule.limit()) {
+                entry.attempts.clear();
+                var block = rule.window().multipliedBy(1L << Math.min(entry.blocks, 20));
+                entry.blocks++;
+                entry.blockedUntil = now.plus(block.compareTo(maxBlock) > 0 ? maxBlock : block);
+                entry.blockedBy = now;
             }
-            entry.failures.clear();
-            var block = rule.window().multipliedBy(1L << Math.min(entry.blocks, 20));
-            entry.blocks++;
-            entry.blockedUntil = now.plus(block.compareTo(maxBlock) > 0 ? maxBlock : block);
-            return Optional.of(entry.blockedUntil);
+            return Optional.empty();
         }
+    }
+
+    @Override
+    public void release(String key, Instant reservedAt) {
+        var entry = entries.getIfPresent(key);
+        if (entry == null) {
+            return;
+        }
+        synchronized (entry) {
+            if (entry.attempts.removeLastOccurrence(reservedAt)) {
+                return;
+            }
+            if (reservedAt.equals(entry.blockedBy)) {
+                entry.blockedUntil = null;
+                entry.blockedBy = null;
+                entry.blocks = Math.max(0, entry.blocks - 1);
+            }
+        }
+    }
+
+    private static Optional<Instant> blocked(Entry entry, Instant now) {
+        return entry.blockedUntil != null && entry.blockedUntil.isAfter(now)
+                ? Optional.of(entry.blockedUntil) : Optional.empty();
     }
 
     @Override

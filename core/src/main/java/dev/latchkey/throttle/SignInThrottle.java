@@ -35,31 +35,66 @@ public final class SignInThrottle {
         this.throttled = meters.counter("latchkey.signin.throttled");
     }
 
-    /** Throws {@link Throttled} while this username or this address is blocked. */
-    public void check(String username, String clientIp) {
+    /**
+     * Takes one attempt from the budgets of this address and this (username, address) before the password is
+     * checked — atomically, so that a hundred guesses sent at once get no more hashes than the rule allows — or
+     * throws {@link Throttled} while either is blocked (nothing is then counted or hashed). The answer is told how
+     * the attempt went; until then it counts as a failure, so an attempt that fails in an unexpected way (the
+     * database refuses the audit line) still costs the attacker their budget.
+     */
+    public Attempt attempt(String username, String clientIp) {
         var now = clock.instant();
-        var until = later(ip(clientIp).flatMap(k -> store.blockedUntil(k, now)),
-                store.blockedUntil(pair(username, clientIp), now));
+        var ipKey = ip(clientIp);
+        var pairKey = pair(username, clientIp);
+        var accountKey = account(username);
+        var underAttack = store.blockedUntil(accountKey, now).isPresent();
+        if (ipKey.isPresent()) {
+            refuseIfBlocked(store.reserve(ipKey.get(), now, settings.perIp(), settings.maxBlock()), now);
+        }
+        var pairBlocked = store.reserve(pairKey, now, underAttack ? settings.tightened() : settings.perAccountAndIp(),
+                settings.maxBlock());
+        if (pairBlocked.isPresent()) {
+            ipKey.ifPresent(k -> store.release(k, now));
+            refuseIfBlocked(pairBlocked, now);
+        }
+        // Counted for the distributed-attack rule; a block there tightens the pair rule, it refuses nothing itself.
+        store.reserve(accountKey, now, settings.perAccount(), settings.maxBlock());
+        return new Attempt(ipKey, pairKey, accountKey, now);
+    }
+
+    private void refuseIfBlocked(Optional<Instant> until, Instant now) {
         if (until.isPresent()) {
             throttled.increment();
             throw new Throttled(Duration.between(now, until.get()));
         }
     }
 
-    /** Counts a failed attempt; true when it started a block (worth an audit line). */
-    public boolean failed(String username, String clientIp) {
-        var now = clock.instant();
-        var underAttack = store.blockedUntil(account(username), now).isPresent();
-        var ipBlock = ip(clientIp).flatMap(k -> store.recordFailure(k, now, settings.perIp(), settings.maxBlock()));
-        var pairBlock = store.recordFailure(pair(username, clientIp), now,
-                underAttack ? settings.tightened() : settings.perAccountAndIp(), settings.maxBlock());
-        store.recordFailure(account(username), now, settings.perAccount(), settings.maxBlock());
-        return ipBlock.isPresent() || pairBlock.isPresent();
-    }
+    /** One granted attempt: a failure unless it is told otherwise. */
+    public final class Attempt {
+        private final Optional<String> ipKey;
+        private final String pairKey;
+        private final String accountKey;
+        private final Instant at;
 
-    /** A success clears the username's counter for this address (not the address's own). */
-    public void succeeded(String username, String clientIp) {
-        store.reset(pair(username, clientIp));
+        private Attempt(Optional<String> ipKey, String pairKey, String accountKey, Instant at) {
+            this.ipKey = ipKey;
+            this.pairKey = pairKey;
+            this.accountKey = accountKey;
+            this.at = at;
+        }
+
+        /** The password was right: this username's counter for this address is cleared, the others given back. */
+        public void succeeded() {
+            store.reset(pairKey);
+            notAGuess();
+        }
+
+        /** No password was checked (the hasher was saturated): the attempt is given back everywhere. */
+        public void notAGuess() {
+            ipKey.ifPresent(k -> store.release(k, at));
+            store.release(pairKey, at);
+            store.release(accountKey, at);
+        }
     }
 
     private static Optional<String> ip(String clientIp) {
@@ -82,7 +117,7 @@ public final class SignInThrottle {
      * The address as counted: an IPv6 client is one /64, since anyone holding one address holds the whole /64.
      * Only literal addresses are parsed, never looked up.
      */
-    static String network(String clientIp) {
+    public static String network(String clientIp) {
         if (clientIp == null || clientIp.indexOf(':') < 0) {
             return clientIp == null ? "" : clientIp;
         }

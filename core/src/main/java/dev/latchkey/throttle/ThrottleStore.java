@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Failure counters by key. In memory on one node ({@link MemoryThrottleStore}); the interface is what a shared
- * backend (Redis) implements so that several nodes count together.
+ * Attempt counters by key. In memory on one node ({@link MemoryThrottleStore}); the interface is what a shared
+ * backend implements so that several nodes count together. Every method is atomic for its key: however many
+ * requests arrive at once, no more attempts are granted in a window than the rule allows.
  */
 public interface ThrottleStore {
 
@@ -14,12 +15,19 @@ public interface ThrottleStore {
     Optional<Instant> blockedUntil(String key, Instant now);
 
     /**
-     * Counts a failure under the rule. When it reaches the limit, the key is blocked for the rule's window, doubled
-     * for every earlier block of the same key (growing delays, capped at {@code maxBlock}); answers until when, or
-     * empty when the key is not blocked.
+     * Takes one attempt from the key's budget under the rule, before the attempt is made: refused, answering until
+     * when the key is blocked, while it is blocked; otherwise granted (empty) and counted at once, as a failure until
+     * {@link #release} says otherwise. The attempt that reaches the rule's limit is granted and blocks the key for
+     * the rule's window, doubled for every earlier block of the same key (growing delays, capped at {@code maxBlock}).
      */
-    Optional<Instant> recordFailure(String key, Instant now, Rule rule, Duration maxBlock);
+    Optional<Instant> reserve(String key, Instant now, Rule rule, Duration maxBlock);
 
-    /** Forgets the key: its failures, its block and its growing delay. */
+    /**
+     * Gives back an attempt granted at {@code reservedAt} that did not fail (a sign-in that succeeded, or one that
+     * never reached the password check), undoing the block it started, if it started one.
+     */
+    void release(String key, Instant reservedAt);
+
+    /** Forgets the key: its attempts, its block and its growing delay. */
     void reset(String key);
 }

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /** Where API tokens live, found by the SHA-256 of their key. */
 public interface ApiTokenStore {
-    ApiToken insert(long userId, String name, String keyHash, String prefix, Instant created, Instant expires);
+    ApiToken insert(long userId, String name, String keyHash, String prefix, Instant created, Instant expires,
+                    ApiTokens.Origin createdBy);
 
     Optional<ApiToken> findByKeyHash(String keyHash);
 
@@ -15,6 +16,9 @@ public interface ApiTokenStore {
 
     /** True when the user had a token with that id. */
     boolean delete(long userId, long id);
+
+    /** Deletes the user's tokens made by {@code createdBy}; answers how many. */
+    int deleteCreatedBy(long userId, ApiTokens.Origin createdBy);
 
     void touch(long id, Instant lastUsed);
 

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
+import dev.latchkey.user.UserRevocation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,37 @@ import java.util.Optional;
  * <p>Found tokens are cached as briefly as sessions ({@code cacheTtl}); last use is written at most once per
  * {@code touchInterval}.
  */
-public final class ApiTokens {
+public final class ApiTokens implements UserRevocation {
+    /** Who made a token. */
+    public enum Origin {
+        /** A user for themselves, through the API (with their password or a fresh browser sign-in). */
+        USER,
+        /** An operator, on the command line. */
+        OPERATOR;
+
+        public String column() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Origin ofColumn(String value) {
+            return "operator".equals(value) ? OPERATOR : USER;
+        }
+    }
+
+    /**
+     * How long tokens live: {@code defaultLifetime} when none is asked for, and users may ask for at most
+     * {@code maxLifetime}; an operator may also make one that never expires.
+     */
+    public record Lifetimes(Duration defaultLifetime, Duration maxLifetime) {
+        public static final Lifetimes DEFAULT = new Lifetimes(Duration.ofDays(90), Duration.ofDays(365));
+
+        public Lifetimes {
+            if (defaultLifetime.isNegative() || defaultLifetime.isZero() || maxLifetime.compareTo(defaultLifetime) < 0) {
+                throw new IllegalArgumentException("token lifetimes must be positive, the maximum not below the default");
+            }
+        }
+    }
+
     public static final String PREFIX = "lk_";
     private static final int KEY_BYTES = 32;
     private static final int MAX_NAME = 100;
@@ -28,8 +59,11 @@ public final class ApiTokens {
     private final Clock clock;
     private final Duration touchInterval;
     private final Cache<String, ApiToken> cache;
+    private final Lifetimes lifetimes;
 
-    public ApiTokens(ApiTokenStore store, Secrets secrets, Clock clock, Duration touchInterval, Duration cacheTtl) {
+    public ApiTokens(ApiTokenStore store, Secrets secrets, Clock clock, Duration touchInterval, Duration cacheTtl,
+                     Lifetimes lifetimes) {
+        this.lifetimes = lifetimes;
         this.store = store;
         this.secrets = secrets;
         this.clock = clock;
@@ -37,11 +71,29 @@ public final class ApiTokens {
         this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(cacheTtl).build();
     }
 
-    /** A new token for the user; {@code lifetime} empty for one that does not expire. */
+    /** A token a user makes for themselves: {@code lifetime} empty for the default, never past the maximum. */
     public IssuedApiToken create(long userId, String name, Optional<Duration> lifetime) {
+        var asked = lifetime.orElse(lifetimes.defaultLifetime());
+        if (asked.compareTo(lifetimes.maxLifetime()) > 0) {
+            throw new InvalidInput("invalid_expiry", "a token lives at most " + lifetimes.maxLifetime().toDays()
+                    + " days");
+        }
+        return insert(userId, name, Optional.of(asked), Origin.USER);
+    }
+
+    /**
+     * A token an operator makes: {@code lifetime} empty for one that never expires. Operators' tokens outlive
+     * password changes (they serve machines, not the person); users' tokens do not.
+     */
+    public IssuedApiToken createByOperator(long userId, String name, Optional<Duration> lifetime) {
+        return insert(userId, name, lifetime, Origin.OPERATOR);
+    }
+
+    private IssuedApiToken insert(long userId, String name, Optional<Duration> lifetime, Origin origin) {
         var cleanName = name == null || name.isBlank() ? "token" : name.strip();
-        if (cleanName.length() > MAX_NAME) {
-            throw new InvalidInput("invalid_name", "a token name has at most " + MAX_NAME + " characters");
+        if (cleanName.length() > MAX_NAME || cleanName.codePoints().anyMatch(Character::isISOControl)) {
+            throw new InvalidInput("invalid_name", "a token name has at most " + MAX_NAME
+                    + " characters and no control characters");
         }
         if (lifetime.isPresent() && (lifetime.get().isNegative() || lifetime.get().isZero())) {
             throw new InvalidInput("invalid_expiry", "a token's lifetime must be positive");
@@ -49,8 +101,16 @@ public final class ApiTokens {
         var key = PREFIX + secrets.urlSafeToken(KEY_BYTES);
         var now = clock.instant();
         var token = store.insert(userId, cleanName, Secrets.sha256Hex(key), key.substring(0, PREFIX.length() + 6),
-                now, lifetime.map(now::plus).orElse(null));
+                now, lifetime.map(now::plus).orElse(null), origin);
         return new IssuedApiToken(token, key);
+    }
+
+    /** Password change, deactivation: the tokens the user made for themselves stop working at once. */
+    @Override
+    public void revokeAll(long userId) {
+        if (store.deleteCreatedBy(userId, Origin.USER) > 0) {
+            cache.asMap().values().removeIf(t -> t.userId() == userId && t.createdBy() == Origin.USER);
+        }
     }
 
     /** The live token of this key, or empty for any other key (malformed, unknown, revoked, expired). */
@@ -67,7 +127,7 @@ public final class ApiTokens {
         if (token.lastUsed() == null || !now.isBefore(token.lastUsed().plus(touchInterval))) {
             store.touch(token.id(), now);
             token = new ApiToken(token.id(), token.userId(), token.name(), token.prefix(), token.created(),
-                    token.expires(), now);
+                    token.expires(), now, token.createdBy());
             cache.put(hash, token);
         }
         return Optional.of(token);

@@ -8,10 +8,12 @@ import java.util.Optional;
  * A user as Django's {@code auth.User} has it, without the password hash (see {@link UserCredentials}), so that no
  * user value can carry a hash into a log or a response by accident.
  *
- * @param lastLogin null when the user never signed in
+ * @param lastLogin     null when the user never signed in
+ * @param emailVerified the email is known to be the user's (a provider vouched for it, or an operator said so);
+ *                      only then may a social identity with that email join this account
  */
 public record User(long id, String username, String email, boolean active, boolean staff, boolean superuser,
-                   Instant dateJoined, Instant lastLogin) {
+                   Instant dateJoined, Instant lastLogin, boolean emailVerified) {
 
     public User {
         Objects.requireNonNull(username, "username");

@@ -25,6 +25,9 @@ public interface UserStore {
 
     boolean updateActive(long id, boolean active);
 
+    /** Records whether the user's email is known to be theirs; true when a user had that id. */
+    boolean updateEmailVerified(long id, boolean verified);
+
     void updateLastLogin(long id, Instant at);
 
     /** Users ordered by id, after {@code afterId}, at most {@code limit}. */

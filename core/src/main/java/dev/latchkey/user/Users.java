@@ -65,6 +65,17 @@ public final class Users {
         return store.findById(user.id()).orElseThrow();
     }
 
+    /**
+     * Records whether the user's email is theirs — an operator's word ({@code user create --email-verified}), later a
+     * verification mail. Only a verified email lets a provider's identity join the account.
+     */
+    public User setEmailVerified(String username, boolean verified) {
+        var user = require(username);
+        store.updateEmailVerified(user.id(), verified);
+        cache.forget(user.id());
+        return store.findById(user.id()).orElseThrow();
+    }
+
     public Optional<User> find(String username) {
         return Usernames.tryNormalize(username).flatMap(store::findByUsername);
     }

@@ -103,6 +103,6 @@ class AuthenticatorTest {
     }
 
     private static User user(boolean active) {
-        return new User(1, "alice", "", active, false, false, Instant.EPOCH, null);
+        return new User(1, "alice", "", active, false, false, Instant.EPOCH, null, false);
     }
 }

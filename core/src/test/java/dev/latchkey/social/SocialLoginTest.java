@@ -57,14 +57,32 @@ class SocialLoginTest extends DatabaseTest {
     @Test
     void aVerifiedEmailLinksOnlyWhenExactlyOneUserHasIt() {
         var ann = latchkey.users().create(new NewUser("ann", "Ann@Example.com", false, false), Optional.empty());
+        latchkey.users().setEmailVerified("ann", true);
         assertThat(social.signIn(identity("a1", "ann@example.com", true), CLIENT).id()).isEqualTo(ann.id());
         assertThat(social.signIn(identity("a2", "ann@example.com", false), CLIENT).id()).isNotEqualTo(ann.id());
 
         var twin1 = latchkey.users().create(new NewUser("twin1", "twin@example.com", false, false), Optional.empty());
         var twin2 = latchkey.users().create(new NewUser("twin2", "twin@example.com", false, false), Optional.empty());
+        latchkey.users().setEmailVerified("twin1", true);
+        latchkey.users().setEmailVerified("twin2", true);
         var ambiguous = social.signIn(identity("t1", "twin@example.com", true), CLIENT);
         assertThat(ambiguous.id()).as("two users have it: link to neither").isNotIn(twin1.id(), twin2.id());
         assertThat(ambiguous.username()).isEqualTo("twin");
+    }
+
+    @Test
+    void aLocalEmailNobodyVerifiedIsNeverJoinedByAProvidersWord() {
+        var imported = latchkey.users().create(new NewUser("imp", "imp@example.com", false, false), Optional.empty());
+        var joined = social.signIn(identity("i1", "imp@example.com", true), CLIENT);
+        assertThat(joined.id()).isNotEqualTo(imported.id());
+        assertThat(joined.emailVerified()).as("the new user's email is the provider's, vouched for").isTrue();
+    }
+
+    @Test
+    void aStaffAccountIsNeverJoinedByEmail() {
+        var admin = latchkey.users().create(new NewUser("adm", "adm@example.com", true, false), Optional.empty());
+        latchkey.users().setEmailVerified("adm", true);
+        assertThat(social.signIn(identity("s9", "adm@example.com", true), CLIENT).id()).isNotEqualTo(admin.id());
     }
 
     @Test

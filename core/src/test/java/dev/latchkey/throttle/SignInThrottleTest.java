@@ -130,9 +130,82 @@ class SignInThrottleTest {
                 new Rule(5, Duration.ofMinutes(5)), new Rule(30, Duration.ofMinutes(15)),
                 new Rule(1, Duration.ofMinutes(5)), Duration.ofHours(1), 1_000), clock, new SimpleMeterRegistry());
         for (int i = 0; i < 10_000; i++) {
-            throttle.failed("user" + i, "10.0." + (i / 256 % 256) + "." + (i % 256));
+            throttle.attempt("user" + i, "10.0." + (i / 256 % 256) + "." + (i % 256));
         }
         assertThat(store.size()).isLessThanOrEqualTo(1_000);
+    }
+
+    @Test
+    void aHundredGuessesSentAtOnceGetNoMoreHashesThanTheRuleAllows() throws Exception {
+        var outcomes = parallel(100, i -> signIn("alice", "wrong" + i, "198.51.100.7"));
+        assertThat(outcomes.get("AuthenticationDenied")).as("hashed guesses").isEqualTo(5);
+        assertThat(outcomes.get("Throttled")).isEqualTo(95);
+    }
+
+    @Test
+    void aHundredGuessesAtOnceOverAHundredNamesGetNoMoreHashesThanTheAddressRule() throws Exception {
+        var outcomes = parallel(100, i -> signIn("user" + i, "wrong", "198.51.100.8"));
+        assertThat(outcomes.get("AuthenticationDenied")).as("hashed guesses").isEqualTo(10);
+        assertThat(outcomes.get("Throttled")).isEqualTo(90);
+    }
+
+    @Test
+    void aSuccessGivesItsAttemptBackToTheAddress() {
+        for (int i = 0; i < 9; i++) {
+            signIn("alice", PASSWORD, "198.51.100.9");
+        }
+        for (int i = 0; i < 9; i++) {
+            assertDenied("user" + i, "wrong", "198.51.100.9");
+        }
+        assertThat(signIn("alice", PASSWORD, "198.51.100.9")).as("nine successes cost the address nothing")
+                .isNotNull();
+    }
+
+    @Test
+    void aBlockedAddressThatVariesUsernamesWritesOneAuditLineAMinute() {
+        for (int i = 0; i < 10; i++) {
+            assertDenied("user" + i, "wrong", "198.51.100.10");
+        }
+        for (int i = 0; i < 200; i++) {
+            var name = "other" + i;
+            assertThatThrownBy(() -> signIn(name, "wrong", "198.51.100.10")).isInstanceOf(Throttled.class);
+        }
+        var throttledLines = latchkey.audit().search(new dev.latchkey.audit.AuditQuery(null, SignIn.AUDIT_KIND, null,
+                null, null, 500)).stream().filter(e -> e.event().reason().equals("throttled")).count();
+        assertThat(throttledLines).isEqualTo(1);
+    }
+
+    /** Runs {@code n} calls at once and counts their outcomes by the simple name of what they threw. */
+    private static java.util.Map<String, Integer> parallel(int n, java.util.function.IntConsumer call)
+            throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var outcomes = new java.util.concurrent.ConcurrentHashMap<String, Integer>();
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    String outcome;
+                    try {
+                        call.accept(index);
+                        outcome = "success";
+                    } catch (RuntimeException e) {
+                        outcome = e.getClass().getSimpleName();
+                    }
+                    outcomes.merge(outcome, 1, Integer::sum);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : futures) {
+                f.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return outcomes;
     }
 
     private Object signIn(String username, String password, String ip) {

@@ -28,6 +28,7 @@ public final class Engine {
                     .passwordPolicy(settings.passwordPolicy())
                     .sessions(settings.sessions())
                     .jwt(settings.jwt())
+                    .tokenLifetimes(settings.tokenLifetimes())
                     .throttle(settings.throttle())
                     .socialProviders(settings.social())
                     .meters(meters)

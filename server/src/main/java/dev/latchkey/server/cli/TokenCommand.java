@@ -24,7 +24,7 @@ public final class TokenCommand {
         @Parameters(paramLabel = "NAME", description = "The user the token is for.") String username;
         @Option(names = "--name", paramLabel = "N", description = "What the token is for (default: cli).")
         String name = "cli";
-        @Option(names = "--expires", paramLabel = "DURATION", description = "Lifetime, e.g. 30d (default: none).")
+        @Option(names = "--expires", paramLabel = "DURATION", description = "Lifetime, e.g. 30d (default: none). An operator's token survives password changes.")
         String expires;
 
         Create(Terminal terminal) {
@@ -44,7 +44,7 @@ public final class TokenCommand {
             try (var latchkey = Engine.open(common.settings(terminal, Map.of()), terminal.env())) {
                 var user = latchkey.users().find(username)
                         .orElseThrow(() -> new NotFound("no_such_user", "no user is named " + username));
-                var issued = latchkey.apiTokens().create(user.id(), name, lifetime);
+                var issued = latchkey.apiTokens().createByOperator(user.id(), name, lifetime);
                 latchkey.audit().append(new AuditEvent(latchkey.clock().instant(), "token_created", user.id(),
                         user.username(), "success", "command_line", "", ""));
                 terminal.out().println(issued.key());

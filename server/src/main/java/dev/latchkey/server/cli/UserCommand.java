@@ -2,6 +2,7 @@ package dev.latchkey.server.cli;
 
 import dev.latchkey.error.Conflict;
 import dev.latchkey.error.NotFound;
+import dev.latchkey.token.ApiTokens;
 import dev.latchkey.user.NewUser;
 import dev.latchkey.user.User;
 import java.time.format.DateTimeFormatter;
@@ -26,6 +27,9 @@ public final class UserCommand {
         @Parameters(paramLabel = "NAME", description = "Username (letters, digits and @.+-_; 150 at most).")
         String name;
         @Option(names = "--email", paramLabel = "E") String email;
+        @Option(names = "--email-verified", description = "The email is known to be theirs: a provider's identity "
+                + "with the same verified email may then join this account (never a staff account).")
+        boolean emailVerified;
         @Option(names = "--staff", description = "May use staff-only endpoints.") boolean staff;
         @Option(names = "--superuser", description = "All permissions (implies --staff).") boolean superuser;
         @Option(names = "--password-stdin", description = "Read the password from standard input.")
@@ -45,13 +49,17 @@ public final class UserCommand {
                 }
                 var password = terminal.newPassword(passwordStdin);
                 var user = latchkey.users().create(newUser, Optional.of(password));
+                if (emailVerified && !user.email().isEmpty()) {
+                    user = latchkey.users().setEmailVerified(user.username(), true);
+                }
                 terminal.out().println("created user " + user.username() + " (id " + user.id() + ")");
             }
             return 0;
         }
     }
 
-    @Command(name = "set-password", description = "Set a user's password; ends all of that user's sessions.")
+    @Command(name = "set-password", description = "Set a user's password; ends that user's sessions, JWT token families and the API tokens "
+            + "they made themselves.")
     static final class SetPassword implements Callable<Integer> {
         private final Terminal terminal;
         @Mixin CommonOptions common;
@@ -70,8 +78,14 @@ public final class UserCommand {
                 var user = latchkey.users().find(name)
                         .orElseThrow(() -> new NotFound("no_such_user", "no user is named " + name));
                 var password = terminal.newPassword(passwordStdin);
+                int sessions = latchkey.sessions().forUser(user.id()).size();
+                long tokens = latchkey.apiTokens().forUser(user.id()).stream()
+                        .filter(t -> t.createdBy() == ApiTokens.Origin.USER).count();
                 latchkey.users().setPassword(user.username(), password);
-                terminal.out().println("password set for " + user.username() + "; their sessions were ended");
+                terminal.out().println("password set for " + user.username() + "; ended " + sessions + " session"
+                        + (sessions == 1 ? "" : "s") + ", revoked " + tokens + " API token" + (tokens == 1 ? "" : "s")
+                        + " they made themselves and every JWT token family; tokens made with `token create` "
+                        + "still work");
             }
             return 0;
         }

@@ -7,6 +7,8 @@ import dev.latchkey.social.ProviderSettings;
 import dev.latchkey.throttle.ThrottleSettings;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.store.DatabaseUrl;
+import dev.latchkey.token.ApiTokens;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +20,7 @@ import java.util.List;
 public record Settings(Path dataDir, DatabaseUrl database, Server server, SessionSettings sessions,
                        Argon2Settings argon2, PasswordPolicy passwordPolicy, JwtSettings jwt,
                        Duration auditRetention, Log log, ThrottleSettings throttle,
-                       List<ProviderSettings> social) {
+                       List<ProviderSettings> social, ApiTokens.Lifetimes tokenLifetimes) {
 
     /**
      * @param json     log lines as JSON objects rather than text
@@ -34,10 +36,17 @@ public record Settings(Path dataDir, DatabaseUrl database, Server server, Sessio
      * @param trustedProxies addresses or CIDR ranges whose X-Forwarded-For and X-Forwarded-Proto are believed
      * @param redirectPort   a plain-HTTP port that only redirects to HTTPS, or null for none
      * @param managementPort a plain-HTTP port for /metrics, /healthz and /readyz, or null for none
+     * @param publicUrl      the scheme, host and port browsers use to reach latchkey ({@code https://auth.example}),
+     *                       or null to take them from each request's {@code Host}; it decides the origin that
+     *                       unsafe browser requests must come from, social redirect URIs and links in mail
+     * @param maxConnectionsPerClient open connections from one client address at once (proxies exempt)
+     * @param headerTimeout  how long a new connection may take to send its first request's headers
+     * @param bodyTimeout    how long a request may take to send its body
      */
     public record Server(String bind, int port, boolean plainHttp, Path tlsCert, Path tlsKey,
                          List<String> trustedProxies, Integer redirectPort, String managementBind,
-                         Integer managementPort) {
+                         Integer managementPort, URI publicUrl, int maxConnectionsPerClient,
+                         Duration headerTimeout, Duration bodyTimeout) {
         public Server {
             trustedProxies = List.copyOf(trustedProxies);
         }

@@ -39,7 +39,9 @@ public final class SettingsLoader {
             "password.argon2_parallelism", "jwt.algorithm", "jwt.issuer", "jwt.audience", "jwt.access_lifetime",
             "jwt.refresh_lifetime", "jwt.refresh_max_lifetime", "audit.retention",
             "server.management_bind", "server.management_port", "log.format", "log.requests", "throttle.per_ip",
-            "throttle.per_account_ip", "throttle.per_account", "throttle.max_block");
+            "throttle.per_account_ip", "throttle.per_account", "throttle.max_block", "server.public_url",
+            "server.max_connections_per_client", "server.header_timeout", "server.body_timeout",
+            "tokens.default_lifetime", "tokens.max_lifetime");
 
     /** A raw value and where it came from, for error messages. */
     private record Raw(String value, String source) {
@@ -52,7 +54,7 @@ public final class SettingsLoader {
             "profile_endpoint", "emails_endpoint");
     private static final List<String> SOCIAL_KEYS = List.of("client_secret", "client_id", "redirect_uris", "scopes",
             "issuer", "type", "timeout", "authorization_endpoint", "token_endpoint", "profile_endpoint",
-            "emails_endpoint", "keep_tokens");
+            "emails_endpoint", "keep_tokens", "link_by_email");
     private static final java.util.regex.Pattern PROVIDER_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private final Path dataDir;
 
@@ -137,7 +139,10 @@ public final class SettingsLoader {
                 proxies.isBlank() ? List.of() : List.of(proxies.split("\\s*,\\s*")),
                 raw.containsKey("server.redirect_http_port") ? integer("server.redirect_http_port", 0, 0, 65_535)
                         : null, text("server.management_bind", "127.0.0.1"),
-                raw.containsKey("server.management_port") ? integer("server.management_port", 0, 0, 65_535) : null);
+                raw.containsKey("server.management_port") ? integer("server.management_port", 0, 0, 65_535) : null,
+                publicUrl(), integer("server.max_connections_per_client", 64, 1, 100_000),
+                bounded("server.header_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                bounded("server.body_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)));
         var idle = duration("session.idle_timeout", Duration.ofDays(14));
         var absolute = duration("session.absolute_timeout", Duration.ofDays(30));
         if (absolute.compareTo(idle) < 0) {
@@ -163,7 +168,46 @@ public final class SettingsLoader {
         }
         var log = new Settings.Log(format.equals("json"), bool("log.requests", true));
         return new Settings(dataDir, dbUrl, server, sessions, argon2, policy, jwt(), retention, log, throttle(),
-                socialProviders());
+                socialProviders(), tokenLifetimes());
+    }
+
+    /** {@code https://auth.example.com} or {@code http://127.0.0.1:8443}: a scheme and host, no path or query. */
+    private java.net.URI publicUrl() {
+        var value = raw.get("server.public_url");
+        if (value == null || value.value().isBlank()) {
+            return null;
+        }
+        var accepted = "an absolute http(s) URL with a host and nothing after it, such as https://auth.example.com";
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(value.value().trim());
+        } catch (java.net.URISyntaxException e) {
+            throw invalid("server.public_url", value, accepted);
+        }
+        var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        var path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getRawUserInfo() != null
+                || !(path.isEmpty() || path.equals("/")) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw invalid("server.public_url", value, accepted);
+        }
+        return java.net.URI.create(scheme + "://" + uri.getRawAuthority().toLowerCase(Locale.ROOT));
+    }
+
+    private Duration bounded(String key, Duration fallback, Duration min, Duration max) {
+        var value = duration(key, fallback);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw invalid(key, raw.get(key), "from " + Durations.format(min) + " to " + Durations.format(max));
+        }
+        return value;
+    }
+
+    private dev.latchkey.token.ApiTokens.Lifetimes tokenLifetimes() {
+        var defaults = dev.latchkey.token.ApiTokens.Lifetimes.DEFAULT;
+        var max = bounded("tokens.max_lifetime", defaults.maxLifetime(), Duration.ofMinutes(1),
+                Duration.ofDays(3650));
+        var dflt = bounded("tokens.default_lifetime", defaults.defaultLifetime().compareTo(max) > 0 ? max
+                : defaults.defaultLifetime(), Duration.ofMinutes(1), max);
+        return new dev.latchkey.token.ApiTokens.Lifetimes(dflt, max);
     }
 
     private ThrottleSettings throttle() {
@@ -287,8 +331,12 @@ public final class SettingsLoader {
             if (!keep.equals("true") && !keep.equals("false")) {
                 throw invalid(prefix + "keep_tokens", values.get("keep_tokens"), "true or false");
             }
+            var link = values.containsKey("link_by_email") ? values.get("link_by_email").value().trim() : "true";
+            if (!link.equals("true") && !link.equals("false")) {
+                throw invalid("social." + name + ".link_by_email", values.get("link_by_email"), "true or false");
+            }
             providers.add(new ProviderSettings(name, type, issuer, clientId, secret, scopes, redirects, timeout,
-                    endpoints, keep.equals("true")));
+                    endpoints, keep.equals("true"), link.equals("true")));
         });
         return providers;
     }

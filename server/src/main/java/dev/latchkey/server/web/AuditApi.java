@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class AuditApi {
     private static final int DEFAULT_LIMIT = 50;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private final AuditStore audit;
     private final Users users;
@@ -27,15 +28,10 @@ public final class AuditApi {
     }
 
     public void register(Router router) {
-        router.add("GET", "/api/audit", (x, p) -> search(x));
+        router.add("GET", "/api/audit", Policy.staff(), (x, p) -> search(x));
     }
 
     private void search(Exchange x) {
-        x.noStore();
-        var caller = Requests.requireUser(x);
-        if (!caller.staff()) {
-            throw new LatchkeyException("permission_denied", 403, "the audit trail is for staff only");
-        }
         Long userId = null;
         var username = x.query("user");
         if (username.isPresent()) {
@@ -83,13 +79,19 @@ public final class AuditApi {
         if (value.isEmpty()) {
             return null;
         }
+        Instant parsed = null;
         try {
-            return value.get().chars().allMatch(Character::isDigit) && value.get().length() <= 12
+            parsed = value.get().chars().allMatch(Character::isDigit) && value.get().length() <= 12
                     ? Instant.ofEpochSecond(Long.parseLong(value.get()))
                     : Instant.parse(value.get());
         } catch (DateTimeParseException | NumberFormatException e) {
-            throw new InvalidInput("invalid_parameter", "\"" + name + "\" must be an ISO-8601 instant such as "
-                    + "2026-01-31T12:00:00Z, or epoch seconds");
+            // reported below
         }
+        // Stored times are epoch milliseconds: an instant beyond year 9999 could not even be compared with them.
+        if (parsed == null || parsed.isAfter(LATEST)) {
+            throw new InvalidInput("invalid_parameter", "\"" + name + "\" must be an ISO-8601 instant such as "
+                    + "2026-01-31T12:00:00Z, or epoch seconds, before the year 10000");
+        }
+        return parsed.isBefore(Instant.EPOCH) ? Instant.EPOCH : parsed;
     }
 }

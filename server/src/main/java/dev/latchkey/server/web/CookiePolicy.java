@@ -11,6 +11,7 @@ import org.eclipse.jetty.http.HttpCookie;
 public final class CookiePolicy {
     private static final String SESSION = "lk_session";
     private static final String CSRF = "lk_csrf";
+    private static final String PENDING = "lk_social";
 
     private final Duration sessionMaxAge;
     private final boolean browserSession;
@@ -40,6 +41,15 @@ public final class CookiePolicy {
     /** Readable by the page's JavaScript on purpose: an SPA copies it into {@code X-CSRF-Token}. */
     public HttpCookie csrf(String token, boolean https) {
         return base(csrfName(https), token, https).httpOnly(false).build();
+    }
+
+    public String pendingName(boolean https) {
+        return (https ? "__Host-" : "") + PENDING;
+    }
+
+    /** A sign-in in progress at a provider (sealed); it lives as long as the sign-in may take. */
+    public HttpCookie pending(String sealed, Duration lifetime, boolean https) {
+        return base(pendingName(https), sealed, https).httpOnly(true).maxAge(lifetime.toSeconds()).build();
     }
 
     public HttpCookie expired(String name, boolean https) {

@@ -1,9 +1,6 @@
 package dev.latchkey.server.web;
 
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.error.LatchkeyException;
-import java.net.URI;
-import java.util.Locale;
 
 /**
  * CSRF protection for requests authenticated by cookie: the token in {@code X-CSRF-Token} (or the form field
@@ -18,8 +15,10 @@ public final class Csrf {
 
     private final CookiePolicy cookies;
     private final Secrets secrets;
+    private final SiteOrigin site;
 
-    public Csrf(CookiePolicy cookies, Secrets secrets) {
+    public Csrf(CookiePolicy cookies, Secrets secrets, SiteOrigin site) {
+        this.site = site;
         this.cookies = cookies;
         this.secrets = secrets;
     }
@@ -47,7 +46,7 @@ public final class Csrf {
         var expected = exchange.cookie(cookies.csrfName(exchange.client().https())).orElse("");
         if (submitted == null || submitted.isEmpty() || expected.isEmpty()
                 || !Secrets.constantTimeEquals(submitted, expected)) {
-            throw new LatchkeyException("csrf_failed", 403, "the CSRF token is missing or wrong");
+            throw new HttpErrors.CsrfFailed("the CSRF token is missing or wrong");
         }
     }
 
@@ -57,27 +56,8 @@ public final class Csrf {
         if (origin.isEmpty()) {
             return;
         }
-        if (!sameOrigin(origin.get(), exchange)) {
-            throw new LatchkeyException("csrf_failed", 403, "the request comes from another site");
+        if (!site.matches(origin.get(), exchange)) {
+            throw new HttpErrors.CsrfFailed("the request comes from another site");
         }
-    }
-
-    private static boolean sameOrigin(String origin, Exchange exchange) {
-        URI uri;
-        try {
-            uri = URI.create(origin.trim());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        if (uri.getScheme() == null || uri.getHost() == null) {
-            return false;
-        }
-        var host = exchange.header("Host").orElse("").toLowerCase(Locale.ROOT);
-        var scheme = exchange.client().https() ? "https" : "http";
-        int defaultPort = scheme.equals("https") ? 443 : 80;
-        var originHost = uri.getHost().toLowerCase(Locale.ROOT) + (uri.getPort() == -1 || uri.getPort() == defaultPort
-                ? "" : ":" + uri.getPort());
-        var requestHost = host.endsWith(":" + defaultPort) ? host.substring(0, host.lastIndexOf(':')) : host;
-        return uri.getScheme().equalsIgnoreCase(scheme) && originHost.equals(requestHost);
     }
 }

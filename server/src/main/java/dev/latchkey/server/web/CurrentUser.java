@@ -34,15 +34,23 @@ public final class CurrentUser {
         this.cookies = cookies;
     }
 
-    public Caller resolve(Exchange exchange) {
-        var authorization = exchange.header("Authorization");
-        if (authorization.isPresent()) {
-            var byHeader = fromHeader(exchange, authorization.get());
-            if (byHeader != null) {
-                return byHeader;
+    /**
+     * The caller by the proofs the route accepts, and only those: a route that takes no header never parses one, and
+     * a page never learns of a token. Without any of them the caller is anonymous (with the browser's anonymous
+     * session, if the route takes the cookie).
+     */
+    public Caller resolve(Exchange exchange, Policy policy) {
+        var proofs = policy.proofs();
+        if (proofs.contains(Policy.Proof.HEADER)) {
+            var authorization = exchange.header("Authorization");
+            if (authorization.isPresent()) {
+                var byHeader = fromHeader(exchange, authorization.get());
+                if (byHeader != null) {
+                    return byHeader;
+                }
             }
         }
-        return fromCookie(exchange);
+        return proofs.contains(Policy.Proof.COOKIE) ? fromCookie(exchange) : Caller.anonymous(null);
     }
 
     /** The caller named by the header, or null when the header's scheme is not one of ours. */

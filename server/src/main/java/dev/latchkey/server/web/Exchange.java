@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.LatchkeyException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -28,8 +26,6 @@ import org.eclipse.jetty.util.Callback;
 public final class Exchange {
     /** Bodies of the auth endpoints are small; anything larger is refused (413) before it is read whole. */
     public static final int MAX_BODY = 64 * 1024;
-    /** A body too large but not absurdly so is read and dropped, so the client can read the 413 cleanly. */
-    private static final int DRAIN_LIMIT = 1024 * 1024;
 
     private final Request request;
     private final Response response;
@@ -37,10 +33,15 @@ public final class Exchange {
     private final ClientInfo client;
     private final ObjectMapper json;
     private final String path;
+    private final byte[] body;
     private Caller caller;
     private String route = "unmatched";
+    private Map<String, String> form;
 
-    Exchange(Request request, Response response, Callback callback, ClientInfo client, ObjectMapper json) {
+    /** @param body the request's body, already read whole ({@link BodyReader}); empty when it has none */
+    Exchange(Request request, Response response, Callback callback, ClientInfo client, ObjectMapper json,
+             byte[] body) {
+        this.body = body;
         this.request = request;
         this.response = response;
         this.callback = callback;
@@ -123,7 +124,7 @@ public final class Exchange {
         if (!type.startsWith("application/json")) {
             throw new LatchkeyException("unsupported_media_type", 415, "send the body as application/json");
         }
-        var bytes = body();
+        var bytes = body;
         JsonNode node;
         try {
             node = json.readTree(bytes);
@@ -138,14 +139,21 @@ public final class Exchange {
         return node;
     }
 
-    /** The body as {@code application/x-www-form-urlencoded} fields (the first value of each name). */
+    /** The body as {@code application/x-www-form-urlencoded} fields (the first value of each name), parsed once. */
     public Map<String, String> form() {
+        if (form == null) {
+            form = Map.copyOf(parseForm());
+        }
+        return form;
+    }
+
+    private Map<String, String> parseForm() {
         var type = header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (!type.startsWith("application/x-www-form-urlencoded")) {
             throw new LatchkeyException("unsupported_media_type", 415, "send the form as "
                     + "application/x-www-form-urlencoded");
         }
-        var text = new String(body(), StandardCharsets.UTF_8);
+        var text = new String(body, StandardCharsets.UTF_8);
         var fields = new HashMap<String, String>();
         if (text.isEmpty()) {
             return fields;
@@ -163,36 +171,7 @@ public final class Exchange {
         return fields;
     }
 
-    private byte[] body() {
-        long declared = request.getLength();
-        if (declared > DRAIN_LIMIT) {
-            // Hopeless: answer at once and let the connection close rather than read megabytes.
-            throw tooLarge();
-        }
-        var out = new ByteArrayOutputStream();
-        try (var in = Content.Source.asInputStream(request)) {
-            var buffer = new byte[8192];
-            int n;
-            long total = 0;
-            while ((n = in.read(buffer)) >= 0) {
-                total += n;
-                if (total <= MAX_BODY) {
-                    out.write(buffer, 0, n);
-                } else if (total > DRAIN_LIMIT) {
-                    throw tooLarge();
-                }
-            }
-            if (total > MAX_BODY) {
-                // Read to the end (it is bounded) so that the client, still sending, gets the 413 cleanly.
-                throw tooLarge();
-            }
-        } catch (IOException e) {
-            throw new InvalidInput("the body could not be read");
-        }
-        return out.toByteArray();
-    }
-
-    private static LatchkeyException tooLarge() {
+    static LatchkeyException tooLarge() {
         return new LatchkeyException("body_too_large", 413, "the body is larger than " + MAX_BODY + " bytes");
     }
 

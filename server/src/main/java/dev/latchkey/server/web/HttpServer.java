@@ -38,6 +38,7 @@ public final class HttpServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final CertificateReloader reloader;
+    private final ConnectionGuard guard;
     private final Handler.Wrapper application = new Handler.Wrapper();
     /** Dynamic: its handler is set once the application has started. */
     private final Handler.Wrapper management = new Handler.Wrapper(true);
@@ -48,6 +49,23 @@ public final class HttpServer implements AutoCloseable {
      * @param redirectPort a plain port that redirects to HTTPS, or null for none
      */
     public HttpServer(String bind, int port, PemFiles tls, Integer redirectPort) {
+        this(bind, port, tls, redirectPort, Limits.DEFAULT, TrustedProxies.none());
+    }
+
+    /**
+     * What one client may hold of the server.
+     *
+     * @param maxConnectionsPerClient open connections from one address at once (trusted proxies are exempt)
+     * @param headerTimeout           how long a new connection may take to send its first request's headers
+     * @param bodyTimeout             how long a request may take to send its body
+     */
+    public record Limits(int maxConnectionsPerClient, Duration headerTimeout, Duration bodyTimeout) {
+        public static final Limits DEFAULT = new Limits(64, Duration.ofSeconds(10), Duration.ofSeconds(10));
+    }
+
+    /** @param proxies the trusted proxies, exempt from the per-address connection cap */
+    public HttpServer(String bind, int port, PemFiles tls, Integer redirectPort, Limits limits,
+                      TrustedProxies proxies) {
         var threads = new QueuedThreadPool(200, 8);
         threads.setName("latchkey-http");
         this.server = new Server(threads);
@@ -65,18 +83,22 @@ public final class HttpServer implements AutoCloseable {
             this.connector = new ServerConnector(server, new HttpConnectionFactory(config));
             this.reloader = null;
         }
+        this.guard = new ConnectionGuard(limits.maxConnectionsPerClient(), limits.headerTimeout(), proxies::trusts,
+                server::getScheduler);
         configure(connector, bind, port);
+        connector.addEventListener(guard);
         server.addConnector(connector);
         Handler root = new GracefulHandler(application);
         if (redirectPort != null && tls != null) {
             var plain = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
             plain.setName(REDIRECT_CONNECTOR);
             configure(plain, bind, redirectPort);
+            plain.addEventListener(guard);
             server.addConnector(plain);
             root = new RedirectToHttps(root, this);
         }
         management.setServer(server);
-        server.setHandler(new ManagementSplit(root, management));
+        server.setHandler(new ManagementSplit(new Guarded(root, guard), management));
         // A bound on open connections, so that slow or idle clients (slowloris) exhaust a limit, not the process.
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
         server.setErrorHandler(new JsonErrorHandler());
@@ -163,6 +185,22 @@ public final class HttpServer implements AutoCloseable {
             reloader.close();
         }
         server.stop();
+    }
+
+    /** Tells the guard that a connection's request has arrived (its header deadline no longer applies). */
+    private static final class Guarded extends Handler.Wrapper {
+        private final ConnectionGuard guard;
+
+        Guarded(Handler next, ConnectionGuard guard) {
+            super(next);
+            this.guard = guard;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            guard.requestArrived(request);
+            return super.handle(request, response, callback);
+        }
     }
 
     /** Requests on the management listener go to its own handler, never to the application. */

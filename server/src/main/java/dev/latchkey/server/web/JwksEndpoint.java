@@ -2,6 +2,7 @@ package dev.latchkey.server.web;
 
 import dev.latchkey.jwt.SigningKeys;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * {@code GET /.well-known/jwks.json}: the public keys that may have signed a live token, so other services verify
@@ -16,11 +17,11 @@ public final class JwksEndpoint {
     }
 
     public void register(Router router) {
-        router.add("GET", "/.well-known/jwks.json", (x, p) -> serve(x));
+        router.add("GET", "/.well-known/jwks.json", Policy.anyone().publicFor(Duration.ofMinutes(5)),
+                (x, p) -> serve(x));
     }
 
     private void serve(Exchange x) {
-        x.setHeader("Cache-Control", "public, max-age=300");
         x.setHeader("Access-Control-Allow-Origin", "*");
         // JWKSet.toString() writes public keys only.
         x.send(200, "application/jwk-set+json", keys.publicJwks().toString().getBytes(StandardCharsets.UTF_8));

@@ -7,7 +7,6 @@ import dev.latchkey.jwt.InvalidAccessToken;
 import dev.latchkey.jwt.InvalidRefreshToken;
 import dev.latchkey.jwt.JwtTokens;
 import java.time.Clock;
-import java.util.Set;
 
 /**
  * simplejwt's views, with revocation: {@code POST /api/jwt} answers a token pair for {@code {"username","password"}}
@@ -19,34 +18,29 @@ import java.util.Set;
  * credential in the body, which a cross-site page cannot read or forge.
  */
 public final class JwtApi {
-    /** Requests that prove who they are in their body, so a cookie that happens to be sent gives them nothing. */
-    static final Set<String> BODY_CREDENTIAL_PATHS = Set.of("/api/jwt", "/api/jwt/refresh", "/api/jwt/verify",
-            "/api/jwt/revoke");
-
     private final SignIn signIn;
     private final JwtTokens tokens;
-    private final Csrf csrf;
     private final Clock clock;
 
-    public JwtApi(SignIn signIn, JwtTokens tokens, Csrf csrf, Clock clock) {
+    public JwtApi(SignIn signIn, JwtTokens tokens, Clock clock) {
         this.signIn = signIn;
         this.tokens = tokens;
-        this.csrf = csrf;
         this.clock = clock;
     }
 
     public void register(Router router) {
-        router.add("POST", "/api/jwt", (x, p) -> obtain(x));
-        router.add("POST", "/api/jwt/refresh", (x, p) -> refresh(x));
-        router.add("POST", "/api/jwt/verify", (x, p) -> verify(x));
-        router.add("POST", "/api/jwt/revoke", (x, p) -> revoke(x));
+        // The session cookie counts only for POST /api/jwt (and then with its CSRF token); the other calls prove who
+        // they are in their body, so a cookie that happens to be sent along gives them nothing.
+        router.add("POST", "/api/jwt", Policy.anyone().by(Policy.Proof.COOKIE, Policy.Proof.BODY), (x, p) -> obtain(x));
+        var inBody = Policy.anyone().by(Policy.Proof.BODY);
+        router.add("POST", "/api/jwt/refresh", inBody, (x, p) -> refresh(x));
+        router.add("POST", "/api/jwt/verify", inBody, (x, p) -> verify(x));
+        router.add("POST", "/api/jwt/revoke", inBody, (x, p) -> revoke(x));
     }
 
     private void obtain(Exchange x) {
-        x.noStore();
         var body = x.jsonObject();
         if (body.has("username") || body.has("password")) {
-            csrf.checkOrigin(x);
             var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
                     Requests.requiredString(body, "password"));
             var user = signIn.verify(x.client().context(), credentials).user();
@@ -60,12 +54,10 @@ public final class JwtApi {
             throw new LatchkeyException("not_authenticated", 401,
                     "send {\"username\",\"password\"}, or call from a signed-in browser session");
         }
-        csrf.check(x, x.header(Csrf.HEADER).orElse(null));
         x.json(200, Views.tokenPair(tokens.obtain(caller.user().id(), session.idHash()), clock.instant()));
     }
 
     private void refresh(Exchange x) {
-        x.noStore();
         var token = Requests.requiredString(x.jsonObject(), "refresh");
         try {
             x.json(200, Views.tokenPair(tokens.refresh(token, x.client().context()), clock.instant()));
@@ -75,7 +67,6 @@ public final class JwtApi {
     }
 
     private void verify(Exchange x) {
-        x.noStore();
         var token = Requests.requiredString(x.jsonObject(), "token");
         try {
             var access = tokens.verify(token);
@@ -91,7 +82,6 @@ public final class JwtApi {
      * way, with {@code revoked} saying whether this call ended a family.
      */
     private void revoke(Exchange x) {
-        x.noStore();
         var token = Requests.requiredString(x.jsonObject(), "refresh");
         x.json(200, JsonResponses.object("revoked", tokens.revoke(token, x.client().context())));
     }

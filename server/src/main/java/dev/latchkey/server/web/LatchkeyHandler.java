@@ -1,7 +1,12 @@
 package dev.latchkey.server.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.error.StoreFailure;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import dev.latchkey.error.Throttled;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -12,15 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP surface on Jetty's core handler API (no servlet layer). For every request, in one place: the headers
- * every answer needs, the client after trusted-proxy resolution, the caller resolved once, CSRF for cookie-
- * authenticated unsafe API calls, and the translation of {@link LatchkeyException} into a JSON error (401s with
+ * The HTTP surface on Jetty's core handler API (no servlet layer). For every request, in one place: the body read
+ * without holding a thread ({@link BodyReader}), the headers every answer needs, the client after trusted-proxy
+ * resolution, the caller resolved once by the proofs the route accepts, the route's {@link Policy} (CSRF, origin,
+ * access, caching), and the translation of {@link LatchkeyException} into a JSON error (401s with
  * {@code WWW-Authenticate}). Anything unexpected becomes a JSON 500 that names nothing internal; the cause is logged.
  */
 public final class LatchkeyHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(LatchkeyHandler.class);
     /** The schemes a client may authenticate with, named in every 401 (DRF: the first scheme's challenge). */
     public static final String CHALLENGE = "Token realm=\"latchkey\", Bearer realm=\"latchkey\"";
+    private static final byte[] NO_BODY = new byte[0];
 
     private final Router router;
     private final CurrentUser currentUser;
@@ -30,9 +37,12 @@ public final class LatchkeyHandler extends Handler.Abstract {
     private final StaticAssets assets;
     private final Health health;
     private final RequestObserver observer;
+    private final Duration bodyTimeout;
 
     public LatchkeyHandler(Router router, CurrentUser currentUser, Csrf csrf, TrustedProxies proxies,
-                           ObjectMapper json, StaticAssets assets, Health health, RequestObserver observer) {
+                           ObjectMapper json, StaticAssets assets, Health health, RequestObserver observer,
+                           Duration bodyTimeout) {
+        this.bodyTimeout = bodyTimeout;
         this.health = health;
         this.observer = observer;
         this.router = router;
@@ -46,6 +56,22 @@ public final class LatchkeyHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         long start = System.nanoTime();
+        if (!BodyReader.expected(request)) {
+            process(request, response, callback, start, new BodyReader.Complete(NO_BODY));
+            return true;
+        }
+        // The body is read without holding a thread; the request is handled on a pool thread once it is all here.
+        BodyReader.read(request, bodyTimeout, outcome -> process(request, response, callback, start, outcome));
+        return true;
+    }
+
+    /** Every route this handler answers, with its policy (for the route tests and, later, the API document). */
+    public java.util.List<Router.Route> routes() {
+        return router.routes();
+    }
+
+    private void process(Request request, Response response, Callback callback, long start,
+                         BodyReader.Outcome body) {
         var client = proxies.resolve(request);
         var headers = response.getHeaders();
         headers.put("X-Content-Type-Options", "nosniff");
@@ -53,14 +79,29 @@ public final class LatchkeyHandler extends Handler.Abstract {
         if (client.https()) {
             headers.put(HttpHeader.STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
         }
-        var exchange = new Exchange(request, response, callback, client, json);
+        var bytes = body instanceof BodyReader.Complete complete ? complete.bytes() : NO_BODY;
+        var exchange = new Exchange(request, response, callback, client, json, bytes);
         try {
+            if (body instanceof BodyReader.TooLarge) {
+                throw Exchange.tooLarge();
+            }
+            if (body instanceof BodyReader.TimedOut) {
+                exchange.setHeader("Connection", "close");
+                throw new HttpErrors.RequestTimeout();
+            }
+            if (body instanceof BodyReader.Failed) {
+                throw new InvalidInput("the body could not be read");
+            }
             dispatch(exchange);
         } catch (InvalidToken e) {
             exchange.setHeader("WWW-Authenticate", e.challenge());
             fail(exchange, e.status(), e.code(), e.detail());
         } catch (Throttled e) {
             exchange.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+            fail(exchange, e.status(), e.code(), e.detail());
+        } catch (StoreFailure e) {
+            // The database did not answer: worth a line for the operator (the client only learns "try later").
+            log.warn("{} {}: {}", exchange.method(), exchange.route(), e.detail(), e.getCause());
             fail(exchange, e.status(), e.code(), e.detail());
         } catch (LatchkeyException e) {
             fail(exchange, e.status(), e.code(), e.detail());
@@ -69,7 +110,6 @@ public final class LatchkeyHandler extends Handler.Abstract {
             fail(exchange, 500, "internal_error", "the server failed; the failure was logged");
         }
         observer.finished(exchange, start);
-        return true;
     }
 
     private void dispatch(Exchange exchange) throws Exception {
@@ -85,23 +125,50 @@ public final class LatchkeyHandler extends Handler.Abstract {
         if (match.endpoint() == null) {
             if (!match.allowed().isEmpty()) {
                 exchange.setHeader("Allow", String.join(", ", match.allowed()));
-                throw new LatchkeyException("method_not_allowed", 405,
-                        exchange.method() + " is not allowed here");
+                throw new HttpErrors.MethodNotAllowed(exchange.method());
             }
-            throw new LatchkeyException("not_found", 404, "no such resource");
+            throw new HttpErrors.NotFoundHere();
         }
         exchange.route(match.route());
-        var caller = currentUser.resolve(exchange);
+        var policy = match.policy();
+        exchange.setHeader("Cache-Control", policy.cacheControl());
+        var caller = currentUser.resolve(exchange, policy);
         exchange.caller(caller);
-        // Signing in is exempt: it checks the origin and takes only JSON, which no cross-site form can send. So are
-        // the JWT calls, whose credential is in the body (POST /api/jwt checks CSRF itself when it uses the session).
-        var exempt = exchange.method().equals("POST") && (path.equals("/api/session")
-                || JwtApi.BODY_CREDENTIAL_PATHS.contains(path) || path.startsWith("/api/social/"));
-        if (path.startsWith("/api/") && exchange.isUnsafeMethod() && caller.method() == Caller.Method.SESSION
-                && !exempt) {
-            csrf.check(exchange, exchange.header(Csrf.HEADER).orElse(null));
+        if (!enforce(exchange, policy)) {
+            return;
         }
         match.endpoint().handle(exchange, match.param());
+    }
+
+    /**
+     * The route's policy, in one place for every route: CSRF and origin for unsafe methods, then who may call. False
+     * when the request has been answered here (a page that sends the browser to sign in).
+     */
+    private boolean enforce(Exchange exchange, Policy policy) {
+        var caller = exchange.caller();
+        if (exchange.isUnsafeMethod()) {
+            if (policy.page()) {
+                // A form, signed in or not: an anonymous form is a sign-in, which must not be forged either.
+                csrf.check(exchange, exchange.form().get(Csrf.FORM_FIELD));
+            } else if (caller.method() == Caller.Method.SESSION) {
+                csrf.check(exchange, exchange.header(Csrf.HEADER).orElse(null));
+            } else if (policy.proofs().contains(Policy.Proof.BODY)) {
+                csrf.checkOrigin(exchange);
+            }
+        }
+        if (policy.access() == Policy.Access.ANYONE || caller.isAuthenticated()
+                && (policy.access() != Policy.Access.STAFF || caller.user().staff())) {
+            return true;
+        }
+        if (caller.isAuthenticated()) {
+            throw new HttpErrors.PermissionDenied("this is for staff only");
+        }
+        if (policy.page()) {
+            exchange.redirect("/login?next=" + URLEncoder.encode(exchange.path(), StandardCharsets.UTF_8)
+                    .replace("%2F", "/"));
+            return false;
+        }
+        throw new HttpErrors.NotAuthenticated();
     }
 
     private static void fail(Exchange exchange, int status, String code, String detail) {

@@ -27,7 +27,8 @@ public final class Management extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        var exchange = new Exchange(request, response, callback, DIRECT.resolve(request), json);
+        var exchange = new Exchange(request, response, callback, DIRECT.resolve(request), json, new byte[0]);
+        exchange.noStore();
         try {
             if (health.answer(exchange)) {
                 return true;

@@ -45,13 +45,14 @@ public final class Pages {
     }
 
     public void register(Router router) {
-        router.add("GET", "/", (x, p) -> x.redirect(x.caller().isAuthenticated() ? "/account" : "/login"));
-        router.add("GET", "/login", (x, p) -> loginForm(x));
-        router.add("POST", "/login", (x, p) -> login(x));
-        router.add("POST", "/logout", (x, p) -> logout(x));
-        router.add("GET", "/account", (x, p) -> account(x));
-        router.add("POST", "/account/sessions", (x, p) -> endSessions(x));
-        router.add("POST", "/account/social", (x, p) -> unlink(x));
+        router.add("GET", "/", Policy.anyonePage(),
+                (x, p) -> x.redirect(x.caller().isAuthenticated() ? "/account" : "/login"));
+        router.add("GET", "/login", Policy.anyonePage(), (x, p) -> loginForm(x));
+        router.add("POST", "/login", Policy.anyonePage(), (x, p) -> login(x));
+        router.add("POST", "/logout", Policy.anyonePage(), (x, p) -> logout(x));
+        router.add("GET", "/account", Policy.signedInPage(), (x, p) -> account(x));
+        router.add("POST", "/account/sessions", Policy.signedInPage(), (x, p) -> endSessions(x));
+        router.add("POST", "/account/social", Policy.signedInPage(), (x, p) -> unlink(x));
     }
 
     private void loginForm(Exchange x) {
@@ -65,7 +66,6 @@ public final class Pages {
 
     private void login(Exchange x) {
         var form = x.form();
-        csrf.check(x, form.get(Csrf.FORM_FIELD));
         var next = SafeRedirect.of(form.get("next"), "/");
         var username = form.getOrDefault("username", "");
         Credentials.Password credentials;
@@ -79,8 +79,7 @@ public final class Pages {
         try {
             var signedIn = signIn.withSession(x.client().context(), credentials, browser.current(x).orElse(null));
             browser.signedIn(x, signedIn.session());
-            x.noStore();
-            x.redirect(next);
+                x.redirect(next);
         } catch (AuthenticationDenied denied) {
             renderLogin(x, 401, next, username, GENERIC_FAILURE);
         } catch (Throttled throttled) {
@@ -105,19 +104,11 @@ public final class Pages {
     }
 
     private void logout(Exchange x) {
-        var form = x.form();
-        csrf.check(x, form.get(Csrf.FORM_FIELD));
         browser.signOut(x);
-        x.noStore();
         x.redirect("/login");
     }
 
     private void account(Exchange x) {
-        if (!x.caller().isAuthenticated()) {
-            x.noStore();
-            x.redirect("/login?next=/account");
-            return;
-        }
         var user = x.caller().user();
         var current = x.caller().session();
         var token = csrf.token(x);
@@ -149,7 +140,6 @@ public final class Pages {
 
     private void endSessions(Exchange x) {
         var form = x.form();
-        csrf.check(x, form.get(Csrf.FORM_FIELD));
         var user = Requests.requireUser(x);
         var which = form.getOrDefault("end", "");
         var current = x.caller().session();
@@ -164,13 +154,11 @@ public final class Pages {
                     .filter(s -> sessions.end(s.idHash()))
                     .ifPresent(s -> audits.record(x, "session_ended", user, "by_user"));
         }
-        x.noStore();
         x.redirect("/account");
     }
 
     private void unlink(Exchange x) {
         var form = x.form();
-        csrf.check(x, form.get(Csrf.FORM_FIELD));
         var user = Requests.requireUser(x);
         long id;
         try {
@@ -185,7 +173,6 @@ public final class Pages {
                     "error", true, "link", "/account", "linkText", "Back to your account"));
             return;
         }
-        x.noStore();
         x.redirect("/account");
     }
 

@@ -14,24 +14,22 @@ public final class SessionApi {
     private final SignIn signIn;
     private final Sessions sessions;
     private final SessionCookies browser;
-    private final Csrf csrf;
     private final Audits audits;
 
-    public SessionApi(SignIn signIn, Sessions sessions, SessionCookies browser, Csrf csrf, Audits audits) {
+    public SessionApi(SignIn signIn, Sessions sessions, SessionCookies browser, Audits audits) {
         this.audits = audits;
         this.signIn = signIn;
         this.sessions = sessions;
         this.browser = browser;
-        this.csrf = csrf;
     }
 
     public void register(Router router) {
-        router.add("POST", "/api/session", (x, p) -> signIn(x));
-        router.add("DELETE", "/api/session", (x, p) -> signOut(x));
-        router.add("GET", "/api/me", (x, p) -> me(x));
-        router.add("GET", "/api/sessions", (x, p) -> list(x));
-        router.add("DELETE", "/api/sessions", (x, p) -> endOthers(x));
-        router.add("DELETE", "/api/sessions/{}", this::endOne);
+        router.add("POST", "/api/session", Policy.anyone().by(Policy.Proof.BODY), (x, p) -> signIn(x));
+        router.add("DELETE", "/api/session", Policy.anyone().by(Policy.Proof.COOKIE), (x, p) -> signOut(x));
+        router.add("GET", "/api/me", Policy.signedIn(), (x, p) -> me(x));
+        router.add("GET", "/api/sessions", Policy.signedIn(), (x, p) -> list(x));
+        router.add("DELETE", "/api/sessions", Policy.signedIn(), (x, p) -> endOthers(x));
+        router.add("DELETE", "/api/sessions/{}", Policy.signedIn(), this::endOne);
     }
 
     /**
@@ -39,8 +37,6 @@ public final class SessionApi {
      * and a foreign {@code Origin} is refused, so the sign-in itself cannot be forged (login CSRF).
      */
     private void signIn(Exchange x) {
-        x.noStore();
-        csrf.checkOrigin(x);
         var body = x.jsonObject();
         var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
                 Requests.requiredString(body, "password"));
@@ -50,25 +46,21 @@ public final class SessionApi {
     }
 
     private void signOut(Exchange x) {
-        x.noStore();
         browser.signOut(x);
         x.noContent();
     }
 
     private void me(Exchange x) {
-        x.noStore();
         x.json(200, Views.user(Requests.requireUser(x)));
     }
 
     private void list(Exchange x) {
-        x.noStore();
         var user = Requests.requireUser(x);
         var current = x.caller().session();
         x.json(200, Map.of("sessions", Views.sessions(sessions.forUser(user.id()), current)));
     }
 
     private void endOthers(Exchange x) {
-        x.noStore();
         var user = Requests.requireUser(x);
         var keep = x.caller().currentSession().map(s -> s.idHash()).orElse(null);
         int ended = sessions.endAllFor(user.id(), keep);
@@ -79,7 +71,6 @@ public final class SessionApi {
     }
 
     private void endOne(Exchange x, String publicId) {
-        x.noStore();
         var user = Requests.requireUser(x);
         var target = sessions.forUser(user.id()).stream()
                 .filter(s -> Views.publicId(s).equals(publicId))

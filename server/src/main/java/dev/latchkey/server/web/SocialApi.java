@@ -44,11 +44,10 @@ public final class SocialApi {
     }
 
     public void register(Router router) {
-        router.add("POST", "/api/social/{}", this::exchange);
+        router.add("POST", "/api/social/{}", Policy.anyone().by(Policy.Proof.BODY), this::exchange);
     }
 
     private void exchange(Exchange x, String name) {
-        x.noStore();
         var provider = social.provider(name).orElseThrow(() -> SocialPages.unknown(name));
         var body = x.jsonObject();
         var code = bounded(Requests.requiredString(body, "code"), "code");

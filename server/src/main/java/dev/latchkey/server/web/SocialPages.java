@@ -3,6 +3,10 @@ package dev.latchkey.server.web;
 import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Authenticator;
 import dev.latchkey.auth.Credentials;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.Conflict;
 import dev.latchkey.error.LatchkeyException;
@@ -17,79 +21,99 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The browser flow of social login. {@code GET /login/{provider}} keeps a state, a PKCE verifier and a nonce in
- * the browser's (anonymous) session and sends it to the provider; {@code GET /login/{provider}/callback} accepts
- * the state once, within ten minutes, exchanges the code, and signs the browser in with a new session id — or, for
- * a browser already signed in, links the identity to that user. Every failure is a page: 400 for a bad or replayed
- * state, 401 for a refusal, 502 for a provider that fails.
+ * The browser flow of social login. {@code GET /login/{provider}} keeps a state, a PKCE verifier and a nonce in a
+ * sealed cookie ({@link PendingSignIn}; no row is written for an anonymous visitor) and sends the browser to the
+ * provider; {@code GET /login/{provider}/callback} accepts that state once, within ten minutes, exchanges the code
+ * and signs the browser in with a new session id. Linking a provider to the signed-in account starts only from
+ * {@code POST /account/social/link} (a form with the CSRF token, so no other site can make a browser link an
+ * identity of the attacker's to the victim's account), and its callback links only for that same user. Every
+ * failure is a page: 400 for a bad, expired or replayed state, 401 for a refusal, 502 for a provider that fails.
  */
 public final class SocialPages {
     private static final Logger log = LoggerFactory.getLogger(SocialPages.class);
-    private static final String PENDING = "social_login";
     private static final Duration STATE_LIFETIME = Duration.ofMinutes(10);
 
     private final SocialLogin social;
     private final Sessions sessions;
     private final SessionCookies browser;
+    private final CookiePolicy cookies;
     private final Templates templates;
     private final Secrets secrets;
+    private final SecretBox box;
+    private final ObjectMapper json;
+    private final SiteOrigin site;
     private final Clock clock;
     private final MeterRegistry meters;
     private final Authenticator authenticator;
+    /**
+     * States accepted in the last lifetime (by hash): the sealed cookie cannot be altered, but it could be presented
+     * twice; this makes each state good once. Bounded; a state is worthless after its lifetime anyway.
+     */
+    private final Cache<String, Boolean> usedStates = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(STATE_LIFETIME).build();
 
     public SocialPages(SocialLogin social, Authenticator authenticator, Sessions sessions, SessionCookies browser,
-                       Templates templates, Secrets secrets, Clock clock, MeterRegistry meters) {
+                       CookiePolicy cookies, Templates templates, Secrets secrets, SecretBox box, ObjectMapper json,
+                       SiteOrigin site, Clock clock, MeterRegistry meters) {
         this.authenticator = authenticator;
         this.social = social;
         this.sessions = sessions;
         this.browser = browser;
+        this.cookies = cookies;
         this.templates = templates;
         this.secrets = secrets;
+        this.box = box;
+        this.json = json;
+        this.site = site;
         this.clock = clock;
         this.meters = meters;
     }
 
     public void register(Router router) {
-        router.add("GET", "/login/{}", this::start);
-        router.add("GET", "/login/{}/callback", this::callback);
+        router.add("GET", "/login/{}", Policy.anyonePage(), this::start);
+        router.add("GET", "/login/{}/callback", Policy.anyonePage(), this::callback);
+        router.add("POST", "/account/social/link", Policy.signedInPage(), (x, p) -> link(x));
     }
 
     private void start(Exchange x, String name) {
+        var next = SafeRedirect.of(x.query("next").orElse(null), "/account");
+        if (x.caller().isAuthenticated()) {
+            // Signed in already; linking is a deliberate POST from the account page, never a link someone sent.
+            x.redirect(next);
+            return;
+        }
+        redirectToProvider(x, name, next, null);
+    }
+
+    private void link(Exchange x) {
+        var name = x.form().getOrDefault("provider", "");
+        if (social.provider(name).isEmpty()) {
+            message(x, 404, "Unknown provider", "There is no sign-in provider by that name.");
+            return;
+        }
+        redirectToProvider(x, name, "/account", x.caller().user().id());
+    }
+
+    private void redirectToProvider(Exchange x, String name, String next, Long linkUserId) {
         var provider = provider(x, name);
         if (provider == null) {
             return;
         }
-        var state = secrets.urlSafeToken(32);
-        var verifier = secrets.urlSafeToken(32);
-        var nonce = secrets.urlSafeToken(16);
-        var pending = new HashMap<String, Object>();
-        pending.put("provider", name);
-        pending.put("state", state);
-        pending.put("verifier", verifier);
-        pending.put("nonce", nonce);
-        pending.put("next", SafeRedirect.of(x.query("next").orElse(null), "/account"));
-        pending.put("at", clock.millis());
+        var pending = new PendingSignIn(name, secrets.urlSafeToken(32), secrets.urlSafeToken(32),
+                secrets.urlSafeToken(16), next, linkUserId, clock.millis());
         String target;
         try {
-            target = provider.authorizationUri(callbackUri(x, name), state, challenge(verifier), nonce).toString();
+            target = provider.authorizationUri(callbackUri(x, name), pending.state(), challenge(pending.verifier()),
+                    pending.nonce()).toString();
         } catch (ProviderFailure e) {
             failed(x, e);
             return;
         }
-        var session = x.caller().currentSession();
-        if (session.isPresent()) {
-            var data = new HashMap<>(session.get().data());
-            data.put(PENDING, pending);
-            sessions.save(session.get(), data);
-        } else {
-            browser.started(x, sessions.start(x.client().context(), Map.of(PENDING, pending)));
-        }
-        x.noStore();
+        x.addCookie(cookies.pending(pending.seal(box, json), STATE_LIFETIME, x.client().https()));
         x.redirect(302, target);
     }
 
@@ -98,12 +122,14 @@ public final class SocialPages {
         if (provider == null) {
             return;
         }
+        var pending = takePending(x, name);
         var error = x.query("error");
         if (error.isPresent()) {
-            message(x, 401, "Sign-in declined", name + " did not sign you in (" + error.get() + ").");
+            var reason = error.get().replaceAll("[^A-Za-z0-9_]", "");
+            message(x, 401, "Sign-in declined", name + " did not sign you in ("
+                    + reason.substring(0, Math.min(reason.length(), 64)) + ").");
             return;
         }
-        var pending = takePending(x, name);
         var code = x.query("code");
         if (pending == null || code.isEmpty() || code.get().isEmpty() || code.get().length() > 4096) {
             message(x, 400, "Sign-in expired", "This sign-in is no longer valid. Please start again.");
@@ -111,21 +137,23 @@ public final class SocialPages {
         }
         try {
             var caller = x.caller();
-            if (caller.isAuthenticated()) {
-                var identity = provider.exchange(code.get(), callbackUri(x, name),
-                        pending.get("verifier").toString(), pending.get("nonce").toString());
+            if (pending.linkUserId() != null) {
+                if (!caller.isAuthenticated() || caller.user().id() != pending.linkUserId()) {
+                    message(x, 400, "Sign-in expired", "This sign-in is no longer valid. Please start again.");
+                    return;
+                }
+                var identity = provider.exchange(code.get(), callbackUri(x, name), pending.verifier(),
+                        pending.nonce());
                 social.link(caller.user(), identity, x.client().context());
-                x.noStore();
                 x.redirect("/account");
                 return;
             }
             var user = authenticator.authenticate(x.client().context(), new Credentials.SocialCode(name, code.get(),
-                    callbackUri(x, name), pending.get("verifier").toString(), pending.get("nonce").toString())).user();
+                    callbackUri(x, name), pending.verifier(), pending.nonce())).user();
             social.signedIn(user, name, x.client().context());
             var issued = sessions.login(browser.current(x).orElse(null), user.id(), x.client().context());
             browser.signedIn(x, issued);
-            x.noStore();
-            x.redirect(pending.get("next").toString());
+            x.redirect(pending.next());
         } catch (ProviderFailure e) {
             failed(x, e);
         } catch (SocialDenied | AuthenticationDenied e) {
@@ -135,21 +163,25 @@ public final class SocialPages {
         }
     }
 
-    /** The pending sign-in of this browser if the state matches, removed so that it can be used only once. */
-    private Map<?, ?> takePending(Exchange x, String name) {
-        var session = x.caller().currentSession();
-        var state = x.query("state").orElse("");
-        if (session.isEmpty() || !(session.get().data().get(PENDING) instanceof Map<?, ?> pending)) {
+    /**
+     * The browser's pending sign-in if its state matches and it is fresh, spent so that it can be used only once;
+     * the cookie is cleared either way.
+     */
+    private PendingSignIn takePending(Exchange x, String name) {
+        var https = x.client().https();
+        var cookie = x.cookie(cookies.pendingName(https));
+        if (cookie.isEmpty()) {
             return null;
         }
-        var data = new HashMap<>(session.get().data());
-        data.remove(PENDING);
-        sessions.save(session.get(), data);
-        var fresh = pending.get("at") instanceof Number at
-                && clock.millis() - at.longValue() < STATE_LIFETIME.toMillis();
-        var same = name.equals(pending.get("provider")) && pending.get("state") instanceof String expected
-                && Secrets.constantTimeEquals(expected, state);
-        return fresh && same && pending.get("verifier") != null && pending.get("nonce") != null ? pending : null;
+        x.addCookie(cookies.expired(cookies.pendingName(https), https));
+        var pending = PendingSignIn.open(cookie.get(), box, json).orElse(null);
+        var state = x.query("state").orElse("");
+        if (pending == null || !name.equals(pending.provider()) || !Secrets.constantTimeEquals(pending.state(), state)
+                || clock.millis() - pending.at() >= STATE_LIFETIME.toMillis() || clock.millis() < pending.at()) {
+            return null;
+        }
+        var spent = usedStates.asMap().putIfAbsent(Secrets.sha256Hex(pending.state()), Boolean.TRUE) != null;
+        return spent ? null : pending;
     }
 
     private SocialProvider provider(Exchange x, String name) {
@@ -184,9 +216,8 @@ public final class SocialPages {
     }
 
     /** This server's callback for the provider, as the browser reaches it. */
-    static String callbackUri(Exchange x, String name) {
-        var host = x.header("Host").orElse("localhost");
-        return (x.client().https() ? "https" : "http") + "://" + host + "/login/" + name + "/callback";
+    private String callbackUri(Exchange x, String name) {
+        return site.of(x) + "/login/" + name + "/callback";
     }
 
     private static String challenge(String verifier) {

@@ -16,7 +16,7 @@ public final class Views {
 
     public static Map<String, Object> user(User user) {
         return JsonResponses.object("id", user.id(), "username", user.username(), "email", user.email(),
-                "is_active", user.active(), "is_staff", user.staff(), "is_superuser", user.superuser(),
+                "email_verified", user.emailVerified(), "is_active", user.active(), "is_staff", user.staff(), "is_superuser", user.superuser(),
                 "date_joined", user.dateJoined().toString(),
                 "last_login", user.lastLoginTime().map(Object::toString).orElse(null));
     }
@@ -41,7 +41,8 @@ public final class Views {
         return JsonResponses.object("id", token.id(), "name", token.name(), "prefix", token.prefix(),
                 "created", token.created().toString(),
                 "expires_at", token.expires() == null ? null : token.expires().toString(),
-                "last_used", token.lastUsed() == null ? null : token.lastUsed().toString());
+                "last_used", token.lastUsed() == null ? null : token.lastUsed().toString(),
+                "created_by", token.createdBy().column());
     }
 
     /** simplejwt's pair, with RFC 6749's {@code token_type} and {@code expires_in}. */

@@ -1,43 +1,66 @@
 package dev.latchkey.server.web;
 
 import dev.latchkey.Latchkey;
-import dev.latchkey.crypto.Secrets;
+import dev.latchkey.crypto.SecretBox;
+import java.net.URI;
+import java.time.Duration;
 
 /** Wires the HTTP surface from the library: the one composition root of the web layer. */
 public final class WebApp {
     private WebApp() {
     }
 
-    public static LatchkeyHandler handler(Latchkey latchkey, TrustedProxies proxies) {
-        return handler(latchkey, proxies, false);
+    /**
+     * How the web layer is set up beyond the library.
+     *
+     * @param proxies     whose {@code X-Forwarded-*} headers are believed
+     * @param logRequests one log line per request ({@code log.requests})
+     * @param bodyTimeout how long a request may take to send its body
+     * @param publicUrl   how browsers reach latchkey ({@code server.public_url}), or null to go by {@code Host}
+     */
+    public record Options(TrustedProxies proxies, boolean logRequests, Duration bodyTimeout, URI publicUrl) {
+        public static Options of(TrustedProxies proxies) {
+            return new Options(proxies, false, HttpServer.Limits.DEFAULT.bodyTimeout(), null);
+        }
     }
 
-    /** @param logRequests one log line per request ({@code log.requests}) */
-    public static LatchkeyHandler handler(Latchkey latchkey, TrustedProxies proxies, boolean logRequests) {
+    public static LatchkeyHandler handler(Latchkey latchkey, TrustedProxies proxies) {
+        return handler(latchkey, Options.of(proxies));
+    }
+
+    public static LatchkeyHandler handler(Latchkey latchkey, Options options) {
+        var proxies = options.proxies();
         var sessionSettings = latchkey.sessions().settings();
         var cookies = new CookiePolicy(sessionSettings.idleTimeout(), sessionSettings.expireAtBrowserClose());
-        var csrf = new Csrf(cookies, Secrets.create());
+        var secrets = latchkey.secrets();
+        var site = new SiteOrigin(options.publicUrl());
+        var csrf = new Csrf(cookies, secrets, site);
         var assets = new StaticAssets();
         var templates = new Templates(assets);
         var audits = new Audits(latchkey.audit(), latchkey.clock());
         var browser = new SessionCookies(latchkey.sessions(), cookies, csrf, audits);
         var router = new Router();
-        new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, csrf, audits).register(router);
+        new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, audits).register(router);
         new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), browser, csrf, templates, audits,
                 latchkey.socialLogin()).register(router);
+        // Without an instance secret (a library user's choice) pending sign-ins are sealed under a key of this
+        // process alone: they then finish only on the node that started them.
+        var pendingBox = latchkey.secretBox("pending social sign-in")
+                .orElseGet(() -> new SecretBox(secrets.bytes(32), "pending social sign-in", secrets));
         var socialPages = new SocialPages(latchkey.socialLogin(), latchkey.authenticator(), latchkey.sessions(),
-                browser, templates,
-                Secrets.create(), latchkey.clock(), latchkey.meters());
+                browser, cookies, templates, secrets, pendingBox, latchkey.json(), site, latchkey.clock(),
+                latchkey.meters());
         socialPages.register(router);
         new SocialApi(latchkey.socialLogin(), latchkey.authenticator(), latchkey.jwtTokens(), latchkey.clock(),
                 socialPages).register(router);
-        new TokenApi(latchkey.signIn(), latchkey.apiTokens(), csrf, audits).register(router);
+        new TokenApi(latchkey.signIn(), latchkey.apiTokens(), audits, latchkey.clock()).register(router);
         new AuditApi(latchkey.audit(), latchkey.users()).register(router);
-        new JwtApi(latchkey.signIn(), latchkey.jwtTokens(), csrf, latchkey.clock()).register(router);
+        new JwtApi(latchkey.signIn(), latchkey.jwtTokens(), latchkey.clock()).register(router);
         new JwksEndpoint(latchkey.signingKeys()).register(router);
         new ForwardAuth().register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
         return new LatchkeyHandler(router, currentUser, csrf, proxies, latchkey.json(), assets,
-                new Health(latchkey.database()), new RequestObserver(latchkey.meters(), logRequests));
+                new Health(latchkey.database()), new RequestObserver(latchkey.meters(), options.logRequests()),
+                options.bodyTimeout());
     }
 }

@@ -71,23 +71,29 @@ class SocialLoginTest {
         var authorize = URI.create(login.headers().firstValue("location").orElseThrow());
         assertThat(authorize.toString()).startsWith(idp.issuerUrl("default").toString())
                 .contains("code_challenge_method=S256").contains("nonce=").contains("state=");
-        var anonymousSession = browser.cookies.get("__Host-lk_session");
-        assertThat(anonymousSession).isNotNull();
+        assertThat(browser.cookies.get("__Host-lk_session")).as("no session row for an anonymous visitor").isNull();
+        var pending = browser.cookies.get("__Host-lk_social");
+        assertThat(pending).as("the pending sign-in is a sealed cookie").isNotNull().doesNotContain("state");
 
         var callback = follow(authorize);
         assertThat(callback.getPath()).isEqualTo("/login/myidp/callback");
         var signedIn = browser.get(callback.getRawPath() + "?" + callback.getRawQuery());
         assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
         assertThat(signedIn.headers().firstValue("location")).hasValue("/account");
-        assertThat(browser.cookies.get("__Host-lk_session")).as("rotated at sign-in").isNotEqualTo(anonymousSession);
+        assertThat(browser.cookies.get("__Host-lk_session")).as("a session from the sign-in on").isNotNull();
+        assertThat(browser.cookies).as("the pending sign-in is spent").doesNotContainKey("__Host-lk_social");
         var me = JSON.readTree(browser.get("/api/me").body());
         assertThat(me.get("username").asText()).isEqualTo("dana");
         assertThat(me.get("email").asText()).isEqualTo("dana@idp.example");
 
         var replay = server.client();
-        replay.cookies.putAll(browser.cookies);
+        replay.cookies.put("__Host-lk_social", pending);
         var again = replay.get(callback.getRawPath() + "?" + callback.getRawQuery());
-        assertThat(again.statusCode()).as("a state is good once").isEqualTo(400);
+        assertThat(again.statusCode()).as("a state is good once, even with its cookie kept").isEqualTo(400);
+        var forged = server.client();
+        forged.cookies.put("__Host-lk_social", pending.substring(0, pending.length() - 4) + "AAAA");
+        assertThat(forged.get(callback.getRawPath() + "?" + callback.getRawQuery()).statusCode())
+                .as("an altered cookie").isEqualTo(400);
 
         // The same provider and subject is the same user next time.
         identity("dana-at-idp", Map.of("email", "dana@idp.example", "email_verified", true));
@@ -122,9 +128,26 @@ class SocialLoginTest {
     void aVerifiedEmailLinksToItsUserAndAnUnverifiedOneNever() throws Exception {
         server.latchkey().users().create(new NewUser("erin", "erin@example.com", false, false),
                 Optional.of(TestServer.PASSWORD));
+        server.latchkey().users().setEmailVerified("erin", true);
         identity("erin-at-idp", Map.of("email", "erin@example.com", "email_verified", true));
         var linked = signInThroughBrowser();
         assertThat(JSON.readTree(linked.get("/api/me").body()).get("username").asText()).isEqualTo("erin");
+
+        // A local email nobody verified (an import, the command line) is never joined by a provider's word alone.
+        server.latchkey().users().create(new NewUser("olga", "olga@example.com", false, false),
+                Optional.of(TestServer.PASSWORD));
+        identity("olga-at-idp", Map.of("email", "olga@example.com", "email_verified", true));
+        var notOlga = JSON.readTree(signInThroughBrowser().get("/api/me").body());
+        assertThat(notOlga.get("username").asText()).isNotEqualTo("olga");
+        assertThat(notOlga.get("email_verified").asBoolean()).as("the provider vouched for it").isTrue();
+
+        // Nor a staff account, verified or not.
+        server.latchkey().users().create(new NewUser("root", "root@example.com", true, true),
+                Optional.of(TestServer.PASSWORD));
+        server.latchkey().users().setEmailVerified("root", true);
+        identity("root-at-idp", Map.of("email", "root@example.com", "email_verified", true));
+        assertThat(JSON.readTree(signInThroughBrowser().get("/api/me").body()).get("username").asText())
+                .isNotEqualTo("root");
 
         server.latchkey().users().create(new NewUser("frank", "frank@example.com", false, false),
                 Optional.of(TestServer.PASSWORD));
@@ -157,7 +180,7 @@ class SocialLoginTest {
         identity("hal-at-idp", Map.of("email", "hal@idp.example", "email_verified", true));
         var browser = signInThroughBrowser();
         var account = browser.get("/account").body();
-        assertThat(account).contains("myidp").contains("data-unlink=\"myidp\"").contains("Link downidp");
+        assertThat(account).contains("myidp").contains("data-unlink=\"myidp\"").contains("data-link=\"downidp\"");
         var csrf = java.util.regex.Pattern.compile("name=\"csrf_token\" value=\"([^\"]+)\"").matcher(account);
         assertThat(csrf.find()).isTrue();
         var id = java.util.regex.Pattern.compile("name=\"unlink\" value=\"(\\d+)\"").matcher(account);
@@ -182,9 +205,25 @@ class SocialLoginTest {
         var signedIn = ivy.postJson("/api/session", "{\"username\":\"ivy\",\"password\":\""
                 + TestServer.PASSWORD + "\"}");
         assertThat(signedIn.statusCode()).isEqualTo(200);
+        // Going to a provider's sign-in while signed in links nothing: a link someone sent must not tie their identity
+        // to this account. Linking is a form on the account page, with the CSRF token.
+        assertThat(ivy.get("/login/myidp?next=/account").headers().firstValue("location")).hasValue("/account");
+        assertThat(ivy.postForm("/account/social/link", Map.of("provider", "myidp")).statusCode())
+                .as("no CSRF token").isEqualTo(403);
         identity("ivy-at-idp", Map.of());
-        var login = ivy.get("/login/myidp?next=/account");
+        var login = ivy.postForm("/account/social/link", Map.of("csrf_token", ivy.cookies.get("__Host-lk_csrf"),
+                "provider", "myidp"));
+        assertThat(login.statusCode()).isEqualTo(302);
         var back = follow(URI.create(login.headers().firstValue("location").orElseThrow()));
+        // The callback links only for the user who asked: another browser with the same pending cookie gets nothing.
+        var thief = server.client();
+        thief.cookies.put("__Host-lk_social", ivy.cookies.get("__Host-lk_social"));
+        assertThat(thief.get(back.getRawPath() + "?" + back.getRawQuery()).statusCode()).isEqualTo(400);
+        // The thief's try spent the state (fail closed): ivy starts again.
+        assertThat(ivy.get(back.getRawPath() + "?" + back.getRawQuery()).statusCode()).isEqualTo(400);
+        login = ivy.postForm("/account/social/link", Map.of("csrf_token", ivy.cookies.get("__Host-lk_csrf"),
+                "provider", "myidp"));
+        back = follow(URI.create(login.headers().firstValue("location").orElseThrow()));
         assertThat(ivy.get(back.getRawPath() + "?" + back.getRawQuery()).headers().firstValue("location"))
                 .hasValue("/account");
         var ivyId = server.latchkey().users().find("ivy").orElseThrow().id();

@@ -44,6 +44,8 @@ class NginxForwardAuthTest {
             Assumptions.abort(message);
         }
         latchkey = TestServer.plain(dir.resolve("latchkey"), List.of("127.0.0.1"));
+        latchkey.latchkey().users().create(new dev.latchkey.user.NewUser("admin가", "", false, false),
+                java.util.Optional.of(TestServer.PASSWORD));
         var prefix = Files.createDirectories(dir.resolve("nginx"));
         Files.createDirectories(prefix.resolve("site/private"));
         Files.createDirectories(prefix.resolve("tmp"));
@@ -83,16 +85,27 @@ class NginxForwardAuthTest {
         assertThat(signInPage.statusCode()).as("the sign-in page, through the same nginx").isEqualTo(200);
         assertThat(signInPage.body()).contains("Sign in");
 
-        var signIn = browser.send(HttpRequest.newBuilder(site.resolve("api/session"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\""
-                        + TestServer.PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
+        // Through the form, with the Origin a browser sends: nginx passes Host on, so latchkey sees its own origin.
+        var csrf = java.util.regex.Pattern.compile("name=\"csrf_token\" value=\"([^\"]+)\"")
+                .matcher(signInPage.body());
+        assertThat(csrf.find()).isTrue();
+        var form = "csrf_token=" + csrf.group(1) + "&next=%2Fprivate%2Findex.html&username="
+                + java.net.URLEncoder.encode("admin가", java.nio.charset.StandardCharsets.UTF_8) + "&password="
+                + java.net.URLEncoder.encode(TestServer.PASSWORD, java.nio.charset.StandardCharsets.UTF_8);
+        var signIn = browser.send(HttpRequest.newBuilder(site.resolve("login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", site.toString().replaceAll("/$", ""))
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(303);
+        assertThat(signIn.headers().firstValue("location")).hasValue("/private/index.html");
 
         var page = browser.send(get("private/index.html").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("the private page");
-        assertThat(page.headers().firstValue("x-auth-user")).hasValue("alice");
+        var korean = latchkey.latchkey().users().find("admin가").orElseThrow();
+        assertThat(page.headers().firstValue("x-auth-user-id")).hasValue(Long.toString(korean.id()));
+        assertThat(page.headers().firstValue("x-auth-user")).as("percent-encoded UTF-8, never mangled")
+                .hasValue("admin%EA%B0%80");
 
         var aliceId = latchkey.latchkey().users().find("alice").orElseThrow().id();
         var key = latchkey.latchkey().apiTokens().create(aliceId, "nginx", java.util.Optional.empty()).key();
@@ -133,8 +146,11 @@ class NginxForwardAuthTest {
 
                         location / {
                             auth_request /auth/verify;
+                            auth_request_set $auth_user_id $upstream_http_x_auth_user_id;
                             auth_request_set $auth_user $upstream_http_x_auth_user;
+                            proxy_set_header X-Auth-User-Id $auth_user_id;
                             proxy_set_header X-Auth-User $auth_user;
+                            add_header X-Auth-User-Id $auth_user_id;
                             add_header X-Auth-User $auth_user;
                             error_page 401 = @sign_in;
                         }
@@ -148,10 +164,13 @@ class NginxForwardAuthTest {
                             proxy_set_header Content-Length "";
                             proxy_set_header X-Original-URI $request_uri;
                             proxy_set_header X-Forwarded-For $remote_addr;
+                            proxy_set_header X-Forwarded-Proto $scheme;
                         }
                         location ~ ^/(login|logout|account|api/|static/) {
                             proxy_pass %3$s;
+                            proxy_set_header Host $http_host;
                             proxy_set_header X-Forwarded-For $remote_addr;
+                            proxy_set_header X-Forwarded-Proto $scheme;
                         }
                     }
                 }

@@ -134,7 +134,8 @@ class PagesTest extends ServerTest {
         anonymous.get("/login");
         var noUser = anonymous.postForm("/account/sessions", Map.of("csrf_token",
                 anonymous.cookies.get("__Host-lk_csrf"), "end", "others"));
-        assertThat(noUser.statusCode()).isEqualTo(401);
+        assertThat(noUser.statusCode()).as("sent to sign in").isEqualTo(303);
+        assertThat(noUser.headers().firstValue("location")).hasValue("/login?next=/account/sessions");
     }
 
     @Test

@@ -29,6 +29,7 @@ public final class TestServer implements AutoCloseable {
     private final HttpServer server;
     private final Path dir;
     private final SSLContext trust;
+    private LatchkeyHandler handler;
 
     private TestServer(Path dir, boolean https, List<String> trustedProxies) throws Exception {
         this(dir, https, trustedProxies, List.of());
@@ -41,6 +42,12 @@ public final class TestServer implements AutoCloseable {
 
     private TestServer(Path dir, boolean https, List<String> trustedProxies,
                        List<dev.latchkey.social.ProviderSettings> social, Clock clock) throws Exception {
+        this(dir, https, trustedProxies, social, clock, HttpServer.Limits.DEFAULT);
+    }
+
+    private TestServer(Path dir, boolean https, List<String> trustedProxies,
+                       List<dev.latchkey.social.ProviderSettings> social, Clock clock, HttpServer.Limits limits)
+            throws Exception {
         this.dir = dir;
         this.db = TestDatabase.sqlite();
         // Argon2 at OWASP strength is the default; tests keep it, it costs ~25 ms a sign-in.
@@ -48,8 +55,10 @@ public final class TestServer implements AutoCloseable {
                 .instanceSecret(dev.latchkey.crypto.Secrets.create().bytes(32)).socialProviders(social).build();
         latchkey.users().create(new NewUser("alice", "alice@example.com", false, false), Optional.of(PASSWORD));
         PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
-        this.server = new HttpServer("127.0.0.1", 0, pem, null);
-        server.start(WebApp.handler(latchkey, TrustedProxies.of(trustedProxies)));
+        var proxies = TrustedProxies.of(trustedProxies);
+        this.server = new HttpServer("127.0.0.1", 0, pem, null, limits, proxies);
+        this.handler = WebApp.handler(latchkey, new WebApp.Options(proxies, false, limits.bodyTimeout(), null));
+        server.start(handler);
         this.trust = https ? trusting(pem.certificate()) : SSLContext.getDefault();
     }
 
@@ -68,6 +77,11 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(dir, true, List.of(), social, clock);
     }
 
+    /** HTTPS with these limits on what one client may hold. */
+    public static TestServer https(Path dir, HttpServer.Limits limits) throws Exception {
+        return new TestServer(dir, true, List.of(), List.of(), Clock.systemUTC(), limits);
+    }
+
     public static TestServer plain(Path dir, List<String> trustedProxies) throws Exception {
         return new TestServer(dir, false, trustedProxies);
     }
@@ -80,6 +94,11 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The routes the server answers, as registered. */
+    public List<Router.Route> routes() {
+        return handler.routes();
     }
 
     public Latchkey latchkey() {

@@ -37,7 +37,7 @@ class TokenApiTest extends ServerTest {
         var csrfToken = browser.signIn();
         var created = browser.postJson("/api/tokens", "{\"name\":\"ci\"}", "X-CSRF-Token", csrfToken);
         assertThat(created.statusCode()).isEqualTo(201);
-        assertThat(created.body()).contains("\"expires_at\":null");
+        assertThat(created.body()).as("a token a user makes expires by default").doesNotContain("\"expires_at\":null");
         var key = group(KEY, created);
         var id = group(ID, created);
 
@@ -47,9 +47,12 @@ class TokenApiTest extends ServerTest {
 
         var machine = server.client();
         assertThat(machine.get("/api/me", "Authorization", "Token " + key).statusCode()).isEqualTo(200);
-        // A header-authenticated unsafe call needs no CSRF token: no browser sends this header by itself.
+        // A token cannot mint another (a stolen one would make itself permanent); it may end its own sessions.
         var other = machine.postJson("/api/tokens", "{\"name\":\"made by a token\"}", "Authorization", "Token " + key);
-        assertThat(other.statusCode()).isEqualTo(201);
+        assertThat(other.statusCode()).isEqualTo(401);
+        assertThat(machine.delete("/api/tokens/999999", "Authorization", "Token " + key).statusCode())
+                .as("a header-authenticated unsafe call needs no CSRF token: no browser sends it by itself")
+                .isEqualTo(404);
 
         assertThat(browser.delete("/api/tokens/" + id, "X-CSRF-Token", csrfToken).statusCode()).isEqualTo(204);
         var after = machine.get("/api/me", "Authorization", "Token " + key);
@@ -116,13 +119,49 @@ class TokenApiTest extends ServerTest {
         var badName = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD
                 + "\",\"name\":42}");
         assertThat(badName.statusCode()).isEqualTo(400);
-        for (var expires : new String[] {"-5", "0", "\"-1d\"", "true", "[1]", "1e3"}) {
+        for (var expires : new String[] {"-5", "0", "\"-1d\"", "true", "[1]", "1e3", "9223372036854775807",
+                "\"PT99999999999H\"", "\"366d\"", "\"999999999d\"", "99999999999999999999"}) {
             var response = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\""
                     + TestServer.PASSWORD + "\",\"expires\":" + expires + "}");
             assertThat(response.statusCode()).as(expires).isEqualTo(400);
             assertThat(response.body()).startsWith("{\"error\":\"invalid_");
         }
         assertThat(client.get("/api/tokens").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aPasswordChangeRevokesTheTokensAUserMadeButNotAnOperators() {
+        var carl = server.latchkey().users().create(new dev.latchkey.user.NewUser("carl", "", false, false),
+                Optional.of(TestServer.PASSWORD)).id();
+        var made = server.client().postJson("/api/tokens", "{\"username\":\"carl\",\"password\":\""
+                + TestServer.PASSWORD + "\"}");
+        assertThat(made.statusCode()).isEqualTo(201);
+        var mine = group(KEY, made);
+        var operators = server.latchkey().apiTokens().createByOperator(carl, "deploy", Optional.empty()).key();
+        var client = server.client();
+        assertThat(client.get("/api/me", "Authorization", "Token " + mine).statusCode()).isEqualTo(200);
+        server.latchkey().users().setPassword("carl", "another good password");
+        assertInvalidToken(client.get("/api/me", "Authorization", "Token " + mine), "Token");
+        assertThat(client.get("/api/me", "Authorization", "Token " + operators).statusCode())
+                .as("an operator's token serves a machine, not the person").isEqualTo(200);
+    }
+
+    @Test
+    void aBrowserSessionMintsATokenOnlyWithinMinutesOfSigningIn(@org.junit.jupiter.api.io.TempDir
+                                                                   java.nio.file.Path dir) throws Exception {
+        var clock = dev.latchkey.testing.MutableClock.at(java.time.Instant.now().toString());
+        try (var timed = TestServer.https(dir, java.util.List.of(), clock)) {
+            var browser = timed.client();
+            var csrf = browser.signIn();
+            assertThat(browser.postJson("/api/tokens", "{}", "X-CSRF-Token", csrf).statusCode()).isEqualTo(201);
+            clock.advance(TokenApi.RECENT_SIGN_IN.plusSeconds(1));
+            var stale = browser.postJson("/api/tokens", "{}", "X-CSRF-Token", csrf);
+            assertThat(stale.statusCode()).isEqualTo(403);
+            assertThat(stale.body()).contains("recent sign-in");
+            assertThat(browser.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\""
+                    + TestServer.PASSWORD + "\"}", "X-CSRF-Token", csrf).statusCode()).as("or the password")
+                    .isEqualTo(201);
+        }
     }
 
     private static long aliceId() {
