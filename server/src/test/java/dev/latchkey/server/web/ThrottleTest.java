@@ -120,4 +120,40 @@ class ThrottleTest {
         assertThat(m.find()).isTrue();
         return m.group(1);
     }
+
+    @Test
+    void aHundredGuessesSentAtOnceGetFiveHashesOnEveryPasswordPath() throws Exception {
+        var http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        var form = proxied.client();
+        var page = form.get("/login");
+        var csrfMatch = CSRF_FIELD.matcher(page.body());
+        assertThat(csrfMatch.find()).isTrue();
+        var csrf = csrfMatch.group(1);
+        var paths = Map.of("/api/session", "198.51.100.61", "/api/jwt", "198.51.100.62", "/api/tokens",
+                "198.51.100.63", "/login", "198.51.100.64");
+        for (var path : paths.entrySet()) {
+            var name = "guess" + path.getValue().replace('.', '-');
+            proxied.latchkey().users().create(NewUser.named(name), Optional.of(TestServer.PASSWORD));
+            var requests = new java.util.ArrayList<java.net.http.HttpRequest>();
+            for (int i = 0; i < 100; i++) {
+                var builder = java.net.http.HttpRequest.newBuilder(proxied.base().resolve(path.getKey()))
+                        .timeout(java.time.Duration.ofSeconds(30)).header("X-Forwarded-For", path.getValue());
+                if (path.getKey().equals("/login")) {
+                    builder.header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("Cookie", "lk_csrf=" + csrf)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("csrf_token=" + csrf
+                                    + "&username=" + name + "&password=wrong" + i));
+                } else {
+                    builder.header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers
+                            .ofString("{\"username\":\"" + name + "\",\"password\":\"wrong" + i + "\"}"));
+                }
+                requests.add(builder.build());
+            }
+            var answers = requests.stream().map(r -> http.sendAsync(r, HttpResponse.BodyHandlers.ofString()))
+                    .toList().stream().map(java.util.concurrent.CompletableFuture::join)
+                    .collect(java.util.stream.Collectors.groupingBy(HttpResponse::statusCode,
+                            java.util.stream.Collectors.counting()));
+            assertThat(answers).as(path.getKey()).containsEntry(401, 5L).containsEntry(429, 95L).hasSize(2);
+        }
+    }
 }
