@@ -23,4 +23,14 @@ public interface PasswordHasher {
 
     /** True when {@code encoded} is weaker than what this hasher would write now (Django's {@code must_update}). */
     boolean mustUpdate(String encoded);
+
+    /**
+     * Whether checking {@code encoded} costs at least one default Argon2id hash, judged from its parameters without
+     * hashing anything ({@link HashBounds} has the numbers). Throws {@link MalformedHash} as {@link #verify} does,
+     * and {@link HashOutOfBounds} for parameters beyond the bounds, so that {@link PasswordHashing} can refuse such a
+     * hash before it computes anything. The default, "no", is the safe answer for a hasher that cannot tell.
+     */
+    default boolean costsAtLeastTheDefault(String encoded) {
+        return false;
+    }
 }

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.testing.CountingHasher;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PasswordHashingTest {
@@ -117,5 +121,115 @@ class PasswordHashingTest {
         var hash = hashing.hash(nfc);
         assertThat(hashing.verify(nfc, hash)).isTrue();
         assertThat(hashing.verify(nfd, hash)).isFalse();
+    }
+
+    @Test
+    void hashesAskingForMoreWorkThanTheBoundsAreNeverComputedAndCostOneDefaultHash() {
+        var pbkdf2 = new Watched(Pbkdf2Hasher.sha256(1000, SECRETS));
+        var bcrypt = new Watched(BcryptHasher.plain(12, SECRETS));
+        var argon2 = new Watched(new Argon2Hasher(FAST, SECRETS));
+        var hashing = new PasswordHashing(argon2, List.of(pbkdf2, bcrypt), SECRETS, 2);
+        var hostile = List.of(
+                "pbkdf2_sha256$20000000$salt$" + base64(32),
+                "pbkdf2_sha256$3000001$salt$" + base64(32),
+                "bcrypt$$2b$31$" + "a".repeat(53),
+                "bcrypt$$2b$17$" + "a".repeat(53),
+                "bcrypt$$2b$03$" + "a".repeat(53),
+                "argon2$argon2id$v=19$m=4194304,t=2,p=1$c2FsdHNhbHQ$" + base64(32),
+                "argon2$argon2id$v=19$m=19456,t=1000,p=1$c2FsdHNhbHQ$" + base64(32),
+                "argon2$argon2id$v=19$m=262144,t=16,p=1$c2FsdHNhbHQ$" + base64(32),
+                "argon2$argon2id$v=19$m=102400,t=2,p=255$c2FsdHNhbHQ$" + base64(32),
+                "argon2$argon2id$v=19$m=8,t=1,p=2$c2FsdHNhbHQ$" + base64(32));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            for (var encoded : hostile) {
+                assertThatThrownBy(() -> hashing.checkBounds(encoded)).as(encoded)
+                        .isInstanceOf(HashOutOfBounds.class).hasMessageContaining("latchkey takes");
+                argon2.encodes.set(0);
+                assertThat(hashing.verify("password", encoded)).as(encoded).isFalse();
+                assertThat(argon2.encodes.get()).as("one default hash for " + encoded).isEqualTo(1);
+            }
+        });
+        assertThat(pbkdf2.verifies.get() + bcrypt.verifies.get() + argon2.verifies.get()).as("computed").isZero();
+    }
+
+    @Test
+    void theBoundsTakeWhatEveryDjangoReleaseWrites() {
+        var hashing = PasswordHashing.standard(Argon2Settings.OWASP, SECRETS);
+        for (var encoded : List.of(
+                "pbkdf2_sha256$1$salt$" + base64(32),
+                "pbkdf2_sha256$1000000$salt$" + base64(32),
+                "pbkdf2_sha256$1200000$salt$" + base64(32),
+                "pbkdf2_sha256$3000000$salt$" + base64(32),
+                "pbkdf2_sha1$260000$salt$" + base64(20),
+                "bcrypt_sha256$$2b$12$" + "a".repeat(53),
+                "bcrypt$$2b$16$" + "a".repeat(53),
+                "bcrypt$$2a$04$" + "a".repeat(53),
+                "argon2$argon2id$v=19$m=102400,t=2,p=8$c2FsdHNhbHQ$" + base64(16),
+                "argon2$argon2i$m=512,t=2,p=2$c2FsdHNhbHQ$" + base64(16),
+                "argon2$argon2id$v=19$m=262144,t=4,p=64$c2FsdHNhbHQ$" + base64(32),
+                "argon2$argon2id$v=19$m=65536,t=16,p=4$c2FsdHNhbHQ$" + base64(32))) {
+            hashing.checkBounds(encoded);
+        }
+        // Malformed and unknown hashes are not a cost problem: stored, they never verify.
+        hashing.checkBounds("pbkdf2_sha256$260000$s$h");
+        hashing.checkBounds("scrypt$16384$salt$8$1$hash");
+        hashing.checkBounds(hashing.unusable());
+    }
+
+    @Test
+    void aHashWrittenWithStrongerConfiguredParametersIsWithinTheBounds() {
+        var strong = new Argon2Settings(1024 * 1024, 20, 1, 32);
+        var hashing = new PasswordHashing(new Argon2Hasher(strong, SECRETS), List.of(), SECRETS, 1);
+        var encoded = "argon2$argon2id$v=19$m=1048576,t=20,p=1$c2FsdHNhbHQ$" + base64(32);
+        hashing.checkBounds(encoded);
+        assertThatThrownBy(() -> PasswordHashing.standard(Argon2Settings.OWASP, SECRETS).checkBounds(encoded))
+                .isInstanceOf(HashOutOfBounds.class).hasMessageContaining("latchkey takes");
+    }
+
+    private static String base64(int bytes) {
+        return Base64.getEncoder().withoutPadding().encodeToString(SECRETS.bytes(bytes));
+    }
+
+    /** A real hasher that counts what it computes: {@code encode} (default hashes) and {@code verify} apart. */
+    private static class Watched implements PasswordHasher {
+        private final PasswordHasher real;
+        final AtomicInteger encodes = new AtomicInteger();
+        final AtomicInteger verifies = new AtomicInteger();
+
+        Watched(PasswordHasher real) {
+            this.real = real;
+        }
+
+        @Override
+        public String algorithm() {
+            return real.algorithm();
+        }
+
+        @Override
+        public String salt() {
+            return real.salt();
+        }
+
+        @Override
+        public String encode(byte[] password, String salt) {
+            encodes.incrementAndGet();
+            return real.encode(password, salt);
+        }
+
+        @Override
+        public boolean verify(byte[] password, String encoded) {
+            verifies.incrementAndGet();
+            return real.verify(password, encoded);
+        }
+
+        @Override
+        public boolean mustUpdate(String encoded) {
+            return real.mustUpdate(encoded);
+        }
+
+        @Override
+        public boolean costsAtLeastTheDefault(String encoded) {
+            return real.costsAtLeastTheDefault(encoded);
+        }
     }
 }

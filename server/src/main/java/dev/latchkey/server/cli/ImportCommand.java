@@ -35,7 +35,7 @@ public final class ImportCommand {
             var settings = common.settings(terminal, Map.of());
             var progress = new Progress(terminal);
             try (var in = open(); var latchkey = Engine.open(settings, terminal.env())) {
-                var users = new DjangoDump(latchkey.json()).read(in, n -> progress.show("read", n));
+                var users = new DjangoDump(latchkey.json(), latchkey.hashing()).read(in, n -> progress.show("read", n));
                 progress.show("writing", users.size());
                 var result = latchkey.userStore().upsertAll(users);
                 progress.done();

@@ -65,6 +65,17 @@ class ImportCommandTest {
     }
 
     @Test
+    void aHashAskingForHoursOfWorkStopsTheImportNamingTheRecordAndNothingIsWritten() throws IOException {
+        var cli = new Cli(data);
+        var hostile = record("mallory").replace("pbkdf2_sha256$260000$s$h", "bcrypt$$2b$31$" + "a".repeat(53));
+        var file = write("hostile.json", "[" + record("alice") + "," + hostile + "]");
+
+        assertRefused(cli.run("import", "django", file.toString()),
+                "record 1 (mallory): password bcrypt hash asks for cost 31; latchkey takes 4 to 16");
+        assertThat(cli.run("user", "list").out()).doesNotContain("alice");
+    }
+
+    @Test
     void filesThatAreNotDumpsAreRefused() throws IOException {
         var cli = new Cli(data);
         assertRefused(cli.run("import", "django", write("a.json", "this is not json").toString()),
