@@ -19,7 +19,8 @@ package dev.latchkey.password;
  * <p>The second set of numbers says which stored hashes cost at least one default Argon2id hash (OWASP's 19 MiB,
  * t = 2: 25 to 50 ms on one core), measured with the JDK's PBKDF2 and Bouncy Castle's bcrypt on the same core:
  * 100,000 PBKDF2-SHA256 iterations took 28 ms where the Argon2id took 48 ms (so 200,000 count), bcrypt cost 10 took
- * 72 ms and cost 9 half that; Argon2 counts when its m·t is at least the configured one's.
+ * 72 ms and cost 9 half that; Argon2 counts when its m·t is at least the configured one's. A cheaper hash gets one
+ * default hash spent beside it ({@link PasswordHashing#verify}).
  */
 final class HashBounds {
     static final long PBKDF2_MIN_ITERATIONS = 1;

@@ -26,9 +26,10 @@ public interface PasswordHasher {
 
     /**
      * Whether checking {@code encoded} costs at least one default Argon2id hash, judged from its parameters without
-     * hashing anything ({@link HashBounds} has the numbers). Throws {@link MalformedHash} as {@link #verify} does,
-     * and {@link HashOutOfBounds} for parameters beyond the bounds, so that {@link PasswordHashing} can refuse such a
-     * hash before it computes anything. The default, "no", is the safe answer for a hasher that cannot tell.
+     * hashing anything ({@link HashBounds} has the numbers). When it does not, {@link PasswordHashing} spends one
+     * default hash beside it, so that an imported MD5 cannot be told from an unknown user by time. Throws
+     * {@link MalformedHash} as {@link #verify} does, and {@link HashOutOfBounds} for parameters beyond the bounds.
+     * The default, "no", is the safe answer for a hasher that cannot tell.
      */
     default boolean costsAtLeastTheDefault(String encoded) {
         return false;

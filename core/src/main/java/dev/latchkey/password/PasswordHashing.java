@@ -63,7 +63,9 @@ public final class PasswordHashing {
     /**
      * Whether {@code password} matches {@code encoded}. Unusable ({@code !}-prefixed), malformed and unknown hashes
      * never match, and cost one full preferred hash, like an unknown user, so that nothing can be told apart by time.
-     * So do hashes whose parameters are beyond {@link HashBounds}: they are never computed.
+     * So do hashes whose parameters are beyond {@link HashBounds}: they are never computed. A hash cheaper than the
+     * preferred one (MD5, a few PBKDF2 iterations) is checked and one preferred hash is spent beside it, under the
+     * same slot, so that every check costs at least what an unknown user costs.
      */
     public boolean verify(String password, String encoded) {
         var bytes = PasswordBytes.of(password);
@@ -75,8 +77,14 @@ public final class PasswordHashing {
         var hasher = found.get();
         try {
             // Read from the parameters before anything is computed; out-of-bounds ones throw here.
-            costsAtLeastTheDefault(hasher, encoded);
-            return gated(() -> hasher.verify(bytes, encoded));
+            boolean cheap = !costsAtLeastTheDefault(hasher, encoded);
+            return gated(() -> {
+                boolean match = hasher.verify(bytes, encoded);
+                if (cheap) {
+                    preferred.encode(bytes, preferred.salt());
+                }
+                return match;
+            });
         } catch (MalformedHash e) {
             log.warn("refusing a stored password: {}", e.getMessage());
             burn(bytes);

@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -184,6 +187,98 @@ class PasswordHashingTest {
         hashing.checkBounds(encoded);
         assertThatThrownBy(() -> PasswordHashing.standard(Argon2Settings.OWASP, SECRETS).checkBounds(encoded))
                 .isInstanceOf(HashOutOfBounds.class).hasMessageContaining("latchkey takes");
+    }
+
+    @Test
+    void hashesCheaperThanTheDefaultGetOneDefaultHashBesideThemAndCostlyOnesDoNot() {
+        var argon2 = new Watched(new Argon2Hasher(FAST, SECRETS));
+        var hashing = new PasswordHashing(argon2, List.of(Pbkdf2Hasher.sha256(1000, SECRETS),
+                Pbkdf2Hasher.sha1(1000, SECRETS), BcryptHasher.plain(12, SECRETS), BcryptHasher.sha256(12, SECRETS),
+                DigestHasher.md5(SECRETS), DigestHasher.sha1(SECRETS), DigestHasher.unsaltedMd5(SECRETS),
+                DigestHasher.unsaltedSha1(SECRETS), new CryptHasher(SECRETS)), SECRETS, 2);
+        var cheap = List.of(
+                encode(DigestHasher.md5(SECRETS)), encode(DigestHasher.sha1(SECRETS)),
+                encode(DigestHasher.unsaltedMd5(SECRETS)), encode(DigestHasher.unsaltedSha1(SECRETS)),
+                encode(new CryptHasher(SECRETS)),
+                encode(Pbkdf2Hasher.sha256(1000, SECRETS)), encode(Pbkdf2Hasher.sha1(199_999, SECRETS)),
+                encode(BcryptHasher.plain(4, SECRETS)), encode(BcryptHasher.sha256(9, SECRETS)),
+                encode(new Argon2Hasher(new Argon2Settings(1024, 1, 1, 32), SECRETS)),
+                encode(new Argon2Hasher(new Argon2Settings(512, 2, 1, 32), SECRETS)));
+        var costly = List.of(
+                encode(Pbkdf2Hasher.sha256(200_000, SECRETS)), encode(Pbkdf2Hasher.sha1(200_000, SECRETS)),
+                encode(BcryptHasher.plain(10, SECRETS)), encode(BcryptHasher.sha256(10, SECRETS)),
+                encode(new Argon2Hasher(FAST, SECRETS)),
+                argon2i(2048, 1),
+                encode(new Argon2Hasher(new Argon2Settings(1024, 3, 2, 16), SECRETS)));
+        for (var encoded : cheap) {
+            assertThat(defaultHashesSpentChecking(hashing, argon2, encoded)).as(encoded).isEqualTo(2);
+        }
+        for (var encoded : costly) {
+            assertThat(defaultHashesSpentChecking(hashing, argon2, encoded)).as(encoded).isZero();
+        }
+    }
+
+    @Test
+    void theDefaultHashBesideACheapOneWaitsForAHashingSlotLikeAnyOther() throws Exception {
+        var inside = new AtomicInteger();
+        var entered = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        var blocking = new Watched(new Argon2Hasher(FAST, SECRETS)) {
+            @Override
+            public String encode(byte[] password, String salt) {
+                inside.incrementAndGet();
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.encode(password, salt);
+            }
+        };
+        var md5 = encode(DigestHasher.md5(SECRETS));
+        var hashing = new PasswordHashing(blocking, List.of(DigestHasher.md5(SECRETS)), SECRETS, 1);
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> hashing.verify("password", md5));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            var second = pool.submit(() -> hashing.hash("another"));
+            Thread.sleep(300);
+            assertThat(inside.get()).as("the second hash waits for the only slot").isEqualTo(1);
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.get(10, TimeUnit.SECONDS)).startsWith("argon2$");
+            assertThat(inside.get()).isEqualTo(2);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** Default hashes spent by checking a right and a wrong password against {@code encoded}. */
+    private static int defaultHashesSpentChecking(PasswordHashing hashing, Watched preferred, String encoded) {
+        preferred.encodes.set(0);
+        assertThat(hashing.verify("password", encoded)).as(encoded).isTrue();
+        assertThat(hashing.verify("not the password", encoded)).as(encoded).isFalse();
+        return preferred.encodes.get();
+    }
+
+    private static String encode(PasswordHasher hasher) {
+        return hasher.encode("password".getBytes(StandardCharsets.UTF_8), hasher.salt());
+    }
+
+    /** An argon2i hash of "password", which latchkey verifies but never writes. */
+    private static String argon2i(int memoryKib, int iterations) {
+        var salt = SECRETS.bytes(16);
+        var generator = new org.bouncycastle.crypto.generators.Argon2BytesGenerator();
+        generator.init(new org.bouncycastle.crypto.params.Argon2Parameters.Builder(
+                org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_i).withVersion(0x13)
+                .withMemoryAsKB(memoryKib).withIterations(iterations).withParallelism(1).withSalt(salt).build());
+        var hash = new byte[32];
+        generator.generateBytes("password".getBytes(StandardCharsets.UTF_8), hash);
+        var b64 = Base64.getEncoder().withoutPadding();
+        return "argon2$argon2i$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + b64.encodeToString(salt) + "$"
+                + b64.encodeToString(hash);
     }
 
     private static String base64(int bytes) {
