@@ -90,6 +90,19 @@ class DjangoDumpTest {
     }
 
     @Test
+    void aUsernameOrEmailWithAControlCharacterIsRefusedNamingTheRecord() {
+        // As JSON escapes: what a hostile or broken dump would hold.
+        for (var hidden : new String[] {"\\u0000", "\\n", "\\r\\n", "\\t", "\\u001b[31m", "\\u202e",
+            "\\u200b", "\\ufeff", "\\u2028"}) {
+            assertProblem("[" + record("alice", "true") + "," + record("mal" + hidden + "lory", "true") + "]",
+                    "record 1: usernames may not contain control characters");
+            assertProblem("[" + record("alice", "true") + "," + record("mallory", "true")
+                    .replace("\"email\": \"\"", "\"email\": \"m" + hidden + "@example.com\"") + "]",
+                    "record 1: email addresses may not contain control characters");
+        }
+    }
+
+    @Test
     void hashesOfEveryDjangoDefaultAreWithinTheBounds() {
         var salt = "c2FsdHNhbHRzYWx0";
         var real = List.of(

@@ -76,6 +76,17 @@ class ImportCommandTest {
     }
 
     @Test
+    void aUsernameWithANewlineOrAnInvisibleCharacterStopsTheImportNamingTheRecord() throws IOException {
+        var cli = new Cli(data);
+        for (var hidden : new String[] {"\\n", "\\u0000", "\\u001b[2J", "\\u202e", "\\u200b", "\\ufeff"}) {
+            var file = write("hidden.json", "[" + record("alice") + "," + record("ad" + hidden + "min") + "]");
+            assertRefused(cli.run("import", "django", file.toString()),
+                    "record 1: usernames may not contain control characters");
+        }
+        assertThat(cli.run("user", "list").out()).doesNotContain("alice");
+    }
+
+    @Test
     void filesThatAreNotDumpsAreRefused() throws IOException {
         var cli = new Cli(data);
         assertRefused(cli.run("import", "django", write("a.json", "this is not json").toString()),
