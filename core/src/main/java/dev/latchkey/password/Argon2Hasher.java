@@ -13,10 +13,10 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  */
 public final class Argon2Hasher implements PasswordHasher {
     private static final String ALGORITHM = "argon2";
-    private static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
     private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
 
     private final Argon2Settings settings;
+    private final HashBounds.Argon2Limits limits;
     private final Secrets secrets;
     /**
      * Work blocks kept for the next hash instead of 19 MiB of garbage per sign-in: about a fifth more hashes per
@@ -26,6 +26,7 @@ public final class Argon2Hasher implements PasswordHasher {
 
     public Argon2Hasher(Argon2Settings settings, Secrets secrets) {
         this.settings = settings;
+        this.limits = HashBounds.argon2(settings);
         this.secrets = secrets;
         this.blocks = new Argon2BytesGenerator.FixedBlockPool(
                 settings.memoryKib() * Runtime.getRuntime().availableProcessors());
@@ -55,19 +56,26 @@ public final class Argon2Hasher implements PasswordHasher {
 
     @Override
     public boolean verify(byte[] password, String encoded) {
-        var parsed = Parsed.of(encoded);
+        var parsed = Parsed.of(encoded, limits);
         return Secrets.constantTimeEquals(parsed.hash, hash(password, parsed));
     }
 
     /** A re-hash when the variant is not argon2id, or memory, time or salt fall below the configured ones. */
     @Override
     public boolean mustUpdate(String encoded) {
-        var parsed = Parsed.of(encoded);
+        var parsed = Parsed.of(encoded, limits);
         return parsed.type != Argon2Parameters.ARGON2_id
                 || parsed.memoryKib < settings.memoryKib()
                 || parsed.iterations < settings.iterations()
                 || parsed.salt.length < 16
                 || parsed.hash.length < 16;
+    }
+
+    /** Argon2's time grows with memory times passes, whatever the lanes (Bouncy Castle fills them one by one). */
+    @Override
+    public boolean costsAtLeastTheDefault(String encoded) {
+        var parsed = Parsed.of(encoded, limits);
+        return (long) parsed.memoryKib * parsed.iterations >= (long) settings.memoryKib() * settings.iterations();
     }
 
     private byte[] hash(byte[] password, Parsed parsed) {
@@ -90,7 +98,7 @@ public final class Argon2Hasher implements PasswordHasher {
     private record Parsed(int type, int version, int memoryKib, int iterations, int parallelism, byte[] salt,
                           byte[] hash) {
 
-        static Parsed of(String encoded) {
+        static Parsed of(String encoded, HashBounds.Argon2Limits limits) {
             var fields = encoded.split("\\$", -1);
             // argon2$argon2id$v=19$m=..,t=..,p=..$salt$hash, or without the v= field (Django 1.10, argon2-cffi < 16)
             if (fields.length < 5 || fields.length > 6 || !fields[0].equals(ALGORITHM)) {
@@ -107,30 +115,34 @@ public final class Argon2Hasher implements PasswordHasher {
                         : Argon2Parameters.ARGON2_VERSION_10;
                 next = 3;
             }
-            int memory = 0;
-            int time = 0;
-            int lanes = 0;
+            long memory = -1;
+            long time = -1;
+            long lanes = -1;
             for (var pair : fields[next].split(",", -1)) {
                 var kv = pair.split("=", 2);
                 if (kv.length != 2) {
                     throw new MalformedHash(ALGORITHM, "bad parameter list");
                 }
                 switch (kv[0]) {
-                    case "m" -> memory = Encoded.positiveInt(ALGORITHM, "memory", kv[1], MAX_MEMORY_KIB);
-                    case "t" -> time = Encoded.positiveInt(ALGORITHM, "time", kv[1], 1_000);
-                    case "p" -> lanes = Encoded.positiveInt(ALGORITHM, "parallelism", kv[1], 255);
+                    case "m" -> memory = Encoded.number(ALGORITHM, "memory", kv[1]);
+                    case "t" -> time = Encoded.number(ALGORITHM, "time", kv[1]);
+                    case "p" -> lanes = Encoded.number(ALGORITHM, "parallelism", kv[1]);
                     default -> throw new MalformedHash(ALGORITHM, "unknown parameter");
                 }
             }
-            if (memory == 0 || time == 0 || lanes == 0 || memory < 8 * lanes) {
-                throw new MalformedHash(ALGORITHM, "m, t and p are required and m must be at least 8p");
+            if (memory < 0 || time < 0 || lanes < 0) {
+                throw new MalformedHash(ALGORITHM, "m, t and p are required");
             }
+            HashBounds.within(ALGORITHM, "parallelism", lanes, 1, limits.maxParallelism());
+            HashBounds.within(ALGORITHM, "time", time, 1, limits.maxIterations());
+            HashBounds.within(ALGORITHM, "memory (KiB)", memory, 8 * lanes, limits.maxMemoryKib());
+            HashBounds.within(ALGORITHM, "memory times time (KiB)", memory * time, 1, limits.maxWork());
             var salt = Encoded.base64(ALGORITHM, "salt", fields[next + 1]);
             var hash = Encoded.base64(ALGORITHM, "hash", fields[next + 2]);
             if (salt.length < 8 || hash.length < 4 || hash.length > 1024) {
                 throw new MalformedHash(ALGORITHM, "salt or hash has an impossible length");
             }
-            return new Parsed(type, version, memory, time, lanes, salt, hash);
+            return new Parsed(type, version, (int) memory, (int) time, (int) lanes, salt, hash);
         }
 
         private static int type(String name) {

@@ -19,6 +19,10 @@ public final class BcryptHasher implements PasswordHasher {
     private final Secrets secrets;
 
     private BcryptHasher(String algorithm, boolean preHash, int cost, Secrets secrets) {
+        if (cost < HashBounds.BCRYPT_MIN_COST || cost > HashBounds.BCRYPT_MAX_COST) {
+            throw new IllegalArgumentException("bcrypt cost must be between " + HashBounds.BCRYPT_MIN_COST + " and "
+                    + HashBounds.BCRYPT_MAX_COST + ", was " + cost);
+        }
         this.algorithm = algorithm;
         this.preHash = preHash;
         this.cost = cost;
@@ -62,6 +66,11 @@ public final class BcryptHasher implements PasswordHasher {
         return parseCost(data(encoded)) < cost;
     }
 
+    @Override
+    public boolean costsAtLeastTheDefault(String encoded) {
+        return parseCost(data(encoded)) >= HashBounds.BCRYPT_COSTLY_COST;
+    }
+
     private String data(String encoded) {
         var fields = Encoded.split(algorithm, encoded, 2);
         if (fields[1].length() != 60) {
@@ -91,7 +100,8 @@ public final class BcryptHasher implements PasswordHasher {
     }
 
     private int parseCost(String settings) {
-        return Encoded.positiveInt(algorithm, "cost", settings.substring(4, 6), 31);
+        return (int) HashBounds.within(algorithm, "cost", Encoded.number(algorithm, "cost", settings.substring(4, 6)),
+                HashBounds.BCRYPT_MIN_COST, HashBounds.BCRYPT_MAX_COST);
     }
 
     private static byte[] hexSha256(byte[] password) {

@@ -16,16 +16,13 @@ final class Encoded {
         return fields;
     }
 
-    static int positiveInt(String algorithm, String name, String text, int max) {
-        try {
-            int value = Integer.parseInt(text);
-            if (value < 1 || value > max) {
-                throw new MalformedHash(algorithm, name + " out of range");
-            }
-            return value;
-        } catch (NumberFormatException e) {
+    /** A whole number as written; whether it is a sane one is {@link HashBounds}'s call. */
+    static long number(String algorithm, String name, String text) {
+        // Digits only: Long.parseLong would also take a sign and digits of other scripts.
+        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new MalformedHash(algorithm, name + " is not a number");
         }
+        return Long.parseLong(text);
     }
 
     static byte[] base64(String algorithm, String name, String text) {

@@ -23,4 +23,15 @@ public interface PasswordHasher {
 
     /** True when {@code encoded} is weaker than what this hasher would write now (Django's {@code must_update}). */
     boolean mustUpdate(String encoded);
+
+    /**
+     * Whether checking {@code encoded} costs at least one default Argon2id hash, judged from its parameters without
+     * hashing anything ({@link HashBounds} has the numbers). When it does not, {@link PasswordHashing} spends one
+     * default hash beside it, so that an imported MD5 cannot be told from an unknown user by time. Throws
+     * {@link MalformedHash} as {@link #verify} does, and {@link HashOutOfBounds} for parameters beyond the bounds.
+     * The default, "no", is the safe answer for a hasher that cannot tell.
+     */
+    default boolean costsAtLeastTheDefault(String encoded) {
+        return false;
+    }
 }

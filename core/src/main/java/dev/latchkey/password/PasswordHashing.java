@@ -63,20 +63,52 @@ public final class PasswordHashing {
     /**
      * Whether {@code password} matches {@code encoded}. Unusable ({@code !}-prefixed), malformed and unknown hashes
      * never match, and cost one full preferred hash, like an unknown user, so that nothing can be told apart by time.
+     * So do hashes whose parameters are beyond {@link HashBounds}: they are never computed. A hash cheaper than the
+     * preferred one (MD5, a few PBKDF2 iterations) is checked and one preferred hash is spent beside it, under the
+     * same slot, so that every check costs at least what an unknown user costs.
      */
     public boolean verify(String password, String encoded) {
         var bytes = PasswordBytes.of(password);
-        var hasher = identify(encoded);
-        if (hasher.isEmpty()) {
+        var found = identify(encoded);
+        if (found.isEmpty()) {
             burn(bytes);
             return false;
         }
+        var hasher = found.get();
         try {
-            return gated(() -> hasher.get().verify(bytes, encoded));
+            // Read from the parameters before anything is computed; out-of-bounds ones throw here.
+            boolean cheap = !costsAtLeastTheDefault(hasher, encoded);
+            return gated(() -> {
+                boolean match = hasher.verify(bytes, encoded);
+                if (cheap) {
+                    preferred.encode(bytes, preferred.salt());
+                }
+                return match;
+            });
         } catch (MalformedHash e) {
             log.warn("refusing a stored password: {}", e.getMessage());
             burn(bytes);
             return false;
+        }
+    }
+
+    /**
+     * Refuses, before it is stored, a hash of a known format whose parameters are beyond {@link HashBounds}, by
+     * the same reading {@link #verify} does. Malformed and unknown hashes pass: stored, they never verify.
+     *
+     * @throws HashOutOfBounds naming the parameter, its value and the bounds
+     */
+    public void checkBounds(String encoded) {
+        var found = identify(encoded);
+        if (found.isEmpty()) {
+            return;
+        }
+        try {
+            costsAtLeastTheDefault(found.get(), encoded);
+        } catch (HashOutOfBounds e) {
+            throw e;
+        } catch (MalformedHash e) {
+            // not a cost problem: such a hash is stored as it is and never matches
         }
     }
 
@@ -114,6 +146,14 @@ public final class PasswordHashing {
             algorithm = dollar < 0 ? "" : encoded.substring(0, dollar);
         }
         return Optional.ofNullable(byAlgorithm.get(algorithm));
+    }
+
+    /**
+     * A hash the preferred hasher would write now (not {@code mustUpdate}) costs the default by definition, whatever
+     * that hasher is; any other asks its hasher.
+     */
+    private boolean costsAtLeastTheDefault(PasswordHasher hasher, String encoded) {
+        return hasher == preferred && !preferred.mustUpdate(encoded) || hasher.costsAtLeastTheDefault(encoded);
     }
 
     /** Django's {@code make_password(None)}: {@code !} and 40 random characters, which no password matches. */

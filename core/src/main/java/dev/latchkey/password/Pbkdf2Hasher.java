@@ -18,7 +18,6 @@ import javax.crypto.spec.PBEKeySpec;
 public final class Pbkdf2Hasher implements PasswordHasher {
     /** Django 3.2's default; Django 5.2 uses 1,000,000. */
     public static final int DJANGO_32_ITERATIONS = 260_000;
-    private static final int MAX_ITERATIONS = 20_000_000;
 
     private final String algorithm;
     private final String jdkAlgorithm;
@@ -27,6 +26,10 @@ public final class Pbkdf2Hasher implements PasswordHasher {
     private final Secrets secrets;
 
     private Pbkdf2Hasher(String algorithm, String jdkAlgorithm, int keyLength, int iterations, Secrets secrets) {
+        if (iterations < HashBounds.PBKDF2_MIN_ITERATIONS || iterations > HashBounds.PBKDF2_MAX_ITERATIONS) {
+            throw new IllegalArgumentException("pbkdf2 iterations must be between " + HashBounds.PBKDF2_MIN_ITERATIONS
+                    + " and " + HashBounds.PBKDF2_MAX_ITERATIONS + ", was " + iterations);
+        }
         this.algorithm = algorithm;
         this.jdkAlgorithm = jdkAlgorithm;
         this.keyLength = keyLength;
@@ -68,7 +71,7 @@ public final class Pbkdf2Hasher implements PasswordHasher {
     @Override
     public boolean verify(byte[] password, String encoded) {
         var fields = Encoded.split(algorithm, encoded, 4);
-        int rounds = Encoded.positiveInt(algorithm, "iterations", fields[1], MAX_ITERATIONS);
+        int rounds = rounds(fields);
         var expected = Encoded.base64(algorithm, "hash", fields[3]);
         if (expected.length != keyLength) {
             throw new MalformedHash(algorithm, "hash has the wrong length");
@@ -80,8 +83,17 @@ public final class Pbkdf2Hasher implements PasswordHasher {
     @Override
     public boolean mustUpdate(String encoded) {
         var fields = Encoded.split(algorithm, encoded, 4);
-        int rounds = Encoded.positiveInt(algorithm, "iterations", fields[1], MAX_ITERATIONS);
-        return rounds < iterations || Salts.tooShort(fields[2]);
+        return rounds(fields) < iterations || Salts.tooShort(fields[2]);
+    }
+
+    @Override
+    public boolean costsAtLeastTheDefault(String encoded) {
+        return rounds(Encoded.split(algorithm, encoded, 4)) >= HashBounds.PBKDF2_COSTLY_ITERATIONS;
+    }
+
+    private int rounds(String[] fields) {
+        return (int) HashBounds.within(algorithm, "iterations", Encoded.number(algorithm, "iterations", fields[1]),
+                HashBounds.PBKDF2_MIN_ITERATIONS, HashBounds.PBKDF2_MAX_ITERATIONS);
     }
 
     private byte[] derive(byte[] password, byte[] salt, int rounds) {

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
+import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.password.HashOutOfBounds;
+import dev.latchkey.password.PasswordHashing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -23,15 +27,25 @@ import java.util.function.IntConsumer;
 /**
  * Reads what {@code manage.py dumpdata auth.user} writes: a JSON array of {@code {"model": "auth.user", "pk": ..,
  * "fields": {..}}}. Every record is checked before anything is returned, so a bad file is refused whole; the error
- * names the record by its index (from 0) and the problem. Password hashes are kept exactly as they are.
+ * names the record by its index (from 0) and the problem. Password hashes are kept exactly as they are, but one whose
+ * parameters ask for more work than latchkey computes (a bcrypt cost of 31, PBKDF2 with 20 million iterations) is
+ * refused: imported, it would make every sign-in attempt for that name cost minutes of CPU.
  */
 public final class DjangoDump {
     private static final int MAX_HASH_LENGTH = 512;
 
     private final ObjectMapper json;
+    private final PasswordHashing hashing;
 
-    public DjangoDump(ObjectMapper json) {
+    /** Hashes are checked against the bounds of {@code hashing}, the one that will verify them. */
+    public DjangoDump(ObjectMapper json, PasswordHashing hashing) {
         this.json = json;
+        this.hashing = hashing;
+    }
+
+    /** Hashes are checked against the bounds of the standard hashers with the default settings. */
+    public DjangoDump(ObjectMapper json) {
+        this(json, PasswordHashing.standard(Argon2Settings.OWASP, Secrets.create()));
     }
 
     /** All users of the dump; {@code progress} hears the count of records read so far, now and then. */
@@ -75,7 +89,7 @@ public final class DjangoDump {
         return users;
     }
 
-    private static ImportedUser user(int index, JsonNode record) {
+    private ImportedUser user(int index, JsonNode record) {
         if (!record.isObject()) {
             throw problem(index, "is not a JSON object");
         }
@@ -102,6 +116,11 @@ public final class DjangoDump {
         var hash = text(index, fields, "password", true);
         if (hash.length() > MAX_HASH_LENGTH) {
             throw problem(index, "password hash is longer than " + MAX_HASH_LENGTH + " characters");
+        }
+        try {
+            hashing.checkBounds(hash);
+        } catch (HashOutOfBounds e) {
+            throw problem(index + " (" + username + ")", "password " + e.getMessage());
         }
         var joined = time(index, fields, "date_joined", true);
         return new ImportedUser(username, email, hash, bool(index, fields, "is_active", true),
@@ -155,6 +174,10 @@ public final class DjangoDump {
     }
 
     private static InvalidInput problem(int index, String problem) {
-        return new InvalidInput("invalid_dump", "record " + index + ": " + problem);
+        return problem(Integer.toString(index), problem);
+    }
+
+    private static InvalidInput problem(String record, String problem) {
+        return new InvalidInput("invalid_dump", "record " + record + ": " + problem);
     }
 }

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * Email addresses as Django's {@code normalize_email} treats them: the domain is lower-cased, the local part kept.
  * The check is deliberately loose (one {@code @}, no spaces, a dot-free domain allowed for intranets): the only proof
- * that an address works is a message that arrives.
+ * that an address works is a message that arrives. Control and format characters are refused, as in usernames
+ * ({@link Usernames}).
  */
 public final class Emails {
     public static final int MAX_LENGTH = 254;
@@ -20,10 +21,20 @@ public final class Emails {
         if (email == null || email.isEmpty()) {
             return "";
         }
-        if (email.length() > MAX_LENGTH || !SHAPE.matcher(email).matches()) {
-            throw new InvalidInput("invalid_email", "the email address is not valid");
+        if (email.length() > MAX_LENGTH) {
+            throw notValid();
+        }
+        if (Usernames.hasControlCharacter(email)) {
+            throw new InvalidInput("invalid_email", "email addresses may not contain control characters");
+        }
+        if (!SHAPE.matcher(email).matches()) {
+            throw notValid();
         }
         int at = email.lastIndexOf('@');
         return email.substring(0, at) + "@" + email.substring(at + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static InvalidInput notValid() {
+        return new InvalidInput("invalid_email", "the email address is not valid");
     }
 }

@@ -6,14 +6,18 @@ import dev.latchkey.error.NotFound;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * What can be done to users: create, change password, activate and deactivate. A password change and a
- * deactivation end everything the user was signed in with ({@link UserRevocation}).
+ * What can be done to users: create, import, change password, activate and deactivate. A password change and a
+ * deactivation end everything the user was signed in with ({@link UserRevocation}), whichever of these made them.
  */
 public final class Users {
+    private static final int EXISTING_PAGE = 1_000;
     private final UserStore store;
     private final PasswordHashing hashing;
     private final PasswordPolicy policy;
@@ -38,6 +42,51 @@ public final class Users {
         password.ifPresent(p -> policy.check(p, user.username(), user.email()));
         var hash = password.map(hashing::hash).orElseGet(hashing::unusable);
         return store.insert(user, hash, clock.instant());
+    }
+
+    /**
+     * Writes imported users in one transaction ({@link UserStore#upsertAll}). An existing user whose password hash
+     * the import changes, or whom it deactivates, then loses every session and token family, as after
+     * {@link #setPassword} or {@link #deactivate}: whoever signed in with the old password must not stay signed in.
+     * An import that changes neither ends nothing.
+     */
+    public ImportResult importAll(List<ImportedUser> imported) {
+        var before = existing(imported);
+        var result = store.upsertAll(imported);
+        for (var user : imported) {
+            var old = before.get(user.username());
+            if (old == null) {
+                continue;
+            }
+            cache.forget(old.user().id());
+            if (!old.passwordHash().equals(user.passwordHash())) {
+                revokeAll(old.user().id());
+                record("password_changed", old.user());
+            } else if (old.user().active() && !user.active()) {
+                revokeAll(old.user().id());
+                record("user_deactivated", old.user());
+            }
+        }
+        return result;
+    }
+
+    /** The stored credentials of those imported users that exist already; a fresh import costs one scan of ids. */
+    private Map<String, UserCredentials> existing(List<ImportedUser> imported) {
+        var names = new HashSet<String>();
+        imported.forEach(u -> names.add(u.username()));
+        var found = new HashMap<String, UserCredentials>();
+        long after = 0;
+        List<User> page;
+        do {
+            page = store.list(after, EXISTING_PAGE);
+            for (var user : page) {
+                if (names.contains(user.username())) {
+                    store.findCredentials(user.username()).ifPresent(c -> found.put(c.user().username(), c));
+                }
+                after = user.id();
+            }
+        } while (page.size() == EXISTING_PAGE);
+        return found;
     }
 
     public void setPassword(String username, String password) {

@@ -74,6 +74,55 @@ class DjangoDumpTest {
         assertProblem("[" + record("alice", "true") + "] trailing", "not valid JSON");
     }
 
+    @Test
+    void aRecordWhoseHashAsksForHoursOfWorkIsRefusedNamingTheRecordAndTheUser() {
+        var salt = "c2FsdHNhbHRzYWx0";
+        var hostile = List.of(
+                "bcrypt$$2b$31$" + "a".repeat(53),
+                "argon2$argon2id$v=19$m=4194304,t=2,p=1$" + salt + "$" + salt,
+                "argon2$argon2id$v=19$m=102400,t=1000,p=8$" + salt + "$" + salt,
+                "pbkdf2_sha256$20000000$salt$" + salt);
+        for (var hash : hostile) {
+            var json = "[" + record("alice", "true") + "," + withHash(record("mallory", "true"), hash) + "]";
+            assertProblem(json, "record 1 (mallory): password " + hash.substring(0, hash.indexOf('$'))
+                    + " hash asks for");
+        }
+    }
+
+    @Test
+    void aUsernameOrEmailWithAControlCharacterIsRefusedNamingTheRecord() {
+        // As JSON escapes: what a hostile or broken dump would hold.
+        for (var hidden : new String[] {"\\u0000", "\\n", "\\r\\n", "\\t", "\\u001b[31m", "\\u202e",
+            "\\u200b", "\\ufeff", "\\u2028"}) {
+            assertProblem("[" + record("alice", "true") + "," + record("mal" + hidden + "lory", "true") + "]",
+                    "record 1: usernames may not contain control characters");
+            assertProblem("[" + record("alice", "true") + "," + record("mallory", "true")
+                    .replace("\"email\": \"\"", "\"email\": \"m" + hidden + "@example.com\"") + "]",
+                    "record 1: email addresses may not contain control characters");
+        }
+    }
+
+    @Test
+    void hashesOfEveryDjangoDefaultAreWithinTheBounds() {
+        var salt = "c2FsdHNhbHRzYWx0";
+        var real = List.of(
+                "pbkdf2_sha256$1000000$salt$" + salt, "pbkdf2_sha256$1200000$salt$" + salt,
+                "pbkdf2_sha1$10000$salt$" + salt, "bcrypt$$2b$12$" + "a".repeat(53),
+                "bcrypt_sha256$$2b$12$" + "a".repeat(53), "argon2$argon2id$v=19$m=102400,t=2,p=8$" + salt + "$" + salt,
+                "argon2$argon2i$m=512,t=2,p=2$" + salt + "$" + salt, "md5$salt$0123456789abcdef0123456789abcdef",
+                "!unusable", "scrypt$16384$salt$8$1$hash", "pbkdf2_sha256$260000$s$h");
+        var json = new StringBuilder("[");
+        for (int i = 0; i < real.size(); i++) {
+            json.append(i == 0 ? "" : ",").append(withHash(record("user" + i, "true"), real.get(i)));
+        }
+        assertThat(read(json.append("]").toString())).extracting(ImportedUser::passwordHash)
+                .containsExactlyElementsOf(real);
+    }
+
+    private static String withHash(String record, String hash) {
+        return record.replace("pbkdf2_sha256$260000$s$h", hash);
+    }
+
     private void assertProblem(String json, String expected) {
         assertThatThrownBy(() -> read(json)).isInstanceOf(InvalidInput.class).hasMessageContaining(expected);
     }

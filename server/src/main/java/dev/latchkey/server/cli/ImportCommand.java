@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
 public final class ImportCommand {
 
     @Command(name = "django", description = "Import the output of 'manage.py dumpdata auth.user', keeping password "
-            + "hashes. Re-importing updates users of the same username; a bad record stops the import before "
-            + "anything is written.")
+            + "hashes. Re-importing updates users of the same username, and ends the sessions and tokens of those "
+            + "whose password hash changed or who became inactive; a bad record stops the import before anything "
+            + "is written.")
     static final class Django implements Callable<Integer> {
         private final Terminal terminal;
         @Mixin CommonOptions common;
@@ -35,9 +36,9 @@ public final class ImportCommand {
             var settings = common.settings(terminal, Map.of());
             var progress = new Progress(terminal);
             try (var in = open(); var latchkey = Engine.open(settings, terminal.env())) {
-                var users = new DjangoDump(latchkey.json()).read(in, n -> progress.show("read", n));
+                var users = new DjangoDump(latchkey.json(), latchkey.hashing()).read(in, n -> progress.show("read", n));
                 progress.show("writing", users.size());
-                var result = latchkey.userStore().upsertAll(users);
+                var result = latchkey.users().importAll(users);
                 progress.done();
                 long unverifiable = users.stream()
                         .filter(u -> PasswordHashing.isUsable(u.passwordHash())

@@ -2,9 +2,14 @@ package dev.latchkey.server.cli;
 
 import static dev.latchkey.server.cli.UserCommandTest.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.Latchkey;
 import dev.latchkey.auth.Credentials;
 import dev.latchkey.auth.RequestContext;
+import dev.latchkey.jwt.InvalidAccessToken;
+import dev.latchkey.jwt.InvalidRefreshToken;
+import dev.latchkey.jwt.TokenPair;
 import dev.latchkey.server.config.SettingsLoader;
 import dev.latchkey.testing.TestDatabase;
 import java.io.IOException;
@@ -51,6 +56,40 @@ class ImportCommandTest {
     }
 
     @Test
+    void reImportingAChangedPasswordHashEndsThatUsersSessionsAndTokenFamilies() throws IOException {
+        var cli = new Cli(data);
+        var sample = sample();
+        assertThat(cli.run("import", "django", sample.toString()).status()).isZero();
+        String session;
+        TokenPair pair;
+        try (var latchkey = open()) {
+            var alice = latchkey.users().find("alice").orElseThrow().id();
+            session = latchkey.sessions().login(null, alice, RequestContext.NONE).id();
+            pair = latchkey.jwtTokens().obtain(alice, null);
+        }
+
+        // The same dump again changes nothing: nobody is signed out.
+        assertThat(cli.run("import", "django", sample.toString()).status()).isZero();
+        try (var latchkey = open()) {
+            assertThat(latchkey.sessions().find(session)).isPresent();
+        }
+
+        // The password was changed in Django meanwhile.
+        var changed = write("changed.json", Files.readString(sample).replace(
+                "pbkdf2_sha256$260000$wecZgj2DyciQszjsP0VdFm$sn1/XXwFENom9l/CPt0rWgC2lsOclolOp0J2GC3R9pE=",
+                "pbkdf2_sha256$260000$4v5GE8pwQfejUqhwUm718T$Qsjj9Hf9usX0UAOICF10L1qTrtK7Xm4brs8VguXTVCw="));
+        var result = cli.run("import", "django", changed.toString());
+        assertThat(result.status()).as(result.err()).isZero();
+        try (var latchkey = open()) {
+            assertThat(latchkey.sessions().find(session)).isEmpty();
+            var tokens = latchkey.jwtTokens();
+            assertThatThrownBy(() -> tokens.refresh(pair.refresh(), RequestContext.NONE))
+                    .isInstanceOf(InvalidRefreshToken.class);
+            assertThatThrownBy(() -> tokens.verify(pair.access())).isInstanceOf(InvalidAccessToken.class);
+        }
+    }
+
+    @Test
     void aBadRecordStopsTheImportAndNothingIsWritten() throws IOException {
         var cli = new Cli(data);
         var records = new StringBuilder("[");
@@ -62,6 +101,28 @@ class ImportCommandTest {
 
         assertRefused(cli.run("import", "django", file.toString()), "record 50: duplicate username user7");
         assertThat(cli.run("user", "list").out()).doesNotContain("user1");
+    }
+
+    @Test
+    void aHashAskingForHoursOfWorkStopsTheImportNamingTheRecordAndNothingIsWritten() throws IOException {
+        var cli = new Cli(data);
+        var hostile = record("mallory").replace("pbkdf2_sha256$260000$s$h", "bcrypt$$2b$31$" + "a".repeat(53));
+        var file = write("hostile.json", "[" + record("alice") + "," + hostile + "]");
+
+        assertRefused(cli.run("import", "django", file.toString()),
+                "record 1 (mallory): password bcrypt hash asks for cost 31; latchkey takes 4 to 16");
+        assertThat(cli.run("user", "list").out()).doesNotContain("alice");
+    }
+
+    @Test
+    void aUsernameWithANewlineOrAnInvisibleCharacterStopsTheImportNamingTheRecord() throws IOException {
+        var cli = new Cli(data);
+        for (var hidden : new String[] {"\\n", "\\u0000", "\\u001b[2J", "\\u202e", "\\u200b", "\\ufeff"}) {
+            var file = write("hidden.json", "[" + record("alice") + "," + record("ad" + hidden + "min") + "]");
+            assertRefused(cli.run("import", "django", file.toString()),
+                    "record 1: usernames may not contain control characters");
+        }
+        assertThat(cli.run("user", "list").out()).doesNotContain("alice");
     }
 
     @Test
@@ -95,6 +156,10 @@ class ImportCommandTest {
             assertThat(result.status()).as(result.err()).isZero();
             assertThat(new dev.latchkey.store.JdbcUserStore(pg.database()).findByUsername("alice")).isPresent();
         }
+    }
+
+    private Latchkey open() {
+        return Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of());
     }
 
     private Path sample() throws IOException {
