@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code latchkey import django FILE}. */
@@ -26,6 +27,10 @@ public final class ImportCommand {
         private final Terminal terminal;
         @Mixin CommonOptions common;
         @Parameters(paramLabel = "FILE", description = "The JSON file, or - for standard input.") String file;
+        @Option(names = "--emails-verified", description = "The dump's emails are known to be their users' (the "
+                + "Django site verified them): a provider's identity with the same verified email may then join a "
+                + "non-staff account. Without it, imported emails are unverified.")
+        boolean emailsVerified;
 
         Django(Terminal terminal) {
             this.terminal = terminal;
@@ -39,6 +44,10 @@ public final class ImportCommand {
                 var users = new DjangoDump(latchkey.json(), latchkey.hashing()).read(in, n -> progress.show("read", n));
                 progress.show("writing", users.size());
                 var result = latchkey.users().importAll(users);
+                if (emailsVerified) {
+                    users.stream().filter(u -> !u.email().isEmpty())
+                            .forEach(u -> latchkey.users().setEmailVerified(u.username(), true));
+                }
                 progress.done();
                 long unverifiable = users.stream()
                         .filter(u -> PasswordHashing.isUsable(u.passwordHash())

@@ -46,6 +46,21 @@ class ImportCommandTest {
     }
 
     @Test
+    void importedEmailsAreUnverifiedUnlessTheOperatorSaysSo() throws IOException {
+        var file = write("with-email.json", Files.readString(sample()).replace("\"email\": \"\"",
+                "\"email\": \"alice@example.com\""));
+        var cli = new Cli(data);
+        assertThat(cli.run("import", "django", file.toString()).status()).isZero();
+        try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
+            assertThat(latchkey.users().find("alice").orElseThrow().emailVerified()).isFalse();
+        }
+        assertThat(cli.run("import", "django", "--emails-verified", file.toString()).status()).isZero();
+        try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
+            assertThat(latchkey.users().find("alice").orElseThrow().emailVerified()).isTrue();
+        }
+    }
+
+    @Test
     void reImportUpdatesAndNeverDuplicates() throws IOException {
         var file = sample();
         var cli = new Cli(data);

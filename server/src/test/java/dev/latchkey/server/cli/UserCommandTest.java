@@ -72,6 +72,8 @@ class UserCommandTest {
 
         var set = cli.runWithStdin("a brand new password\n", "user", "set-password", "alice", "--password-stdin");
         assertThat(set.status()).as(set.err()).isZero();
+        assertThat(set.out()).as("it says what it ended").contains("ended 0 sessions, revoked 0 API tokens")
+                .contains("token create");
         assertThat(canSignIn("alice", "a brand new password")).isTrue();
         assertThat(canSignIn("alice", "correct horse battery staple")).isFalse();
 
