@@ -153,8 +153,8 @@ public final class SettingsLoader {
                 SessionSettings.DEFAULT.touchInterval(),
                 duration("session.cache_ttl", SessionSettings.DEFAULT.cacheTtl()));
         var argon2 = new Argon2Settings(
-                integer("password.argon2_memory_kib", Argon2Settings.OWASP.memoryKib(), 19 * 1024, 4 * 1024 * 1024),
-                integer("password.argon2_iterations", Argon2Settings.OWASP.iterations(), 2, 100),
+                integer("password.argon2_memory_kib", Argon2Settings.OWASP.memoryKib(), 19 * 1024, 256 * 1024),
+                integer("password.argon2_iterations", Argon2Settings.OWASP.iterations(), 2, 16),
                 integer("password.argon2_parallelism", Argon2Settings.OWASP.parallelism(), 1, 64),
                 Argon2Settings.OWASP.hashLength());
         var policy = new PasswordPolicy(integer("password.min_length", PasswordPolicy.DEFAULT.minLength(), 1, 1024));
