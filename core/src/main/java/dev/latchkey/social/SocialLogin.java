@@ -11,6 +11,7 @@ import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.Conflict;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.password.PasswordHashing;
+import dev.latchkey.user.Emails;
 import dev.latchkey.user.NewUser;
 import dev.latchkey.user.User;
 import dev.latchkey.user.UserStore;
@@ -161,7 +162,7 @@ public final class SocialLogin {
     }
 
     private User create(SocialIdentity identity) {
-        var email = identity.emailVerified() ? identity.email() : "";
+        var email = identity.emailVerified() ? acceptable(identity.email()) : "";
         var base = usernameBase(identity);
         for (int attempt = 0; attempt < 20; attempt++) {
             var candidate = attempt == 0 ? base : base + "-" + secrets.alphanumeric(5).toLowerCase();
@@ -181,6 +182,15 @@ public final class SocialLogin {
             }
         }
         throw new Conflict("username_unavailable", "no free username could be made for this account");
+    }
+
+    /** A provider's email as a user's, or nothing when it is not one latchkey accepts (control characters, length). */
+    private static String acceptable(String email) {
+        try {
+            return email.isEmpty() ? "" : Emails.normalize(email);
+        } catch (InvalidInput e) {
+            return "";
+        }
     }
 
     /**

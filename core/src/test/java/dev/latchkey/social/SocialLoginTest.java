@@ -79,6 +79,14 @@ class SocialLoginTest extends DatabaseTest {
     }
 
     @Test
+    void aProviderEmailWithControlCharactersIsDroppedNotFatal() {
+        var user = social.signIn(identity("c1", "eve\u202e@example.com", true), CLIENT);
+        assertThat(user.email()).isEmpty();
+        assertThat(user.emailVerified()).isFalse();
+        assertThat(user.username()).doesNotContain("\u202e");
+    }
+
+    @Test
     void aStaffAccountIsNeverJoinedByEmail() {
         var admin = latchkey.users().create(new NewUser("adm", "adm@example.com", true, false), Optional.empty());
         latchkey.users().setEmailVerified("adm", true);
