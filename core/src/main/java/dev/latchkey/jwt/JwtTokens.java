@@ -44,6 +44,13 @@ public final class JwtTokens implements UserRevocation {
     private static final int FAMILY_BYTES = 16;
     /** Beyond an access token's lifetime, how long its family's revocation is remembered: the allowed skew and more. */
     private static final Duration REMEMBER_MARGIN = Duration.ofSeconds(60);
+    /**
+     * How long a revoked family is remembered (in memory, and as a row the next start loads): the longest access
+     * lifetime the settings allow, not the one configured now. A token issued before a restart that lowered
+     * {@code jwt.access_lifetime} keeps the expiry it was issued with, and only its family's revocation stops it.
+     * The cost is a day of revoked ids in memory (about 150 bytes each) instead of minutes of them.
+     */
+    private static final Duration REMEMBER = JwtSettings.MAX_ACCESS_LIFETIME.plus(REMEMBER_MARGIN);
     private static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
 
     private final AccessTokens accessTokens;
@@ -71,7 +78,7 @@ public final class JwtTokens implements UserRevocation {
         this.secrets = secrets;
         this.clock = clock;
         this.settings = settings;
-        this.revoked = new RevokedFamilies(store, clock, settings.accessLifetime().plus(REMEMBER_MARGIN));
+        this.revoked = new RevokedFamilies(store, clock, REMEMBER);
         this.verified = Caffeine.newBuilder().maximumSize(100_000).expireAfter(untilExpiry()).build();
         this.verifiedOk = meters.counter("latchkey.jwt.verifications", "outcome", "valid");
         this.verifiedBad = meters.counter("latchkey.jwt.verifications", "outcome", "invalid");
@@ -199,9 +206,12 @@ public final class JwtTokens implements UserRevocation {
         store.revokeForSessions(sessionHashes, now, "signed_out").forEach(id -> revoked.add(id, now));
     }
 
-    /** Deletes families and refresh tokens that can no longer matter; answers how many rows went. */
+    /**
+     * Deletes families and refresh tokens that can no longer matter; answers how many rows went. A revoked family
+     * stays for {@link #REMEMBER}, so that a start within that time loads its revocation.
+     */
     public int purgeEnded() {
-        return store.deleteEndedBefore(clock.instant().minus(settings.accessLifetime()).minus(REMEMBER_MARGIN));
+        return store.deleteEndedBefore(clock.instant().minus(REMEMBER));
     }
 
     /** Stops the background re-reading of revocations. */
