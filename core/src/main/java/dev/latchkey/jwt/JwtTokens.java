@@ -167,7 +167,12 @@ public final class JwtTokens implements UserRevocation {
         return true;
     }
 
-    /** What a valid access token of a live family says; {@link InvalidAccessToken} otherwise. */
+    /**
+     * What a valid access token of a live family of an active user says; {@link InvalidAccessToken} otherwise. The
+     * user is checked here, not only in the chain, because {@code /api/jwt/verify} answers from this alone, and a
+     * user can become inactive or be deleted without a revocation (a Django re-import, a row removed by hand). It
+     * costs a {@link UserCache} hit while warm.
+     */
     public AccessToken verify(String token) throws InvalidAccessToken {
         ensureSyncing();
         if (token == null || token.length() > AccessTokens.MAX_LENGTH) {
@@ -188,6 +193,11 @@ public final class JwtTokens implements UserRevocation {
         if (revoked.contains(access.family())) {
             verifiedBad.increment();
             throw new InvalidAccessToken("its token family was revoked");
+        }
+        var user = users.find(access.userId());
+        if (user.isEmpty() || !user.get().active()) {
+            verifiedBad.increment();
+            throw new InvalidAccessToken(user.isEmpty() ? "its user is gone" : "its user is inactive");
         }
         verifiedOk.increment();
         return access;

@@ -12,9 +12,11 @@ import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.testing.DatabaseTest;
 import dev.latchkey.testing.MutableClock;
 import dev.latchkey.testing.TestDatabase;
+import dev.latchkey.user.ImportedUser;
 import dev.latchkey.user.NewUser;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -267,6 +269,22 @@ class JwtTokensTest extends DatabaseTest {
         } finally {
             again.jwtTokens().close();
         }
+    }
+
+    @Test
+    void aTokenOfAUserDeactivatedOrDeletedWithoutRevocationIsRefused() throws Exception {
+        // A Django re-import and a row deleted by hand change users without revoking anything.
+        var pair = jwt.obtain(alice, null);
+        latchkey.userStore().upsertAll(List.of(new ImportedUser("alice", "", "!", false, false, false,
+                clock.instant(), null)));
+        assertThatThrownBy(() -> jwt.verify(pair.access())).isInstanceOf(InvalidAccessToken.class)
+                .hasMessageContaining("inactive");
+
+        long bob = latchkey.users().create(NewUser.named("bob"), Optional.of("another horse battery")).id();
+        var bobs = jwt.obtain(bob, null);
+        db.database().sql().update("DELETE FROM users WHERE id = ?", s -> s.setLong(1, bob));
+        assertThatThrownBy(() -> jwt.verify(bobs.access())).isInstanceOf(InvalidAccessToken.class)
+                .hasMessageContaining("gone");
     }
 
     @Test
