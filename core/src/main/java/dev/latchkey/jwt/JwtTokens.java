@@ -44,6 +44,13 @@ public final class JwtTokens implements UserRevocation {
     private static final int FAMILY_BYTES = 16;
     /** Beyond an access token's lifetime, how long its family's revocation is remembered: the allowed skew and more. */
     private static final Duration REMEMBER_MARGIN = Duration.ofSeconds(60);
+    /**
+     * How long a revoked family is remembered (in memory, and as a row the next start loads): the longest access
+     * lifetime the settings allow, not the one configured now. A token issued before a restart that lowered
+     * {@code jwt.access_lifetime} keeps the expiry it was issued with, and only its family's revocation stops it.
+     * The cost is a day of revoked ids in memory (about 150 bytes each) instead of minutes of them.
+     */
+    private static final Duration REMEMBER = JwtSettings.MAX_ACCESS_LIFETIME.plus(REMEMBER_MARGIN);
     private static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
 
     private final AccessTokens accessTokens;
@@ -71,7 +78,7 @@ public final class JwtTokens implements UserRevocation {
         this.secrets = secrets;
         this.clock = clock;
         this.settings = settings;
-        this.revoked = new RevokedFamilies(store, clock, settings.accessLifetime().plus(REMEMBER_MARGIN));
+        this.revoked = new RevokedFamilies(store, clock, REMEMBER);
         this.verified = Caffeine.newBuilder().maximumSize(100_000).expireAfter(untilExpiry()).build();
         this.verifiedOk = meters.counter("latchkey.jwt.verifications", "outcome", "valid");
         this.verifiedBad = meters.counter("latchkey.jwt.verifications", "outcome", "invalid");
@@ -160,7 +167,12 @@ public final class JwtTokens implements UserRevocation {
         return true;
     }
 
-    /** What a valid access token of a live family says; {@link InvalidAccessToken} otherwise. */
+    /**
+     * What a valid access token of a live family of an active user says; {@link InvalidAccessToken} otherwise. The
+     * user is checked here, not only in the chain, because {@code /api/jwt/verify} answers from this alone, and a
+     * user can become inactive or be deleted without a revocation (a Django re-import, a row removed by hand). It
+     * costs a {@link UserCache} hit while warm.
+     */
     public AccessToken verify(String token) throws InvalidAccessToken {
         ensureSyncing();
         if (token == null || token.length() > AccessTokens.MAX_LENGTH) {
@@ -182,6 +194,11 @@ public final class JwtTokens implements UserRevocation {
             verifiedBad.increment();
             throw new InvalidAccessToken("its token family was revoked");
         }
+        var user = users.find(access.userId());
+        if (user.isEmpty() || !user.get().active()) {
+            verifiedBad.increment();
+            throw new InvalidAccessToken(user.isEmpty() ? "its user is gone" : "its user is inactive");
+        }
         verifiedOk.increment();
         return access;
     }
@@ -199,9 +216,12 @@ public final class JwtTokens implements UserRevocation {
         store.revokeForSessions(sessionHashes, now, "signed_out").forEach(id -> revoked.add(id, now));
     }
 
-    /** Deletes families and refresh tokens that can no longer matter; answers how many rows went. */
+    /**
+     * Deletes families and refresh tokens that can no longer matter; answers how many rows went. A revoked family
+     * stays for {@link #REMEMBER}, so that a start within that time loads its revocation.
+     */
     public int purgeEnded() {
-        return store.deleteEndedBefore(clock.instant().minus(settings.accessLifetime()).minus(REMEMBER_MARGIN));
+        return store.deleteEndedBefore(clock.instant().minus(REMEMBER));
     }
 
     /** Stops the background re-reading of revocations. */

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The ids of revoked token families, in memory, so that every access-token check is one hash lookup and a revoked
  * family's tokens are refused by the very next request. An id is kept only while an access token of the family can
- * still be valid ({@code remember}: the access lifetime plus the allowed clock skew); after that the tokens refuse
- * themselves.
+ * still be valid ({@code remember}: the longest access lifetime any configuration may have given it, plus the
+ * allowed clock skew); after that the tokens refuse themselves.
  *
  * <p>The set is loaded from the database at start, so a restart never revives a revoked token, and
  * {@link #sync} re-reads recent revocations so that one made by another process (the command line, another node)

@@ -24,6 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A generic OpenID Connect provider: endpoints from its discovery document (whose {@code issuer} must be the
@@ -35,12 +38,17 @@ public final class OidcProvider implements SocialProvider {
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
             JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.EdDSA);
     private static final Duration DISCOVERY_TTL = Duration.ofHours(1);
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(OidcProvider.class);
     private static final int MAX_SKEW_SECONDS = 60;
 
     private final ProviderSettings settings;
     private final ProviderHttp http;
     private final Clock clock;
+    private final ReentrantLock refreshing = new ReentrantLock();
     private volatile Discovery discovery;
+    /** After a failed fetch, when the next may be tried; null after a success. */
+    private volatile Instant nextTry;
 
     private record Discovery(URI authorization, URI token, JWKSource<SecurityContext> keys, Instant at) {
     }
@@ -140,35 +148,79 @@ public final class OidcProvider implements SocialProvider {
                 profile);
     }
 
+    /**
+     * The discovery document, fetched at most once an hour. Only one caller fetches: while it does, the others keep
+     * using the expired document if there is one (it rarely changes), or wait for the fetch and share its outcome if
+     * there is none. A failed fetch is not retried for {@link #RETRY_AFTER_FAILURE}, so a provider that is down
+     * costs one timeout per ten seconds instead of one per sign-in; meanwhile the old document, if any, is served.
+     */
     private Discovery discover() {
         var current = discovery;
-        if (current != null && current.at().isAfter(clock.instant().minus(DISCOVERY_TTL))) {
+        if (current != null && isFresh(current)) {
             return current;
         }
-        synchronized (this) {
-            var document = http.get(URI.create(stripSlash(settings.issuer().toString())
-                    + "/.well-known/openid-configuration"));
-            if (document.status() != 200) {
-                throw new ProviderFailure(name(), "its discovery document answered HTTP " + document.status());
-            }
-            var body = document.body();
-            if (!settings.issuer().toString().equals(text(body, "issuer", ""))) {
-                throw new ProviderFailure(name(), "its discovery document names another issuer");
-            }
-            var authorization = endpoint(body, "authorization_endpoint");
-            var token = endpoint(body, "token_endpoint");
-            var jwks = endpoint(body, "jwks_uri");
-            JWKSource<SecurityContext> keys;
-            try {
-                int millis = (int) settings.timeout().toMillis();
-                keys = JWKSourceBuilder.<SecurityContext>create(jwks.toURL(),
-                        new DefaultResourceRetriever(millis, millis, ProviderHttp.MAX_BODY)).build();
-            } catch (MalformedURLException e) {
-                throw new ProviderFailure(name(), "its jwks_uri is not a URL");
-            }
-            discovery = new Discovery(authorization, token, keys, clock.instant());
-            return discovery;
+        if (current == null) {
+            refreshing.lock();
+        } else if (!refreshing.tryLock()) {
+            return current;
         }
+        try {
+            current = discovery;
+            if (current != null && isFresh(current)) {
+                return current;   // fetched by the caller this one queued behind
+            }
+            var retryAt = nextTry;
+            if (retryAt != null && clock.instant().isBefore(retryAt)) {
+                if (current != null) {
+                    return current;
+                }
+                throw new ProviderFailure(name(), "its discovery document could not be fetched; next try after "
+                        + retryAt);
+            }
+            try {
+                var fetched = fetchDiscovery();
+                discovery = fetched;
+                nextTry = null;
+                return fetched;
+            } catch (ProviderFailure e) {
+                nextTry = clock.instant().plus(RETRY_AFTER_FAILURE);
+                if (current == null) {
+                    throw e;
+                }
+                log.warn("{}; still using the discovery document fetched at {}", e.getMessage(), current.at());
+                return current;
+            }
+        } finally {
+            refreshing.unlock();
+        }
+    }
+
+    private boolean isFresh(Discovery document) {
+        return document.at().isAfter(clock.instant().minus(DISCOVERY_TTL));
+    }
+
+    private Discovery fetchDiscovery() {
+        var document = http.get(URI.create(stripSlash(settings.issuer().toString())
+                + "/.well-known/openid-configuration"));
+        if (document.status() != 200) {
+            throw new ProviderFailure(name(), "its discovery document answered HTTP " + document.status());
+        }
+        var body = document.body();
+        if (!settings.issuer().toString().equals(text(body, "issuer", ""))) {
+            throw new ProviderFailure(name(), "its discovery document names another issuer");
+        }
+        var authorization = endpoint(body, "authorization_endpoint");
+        var token = endpoint(body, "token_endpoint");
+        var jwks = endpoint(body, "jwks_uri");
+        JWKSource<SecurityContext> keys;
+        try {
+            int millis = (int) settings.timeout().toMillis();
+            keys = JWKSourceBuilder.<SecurityContext>create(jwks.toURL(),
+                    new DefaultResourceRetriever(millis, millis, ProviderHttp.MAX_BODY)).build();
+        } catch (MalformedURLException e) {
+            throw new ProviderFailure(name(), "its jwks_uri is not a URL");
+        }
+        return new Discovery(authorization, token, keys, clock.instant());
     }
 
     private URI endpoint(JsonNode document, String field) {

@@ -12,9 +12,11 @@ import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.testing.DatabaseTest;
 import dev.latchkey.testing.MutableClock;
 import dev.latchkey.testing.TestDatabase;
+import dev.latchkey.user.ImportedUser;
 import dev.latchkey.user.NewUser;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -54,7 +56,11 @@ class JwtTokensTest extends DatabaseTest {
     }
 
     private Latchkey open() {
-        return Latchkey.builder(db.database()).clock(clock).secrets(secrets)
+        return open(JwtSettings.DEFAULT);
+    }
+
+    private Latchkey open(JwtSettings settings) {
+        return Latchkey.builder(db.database()).clock(clock).secrets(secrets).jwt(settings)
                 .instanceSecret(new byte[32]).argon2(new Argon2Settings(1024, 2, 1, 32)).build();
     }
 
@@ -236,6 +242,52 @@ class JwtTokensTest extends DatabaseTest {
     }
 
     @Test
+    void aRestartWithAShorterAccessLifetimeNeverRevivesAnOlderRevokedToken() throws Exception {
+        var daily = open(JwtSettings.DEFAULT.withAccessLifetime(Duration.ofDays(1)));
+        TokenPair pair;
+        try {
+            pair = daily.jwtTokens().obtain(alice, null);
+            assertThat(daily.jwtTokens().revoke(pair.refresh(), CLIENT)).isTrue();
+        } finally {
+            daily.jwtTokens().close();
+        }
+        // Ten minutes on, the token has most of its day left; the new configuration would forget it after six.
+        clock.advance(Duration.ofMinutes(10));
+        var restarted = open(JwtSettings.DEFAULT);
+        try {
+            assertThatThrownBy(() -> restarted.jwtTokens().verify(pair.access()))
+                    .isInstanceOf(InvalidAccessToken.class).hasMessageContaining("revoked");
+            restarted.jwtTokens().purgeEnded();
+        } finally {
+            restarted.jwtTokens().close();
+        }
+        clock.advance(Duration.ofHours(20));
+        var again = open(JwtSettings.DEFAULT);
+        try {
+            assertThatThrownBy(() -> again.jwtTokens().verify(pair.access())).as("the purge kept the revocation")
+                    .isInstanceOf(InvalidAccessToken.class).hasMessageContaining("revoked");
+        } finally {
+            again.jwtTokens().close();
+        }
+    }
+
+    @Test
+    void aTokenOfAUserDeactivatedOrDeletedWithoutRevocationIsRefused() throws Exception {
+        // A Django re-import and a row deleted by hand change users without revoking anything.
+        var pair = jwt.obtain(alice, null);
+        latchkey.userStore().upsertAll(List.of(new ImportedUser("alice", "", "!", false, false, false,
+                clock.instant(), null)));
+        assertThatThrownBy(() -> jwt.verify(pair.access())).isInstanceOf(InvalidAccessToken.class)
+                .hasMessageContaining("inactive");
+
+        long bob = latchkey.users().create(NewUser.named("bob"), Optional.of("another horse battery")).id();
+        var bobs = jwt.obtain(bob, null);
+        db.database().sql().update("DELETE FROM users WHERE id = ?", s -> s.setLong(1, bob));
+        assertThatThrownBy(() -> jwt.verify(bobs.access())).isInstanceOf(InvalidAccessToken.class)
+                .hasMessageContaining("gone");
+    }
+
+    @Test
     void wrongKindsOfTokensAreRefusedEachWay() throws Exception {
         var pair = jwt.obtain(alice, null);
         assertThatThrownBy(() -> jwt.verify(pair.refresh())).isInstanceOf(InvalidAccessToken.class);
@@ -263,6 +315,8 @@ class JwtTokensTest extends DatabaseTest {
         jwt.revoke(revoked.refresh(), CLIENT);
         clock.advance(Duration.ofMinutes(10));
         live = jwt.refresh(live.refresh(), CLIENT);
+        assertThat(jwt.purgeEnded()).as("a revoked family is kept as long as a start must load it").isZero();
+        clock.advance(Duration.ofDays(1).minusMinutes(5));
         assertThat(jwt.purgeEnded()).as("the revoked family").isEqualTo(1);
         var left = db.database().sql().list("SELECT family_id FROM refresh_tokens", s -> { }, r -> r.getString(1));
         assertThat(left).as("the revoked family's token went with it").containsOnly(live.family()).hasSize(2);

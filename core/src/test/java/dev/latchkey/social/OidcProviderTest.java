@@ -14,14 +14,22 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import dev.latchkey.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +50,9 @@ class OidcProviderTest {
     private volatile String tokenBody;
     private volatile String tokenType;
     private volatile long tokenDelayMillis;
+    private volatile int discoveryStatus = 200;
+    private volatile long discoveryDelayMillis;
+    private final AtomicInteger discoveryFetches = new AtomicInteger();
 
     @BeforeEach
     void start() throws Exception {
@@ -50,15 +61,15 @@ class OidcProviderTest {
         issuer = URI.create("http://127.0.0.1:" + fake.getAddress().getPort() + "/idp");
         discovery = "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
                 + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\"}";
-        fake.createContext("/idp/.well-known/openid-configuration", x -> answer(x, 200, "application/json", discovery));
+        fake.createContext("/idp/.well-known/openid-configuration", x -> {
+            discoveryFetches.incrementAndGet();
+            pause(discoveryDelayMillis);
+            answer(x, discoveryStatus, "application/json", discovery);
+        });
         fake.createContext("/idp/jwks", x -> answer(x, 200, "application/json",
                 new JWKSet(key.toPublicJWK()).toString()));
         fake.createContext("/idp/token", x -> {
-            try {
-                Thread.sleep(tokenDelayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            pause(tokenDelayMillis);
             answer(x, tokenStatus, tokenType, tokenBody);
         });
         fake.start();
@@ -69,6 +80,14 @@ class OidcProviderTest {
     @AfterEach
     void stop() {
         fake.stop(0);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void answer(com.sun.net.httpserver.HttpExchange x, int status, String type, String body)
@@ -82,8 +101,12 @@ class OidcProviderTest {
     }
 
     private OidcProvider provider() {
+        return provider(Clock.systemUTC());
+    }
+
+    private OidcProvider provider(Clock clock) {
         return new OidcProvider(new ProviderSettings("fake", "oidc", issuer, CLIENT, "secret", List.of("openid"),
-                List.of(), Duration.ofSeconds(2), Map.of(), false), new ObjectMapper(), Clock.systemUTC());
+                List.of(), Duration.ofSeconds(2), Map.of(), false), new ObjectMapper(), clock);
     }
 
     private String idToken(UnaryOperator<JWTClaimsSet.Builder> change, RSAKey signer) throws Exception {
@@ -194,5 +217,96 @@ class OidcProviderTest {
         assertThatThrownBy(() -> new OidcProvider(new ProviderSettings("x", "oidc",
                 URI.create("http://idp.example"), CLIENT, "s", List.of(), List.of(), Duration.ofSeconds(1), Map.of(), false),
                 new ObjectMapper(), Clock.systemUTC())).hasMessageContaining("https://");
+    }
+
+    @Test
+    void callersOnAnExpiredOrMissingDiscoveryDocumentCauseOneFetch() throws Exception {
+        var clock = MutableClock.at("2026-03-01T08:00:00Z");
+        var provider = provider(clock);
+        discoveryDelayMillis = 300;
+        assertThat(concurrently(8, () -> authorize(provider))).allSatisfy(r -> assertThat(r).startsWith(issuer
+                + "/authorize"));
+        assertThat(discoveryFetches).as("the first fetch, shared by everyone who waited for it").hasValue(1);
+
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(concurrently(8, () -> authorize(provider))).allSatisfy(r -> assertThat(r).startsWith(issuer
+                + "/authorize"));
+        assertThat(discoveryFetches).as("one refresh").hasValue(2);
+        authorize(provider);
+        assertThat(discoveryFetches).as("fresh again").hasValue(2);
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheOldDocumentAndWaitsTenSecondsBeforeTheNextTry() throws Exception {
+        var clock = MutableClock.at("2026-03-01T08:00:00Z");
+        var provider = provider(clock);
+        authorize(provider);
+        discoveryStatus = 503;
+        discoveryDelayMillis = 300;
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(concurrently(8, () -> authorize(provider))).allSatisfy(r -> assertThat(r).startsWith(issuer
+                + "/authorize"));
+        assertThat(discoveryFetches).as("one failed refresh; everyone got the old document").hasValue(2);
+        clock.advance(Duration.ofSeconds(9));
+        authorize(provider);
+        assertThat(discoveryFetches).as("no retry within ten seconds").hasValue(2);
+        clock.advance(Duration.ofSeconds(2));
+        authorize(provider);
+        assertThat(discoveryFetches).as("then one retry").hasValue(3);
+
+        discoveryStatus = 200;
+        clock.advance(Duration.ofSeconds(11));
+        authorize(provider);
+        authorize(provider);
+        assertThat(discoveryFetches).as("refreshed once, then fresh").hasValue(4);
+    }
+
+    @Test
+    void aFirstFetchThatFailsFailsEveryoneWaitingForItOnce() throws Exception {
+        var clock = MutableClock.at("2026-03-01T08:00:00Z");
+        var provider = provider(clock);
+        discoveryStatus = 503;
+        discoveryDelayMillis = 300;
+        assertThat(concurrently(8, () -> {
+            try {
+                return authorize(provider);
+            } catch (ProviderFailure e) {
+                return "failed";
+            }
+        })).containsOnly("failed");
+        assertThat(discoveryFetches).hasValue(1);
+        discoveryStatus = 200;
+        assertThatThrownBy(() -> authorize(provider)).as("within ten seconds").isInstanceOf(ProviderFailure.class)
+                .hasMessageContaining("next try after");
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(authorize(provider)).startsWith(issuer + "/authorize");
+        assertThat(discoveryFetches).hasValue(2);
+    }
+
+    private static String authorize(OidcProvider provider) {
+        return provider.authorizationUri("https://app/cb", "st", "ch", "n-1").toString();
+    }
+
+    /** Runs {@code work} on {@code threads} threads released at once; answers their results. */
+    private static List<String> concurrently(int threads, Callable<String> work) throws Exception {
+        var pool = Executors.newFixedThreadPool(threads);
+        try {
+            var start = new CountDownLatch(1);
+            var futures = new ArrayList<Future<String>>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return work.call();
+                }));
+            }
+            start.countDown();
+            var results = new ArrayList<String>();
+            for (var future : futures) {
+                results.add(future.get(30, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
