@@ -85,8 +85,13 @@ final class Probes {
                     + failures();
         }
 
+        String atRest() {
+            return "healthz " + healthz.percentiles() + ", sign-in " + signIn.percentiles() + failures()
+                    .replace(", no probe failed", "");
+        }
+
         String shortSummary() {
-            return "healthz p99 " + healthz.p99() + ", sign-in p99 " + signIn.p99();
+            return "healthz " + healthz.brief() + ", sign-in " + signIn.brief();
         }
 
         private String failures() {
@@ -137,11 +142,15 @@ final class Probes {
             return sorted.get(Math.max(0, rank - 1));
         }
 
-        String p99() {
-            return duration(percentile(99));
+        /** "p99 40 ms", or "3/20 failed". */
+        String brief() {
+            return failures.isEmpty() ? "p99 " + duration(percentile(99)) : failures.size() + "/" + count() + " failed";
         }
 
         String percentiles() {
+            if (failures.size() == count()) {
+                return "all " + count() + " failed";
+            }
             return "p50 " + duration(percentile(50)) + ", p99 " + duration(percentile(99));
         }
 

@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,10 +58,23 @@ final class SlowClients {
         long connectEnd = start + CONNECT_WINDOW_MS * 1_000_000L;
 
         var ticker = Executors.newSingleThreadScheduledExecutor(daemon("attack-ticker"));
+        var ticks = new AtomicInteger();
         ticker.scheduleWithFixedDelay(() -> {
             long now = System.nanoTime();
             for (var v : victims) {
                 v.tick(now);
+            }
+            // A close without a word (a FIN, no TLS close_notify) shows in no read that does not consume the
+            // stream; the kernel's connection table shows it at once. Once a second, on Linux.
+            if (ticks.incrementAndGet() % 4 == 0) {
+                var ended = endedByServer(from, wire.port());
+                if (!ended.isEmpty()) {
+                    for (var v : victims) {
+                        if (ended.contains(v.conn.raw().getLocalPort())) {
+                            v.ended(now);
+                        }
+                    }
+                }
             }
         }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
 
@@ -100,6 +117,37 @@ final class SlowClients {
             v.conn.close();
         }
         return report;
+    }
+
+    /**
+     * Local ports of our connections from {@code from} to the server's port that the server has closed (TCP state
+     * CLOSE_WAIT after its FIN, or CLOSE after its reset), from /proc/net/tcp and tcp6 (Java's sockets are dual-stack,
+     * so an IPv4 connection may be listed as ::ffff:a.b.c.d); empty where they are not readable.
+     */
+    static Set<Integer> endedByServer(InetAddress from, int serverPort) {
+        var b = from.getAddress();
+        var v4 = String.format(Locale.ROOT, "%02X%02X%02X%02X", b[3], b[2], b[1], b[0]);   // little-endian words
+        var mapped = "0000000000000000FFFF0000" + v4;
+        var remote = String.format(Locale.ROOT, ":%04X", serverPort);
+        var ports = new HashSet<Integer>();
+        for (var table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try (var lines = Files.lines(Path.of(table))) {
+                lines.skip(1).forEach(line -> {
+                    var f = line.trim().split("\\s+");
+                    if (f.length < 4 || !f[2].endsWith(remote) || !(f[3].equals("08") || f[3].equals("07"))) {
+                        return;
+                    }
+                    int colon = f[1].indexOf(':');
+                    var address = colon < 0 ? "" : f[1].substring(0, colon);
+                    if (address.equals(v4) || address.equals(mapped)) {
+                        ports.add(Integer.parseInt(f[1].substring(colon + 1), 16));
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or not readable: closes are then seen when a write fails
+            }
+        }
+        return ports;
     }
 
     private static byte[] preamble(Wire wire, Kind kind) {
@@ -189,6 +237,13 @@ final class SlowClients {
             return sent < HEADER_BYTES.length ? HEADER_BYTES[sent] : 'a';
         }
 
+        /** The kernel says the server closed it; unless something was read first, a close without a word. */
+        void ended(long now) {
+            if (closedAfterMs < 0) {
+                closed(now, "closed");
+            }
+        }
+
         private void closed(long now, String how) {
             this.how = how;
             this.closedAfterMs = (now - opened) / 1_000_000L;
@@ -226,9 +281,9 @@ final class SlowClients {
             var parts = new ArrayList<String>();
             parts.add(Attack.count(victims.size()) + " opened in " + seconds(openingMs));
             if (refusedTotal() > 0) {
-                var first = refused.entrySet().iterator().next();
-                parts.add(Attack.count(refusedTotal()) + " refused (" + first.getKey()
-                        + (refused.size() > 1 ? ", …" : "") + ")");
+                var why = new ArrayList<String>();
+                refused.forEach((reason, count) -> why.add(Attack.count(count) + " " + reason));
+                parts.add(Attack.count(refusedTotal()) + " not connected (" + String.join(", ", why) + ")");
             }
             if (notTried > 0) {
                 parts.add(Attack.count(notTried) + " not tried within " + CONNECT_WINDOW_MS / 1000 + " s");
@@ -239,10 +294,12 @@ final class SlowClients {
                 var hows = new TreeMap<String, Integer>();
                 closed.forEach(v -> hows.merge(v.how, 1, Integer::sum));
                 var how = new ArrayList<String>();
-                hows.forEach((k, v) -> how.add(Attack.count(v) + " " + k));
-                parts.add("server ended " + Attack.count(closed.size()) + " after " + seconds(after[0])
-                        + (after.length > 1 ? "–" + seconds(after[after.length - 1]) + " (median "
-                        + seconds(after[after.length / 2]) + ")" : "") + ": " + String.join(", ", how));
+                hows.forEach((k, v) -> how.add(Attack.count(v) + (k.matches("\\d+") ? " × " : " ") + k));
+                var first = seconds(after[0]);
+                var last = seconds(after[after.length - 1]);
+                parts.add("server ended " + Attack.count(closed.size()) + " after " + (first.equals(last) ? first
+                        : first.replace(" s", "") + "–" + last + ", median " + seconds(after[after.length / 2]))
+                        + " (" + String.join(", ", how) + ")");
             }
             parts.add(Attack.count(stillOpen()) + " still open after " + holdMs / 1000 + " s");
             return String.join("; ", parts);

@@ -90,6 +90,10 @@ final class Wire {
         return (https ? "https" : "http") + "://" + authority();
     }
 
+    int port() {
+        return port;
+    }
+
     String url() {
         return origin();
     }
