@@ -127,7 +127,8 @@ public final class Attack {
             ERR.println("bench/attack: no server at " + wire.url() + " (" + describe(e) + ")");
             return 2;
         }
-        OUT.printf("bench/attack against %s on %d cores, Java %s; attacker 127.0.0.1, bystander 127.0.0.2 (%s)%n",
+        OUT.printf("bench/attack against %s on %d cores, Java %s; each attack from its own address in 127.0.0.0/8,"
+                + " the bystander on 127.0.0.2 signs in as %s%n",
                 wire.url(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 options.user);
         bystander.run(6, 20_000);   // unmeasured: both JITs warm before anything is timed
