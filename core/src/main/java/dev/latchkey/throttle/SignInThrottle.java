@@ -1,12 +1,10 @@
 package dev.latchkey.throttle;
 
 import dev.latchkey.error.Throttled;
+import dev.latchkey.net.IpAddress;
 import dev.latchkey.user.Usernames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,37 +111,9 @@ public final class SignInThrottle {
         return Usernames.tryNormalize(username).orElse(username);
     }
 
-    /**
-     * The address as counted: an IPv6 client is one /64, since anyone holding one address holds the whole /64.
-     * Only literal addresses are parsed, never looked up.
-     */
+    /** The address as counted: an IPv6 client is one /64 ({@link IpAddress#network}); never looked up. */
     public static String network(String clientIp) {
-        if (clientIp == null || clientIp.indexOf(':') < 0) {
-            return clientIp == null ? "" : clientIp;
-        }
-        try {
-            var address = InetAddress.getByName(clientIp.startsWith("[") ? clientIp : "[" + clientIp + "]");
-            if (address instanceof Inet6Address) {
-                var bytes = address.getAddress();
-                var prefix = new StringBuilder();
-                for (int i = 0; i < 8; i += 2) {
-                    prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
-                }
-                return prefix.append(":/64").toString();
-            }
-            return address.getHostAddress();
-        } catch (UnknownHostException e) {
-            return clientIp;
-        }
+        return IpAddress.network(clientIp);
     }
 
-    private static Optional<Instant> later(Optional<Instant> a, Optional<Instant> b) {
-        if (a.isEmpty()) {
-            return b;
-        }
-        if (b.isEmpty()) {
-            return a;
-        }
-        return a.get().isAfter(b.get()) ? a : b;
-    }
 }

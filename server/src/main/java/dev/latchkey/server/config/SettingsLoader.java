@@ -245,8 +245,8 @@ public final class SettingsLoader {
                     "jwt.refresh_max_lifetime must not be shorter than jwt.refresh_lifetime");
         }
         var access = duration("jwt.access_lifetime", defaults.accessLifetime());
-        // Revoked families are remembered in memory for as long as an access token lives: keep that short.
-        if (access.isZero() || access.isNegative() || access.compareTo(Duration.ofDays(1)) > 0) {
+        // Revoked families are remembered for the longest access lifetime allowed, whatever is configured now.
+        if (access.isZero() || access.isNegative() || access.compareTo(JwtSettings.MAX_ACCESS_LIFETIME) > 0) {
             throw invalid("jwt.access_lifetime", raw.get("jwt.access_lifetime"), "from 1s to 1d");
         }
         if (refresh.isZero() || refresh.isNegative()) {

@@ -1,5 +1,6 @@
 package dev.latchkey.server.web;
 
+import dev.latchkey.net.IpAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * Bounds what one client address can hold of the server's connections: at most {@code maxPerClient} open at once
+ * Bounds what one client address (an IPv6 client: its /64) can hold of the server's connections: at most
+ * {@code maxPerClient} open at once
  * (more are closed as they are accepted, before any TLS handshake is spent on them), and a connection whose first
  * request has not fully arrived within {@code headerTimeout} is closed (a slowloris client that sends one header byte
  * every few seconds never reaches Jetty's idle timeout). Trusted proxies are exempt from the per-address cap: every
@@ -46,9 +48,9 @@ public final class ConnectionGuard implements Connection.Listener {
                 instanceof InetSocketAddress remote)) {
             return;
         }
-        var address = remote.getAddress().getHostAddress();
+        var address = IpAddress.network(remote.getAddress().getHostAddress());
         int count = open.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
-        if (count > maxPerClient && !exempt.test(address)) {
+        if (count > maxPerClient && !exempt.test(remote.getAddress().getHostAddress())) {
             endPoint.close();
             return;
         }
@@ -68,7 +70,7 @@ public final class ConnectionGuard implements Connection.Listener {
             return;
         }
         waiting.remove(remote, endPoint);
-        var address = remote.getAddress().getHostAddress();
+        var address = IpAddress.network(remote.getAddress().getHostAddress());
         open.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
