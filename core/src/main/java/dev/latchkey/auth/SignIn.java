@@ -1,27 +1,29 @@
 package dev.latchkey.auth;
 
-import dev.latchkey.audit.AuditEvent;
-import dev.latchkey.audit.AuditStore;
-import dev.latchkey.session.IssuedSession;
-import dev.latchkey.session.Sessions;
-import dev.latchkey.user.User;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import dev.latchkey.user.UserStore;
-import dev.latchkey.user.Usernames;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditStore;
 import dev.latchkey.error.Busy;
 import dev.latchkey.error.Throttled;
+import dev.latchkey.session.IssuedSession;
+import dev.latchkey.session.Sessions;
 import dev.latchkey.throttle.SignInThrottle;
+import dev.latchkey.user.User;
+import dev.latchkey.user.UserStore;
+import dev.latchkey.user.Usernames;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Django's {@code authenticate()} followed by {@code login()}: the throttle may refuse first (no hash is spent) and
- * otherwise takes the attempt from the budget before any hash, then the chain decides who, the session id is rotated, the user's last-login time is recorded, and every attempt, won
- * or lost, goes into the audit trail.
+ * The one way a person signs in, whatever they sign in with (a password, a provider's code): Django's
+ * {@code authenticate()} followed by {@code login()}. For a password the throttle may refuse first (no hash is
+ * spent) and otherwise takes the attempt from the budget before any hash; then the chain decides who, the session
+ * id is rotated, the user's last-login time is recorded, sign-ins are counted by method and outcome, and every
+ * attempt, won or lost, goes into the audit trail. Request authentication (a token or JWT on each request) is not a
+ * sign-in and goes straight to the {@link Authenticator}.
  */
 public final class SignIn {
     public static final String AUDIT_KIND = "sign_in";
@@ -32,17 +34,13 @@ public final class SignIn {
     private final AuditStore audit;
     private final Clock clock;
     private final SignInThrottle throttle;
-    private final Counter succeeded;
-    private final Counter failed;
-    private final Counter throttledCount;
+    private final MeterRegistry meters;
     private final Cache<String, Boolean> auditedThrottles = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(1)).build();
 
     public SignIn(Authenticator authenticator, Sessions sessions, UserStore users, AuditStore audit,
                   SignInThrottle throttle, Clock clock, MeterRegistry meters) {
-        this.succeeded = meters.counter("latchkey.signins", "method", "password", "outcome", "success");
-        this.failed = meters.counter("latchkey.signins", "method", "password", "outcome", "failure");
-        this.throttledCount = meters.counter("latchkey.signins", "method", "password", "outcome", "throttled");
+        this.meters = meters;
         this.throttle = throttle;
         this.authenticator = authenticator;
         this.sessions = sessions;
@@ -52,64 +50,91 @@ public final class SignIn {
     }
 
     /** The new session of the authenticated user; {@link AuthenticationDenied} when the chain refuses. */
-    public SignedIn withSession(RequestContext request, Credentials.Password credentials, String currentSessionId) {
+    public SignedIn withSession(RequestContext request, Credentials credentials, String currentSessionId) {
         var authenticated = verify(request, credentials);
         var issued = sessions.login(currentSessionId, authenticated.user().id(), request);
         return new SignedIn(authenticated, issued);
     }
 
     /**
-     * A password sign-in that makes no session (DRF's {@code obtain_auth_token}): checked, audited and recorded as
-     * the user's last login like any other.
+     * A sign-in that makes no session (DRF's {@code obtain_auth_token}, a token pair for an app): checked, audited
+     * and recorded as the user's last login like any other.
      */
-    public Authenticated verify(RequestContext request, Credentials.Password credentials) {
-        SignInThrottle.Attempt attempt;
+    public Authenticated verify(RequestContext request, Credentials credentials) {
+        var method = method(credentials);
+        var attempt = credentials instanceof Credentials.Password password ? reserve(request, password) : null;
+        Authenticated authenticated;
         try {
-            attempt = throttle.attempt(credentials.username(), request.clientIp());
+            authenticated = authenticator.authenticate(request, credentials);
+        } catch (AuthenticationDenied denied) {
+            count(method, "failure");
+            audit.append(failure(request, credentials, reason(credentials, denied)));
+            throw denied;
+        } catch (Busy busy) {
+            if (attempt != null) {
+                attempt.notAGuess();
+            }
+            throw busy;
+        }
+        if (attempt != null) {
+            attempt.succeeded();
+        }
+        count(method, "success");
+        var user = authenticated.user();
+        users.updateLastLogin(user.id(), authenticated.at());
+        audit.append(new AuditEvent(authenticated.at(), AUDIT_KIND, user.id(), user.username(), "success",
+                credentials instanceof Credentials.SocialCode code ? "via_" + code.provider() : "",
+                request.clientIp(), request.userAgent()));
+        return authenticated;
+    }
+
+    private SignInThrottle.Attempt reserve(RequestContext request, Credentials.Password credentials) {
+        try {
+            return throttle.attempt(credentials.username(), request.clientIp());
         } catch (Throttled throttled) {
-            throttledCount.increment();
+            count("password", "throttled");
             // Audited once a minute per address, whatever usernames it tries, so a flood cannot flood the table.
             if (auditedThrottles.asMap().putIfAbsent(SignInThrottle.network(request.clientIp()), true) == null) {
                 audit.append(failure(request, credentials, "throttled"));
             }
             throw throttled;
         }
-        Authenticated authenticated;
-        try {
-            authenticated = authenticator.authenticate(request, credentials);
-        } catch (AuthenticationDenied denied) {
-            failed.increment();
-            recordFailure(request, credentials, denied);
-            throw denied;
-        } catch (Busy busy) {
-            attempt.notAGuess();
-            throw busy;
-        }
-        attempt.succeeded();
-        succeeded.increment();
-        var user = authenticated.user();
-        users.updateLastLogin(user.id(), authenticated.at());
-        audit.append(new AuditEvent(authenticated.at(), AUDIT_KIND, user.id(), user.username(), "success", "",
-                request.clientIp(), request.userAgent()));
-        return authenticated;
     }
 
-    private void recordFailure(RequestContext request, Credentials.Password credentials, AuthenticationDenied denied) {
-        var reason = switch (denied.reason()) {
+    private String reason(Credentials credentials, AuthenticationDenied denied) {
+        return switch (denied.reason()) {
             case INACTIVE -> "inactive";
             case DENIED_BY_BACKEND -> "denied";
-            case INVALID_CREDENTIALS -> userOf(credentials).isPresent() ? "bad_password" : "unknown_user";
+            case INVALID_CREDENTIALS -> credentials instanceof Credentials.SocialCode code ? "via_" + code.provider()
+                    : userOf(credentials).isPresent() ? "bad_password" : "unknown_user";
         };
-        audit.append(failure(request, credentials, reason));
     }
 
-    private AuditEvent failure(RequestContext request, Credentials.Password credentials, String reason) {
-        return new AuditEvent(clock.instant(), AUDIT_KIND, userOf(credentials).map(User::id).orElse(null),
-                credentials.username(), "failure", reason, request.clientIp(), request.userAgent());
+    private AuditEvent failure(RequestContext request, Credentials credentials, String reason) {
+        var username = credentials instanceof Credentials.Password password ? password.username() : "";
+        return new AuditEvent(clock.instant(), AUDIT_KIND, userOf(credentials).map(User::id).orElse(null), username,
+                "failure", reason, request.clientIp(), request.userAgent());
     }
 
-    private Optional<User> userOf(Credentials.Password credentials) {
-        return Usernames.tryNormalize(credentials.username()).flatMap(users::findByUsername);
+    private Optional<User> userOf(Credentials credentials) {
+        if (!(credentials instanceof Credentials.Password password)) {
+            return Optional.empty();
+        }
+        return Usernames.tryNormalize(password.username()).flatMap(users::findByUsername);
+    }
+
+    private void count(String method, String outcome) {
+        meters.counter("latchkey.signins", "method", method, "outcome", outcome).increment();
+    }
+
+    private static String method(Credentials credentials) {
+        if (credentials instanceof Credentials.Password) {
+            return "password";
+        }
+        if (credentials instanceof Credentials.SocialCode) {
+            return "social";
+        }
+        throw new IllegalArgumentException("a sign-in takes a password or a provider's code, not " + credentials);
     }
 
     /** Who signed in, and the session that now carries them. */

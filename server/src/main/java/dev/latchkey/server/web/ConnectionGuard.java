@@ -31,6 +31,11 @@ public final class ConnectionGuard implements Connection.Listener {
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
     /** Connections still waiting for their first request, by remote socket address (address and port). */
     private final ConcurrentHashMap<SocketAddress, EndPoint> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<EndPoint, Client> tracked = new ConcurrentHashMap<>();
+
+    /** An open connection's client: the address as counted, and its socket address. */
+    private record Client(String address, InetSocketAddress remote) {
+    }
 
     public ConnectionGuard(int maxPerClient, Duration headerTimeout, Predicate<String> exempt,
                            Supplier<Scheduler> scheduler) {
@@ -48,8 +53,10 @@ public final class ConnectionGuard implements Connection.Listener {
                 instanceof InetSocketAddress remote)) {
             return;
         }
-        var address = IpAddress.network(remote.getAddress().getHostAddress());
-        int count = open.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        var client = new Client(IpAddress.network(remote.getAddress().getHostAddress()), remote);
+        // Remembered by end point: once closed, a socket no longer says whom it was connected to.
+        tracked.put(endPoint, client);
+        int count = open.computeIfAbsent(client.address(), a -> new AtomicInteger()).incrementAndGet();
         if (count > maxPerClient && !exempt.test(remote.getAddress().getHostAddress())) {
             endPoint.close();
             return;
@@ -65,13 +72,12 @@ public final class ConnectionGuard implements Connection.Listener {
     @Override
     public void onClosed(Connection connection) {
         var endPoint = connection.getEndPoint();
-        if (!(endPoint instanceof SocketChannelEndPoint) || !(endPoint.getRemoteSocketAddress()
-                instanceof InetSocketAddress remote)) {
+        var client = tracked.remove(endPoint);
+        if (client == null) {
             return;
         }
-        waiting.remove(remote, endPoint);
-        var address = IpAddress.network(remote.getAddress().getHostAddress());
-        open.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+        waiting.remove(client.remote(), endPoint);
+        open.computeIfPresent(client.address(), (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
     /** A request's headers have arrived: its connection is no longer held to the first-request deadline. */

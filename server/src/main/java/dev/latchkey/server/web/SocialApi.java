@@ -6,7 +6,7 @@ import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.jwt.JwtTokens;
 import dev.latchkey.social.ProviderFailure;
-import dev.latchkey.auth.Authenticator;
+import dev.latchkey.auth.SignIn;
 import dev.latchkey.auth.Credentials;
 import dev.latchkey.user.User;
 import dev.latchkey.social.SocialDenied;
@@ -26,7 +26,7 @@ public final class SocialApi {
     private final JwtTokens tokens;
     private final Clock clock;
     private final SocialPages pages;
-    private final Authenticator authenticator;
+    private final SignIn signIn;
     /**
      * Codes seen in the last ten minutes (by hash): a code is good once here even where a provider would exchange
      * it twice. The browser flow gets the same from its single-use state.
@@ -34,9 +34,8 @@ public final class SocialApi {
     private final Cache<String, Boolean> usedCodes = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    public SocialApi(SocialLogin social, Authenticator authenticator, JwtTokens tokens, Clock clock,
-                     SocialPages pages) {
-        this.authenticator = authenticator;
+    public SocialApi(SocialLogin social, SignIn signIn, JwtTokens tokens, Clock clock, SocialPages pages) {
+        this.signIn = signIn;
         this.pages = pages;
         this.social = social;
         this.tokens = tokens;
@@ -62,13 +61,12 @@ public final class SocialApi {
         }
         User user;
         try {
-            user = authenticator.authenticate(x.client().context(),
+            user = signIn.verify(x.client().context(),
                     new Credentials.SocialCode(name, code, redirectUri, verifier, nonce)).user();
         } catch (ProviderFailure e) {
             pages.counted(e);
             throw e;
         }
-        social.signedIn(user, name, x.client().context());
         x.json(200, Views.tokenPair(tokens.obtain(user.id(), null), clock.instant()));
     }
 

@@ -1,7 +1,7 @@
 package dev.latchkey.server.web;
 
 import dev.latchkey.auth.AuthenticationDenied;
-import dev.latchkey.auth.Authenticator;
+import dev.latchkey.auth.SignIn;
 import dev.latchkey.auth.Credentials;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -10,7 +10,6 @@ import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.Conflict;
 import dev.latchkey.error.LatchkeyException;
-import dev.latchkey.session.Sessions;
 import dev.latchkey.social.ProviderFailure;
 import dev.latchkey.social.SocialDenied;
 import dev.latchkey.social.SocialLogin;
@@ -38,7 +37,6 @@ public final class SocialPages {
     private static final Duration STATE_LIFETIME = Duration.ofMinutes(10);
 
     private final SocialLogin social;
-    private final Sessions sessions;
     private final SessionCookies browser;
     private final CookiePolicy cookies;
     private final Templates templates;
@@ -48,7 +46,7 @@ public final class SocialPages {
     private final SiteOrigin site;
     private final Clock clock;
     private final MeterRegistry meters;
-    private final Authenticator authenticator;
+    private final SignIn signIn;
     /**
      * States accepted in the last lifetime (by hash): the sealed cookie cannot be altered, but it could be presented
      * twice; this makes each state good once. Bounded; a state is worthless after its lifetime anyway.
@@ -56,12 +54,11 @@ public final class SocialPages {
     private final Cache<String, Boolean> usedStates = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(STATE_LIFETIME).build();
 
-    public SocialPages(SocialLogin social, Authenticator authenticator, Sessions sessions, SessionCookies browser,
+    public SocialPages(SocialLogin social, SignIn signIn, SessionCookies browser,
                        CookiePolicy cookies, Templates templates, Secrets secrets, SecretBox box, ObjectMapper json,
                        SiteOrigin site, Clock clock, MeterRegistry meters) {
-        this.authenticator = authenticator;
+        this.signIn = signIn;
         this.social = social;
-        this.sessions = sessions;
         this.browser = browser;
         this.cookies = cookies;
         this.templates = templates;
@@ -148,11 +145,9 @@ public final class SocialPages {
                 x.redirect("/account");
                 return;
             }
-            var user = authenticator.authenticate(x.client().context(), new Credentials.SocialCode(name, code.get(),
-                    callbackUri(x, name), pending.verifier(), pending.nonce())).user();
-            social.signedIn(user, name, x.client().context());
-            var issued = sessions.login(browser.current(x).orElse(null), user.id(), x.client().context());
-            browser.signedIn(x, issued);
+            var signedIn = signIn.withSession(x.client().context(), new Credentials.SocialCode(name, code.get(),
+                    callbackUri(x, name), pending.verifier(), pending.nonce()), browser.current(x).orElse(null));
+            browser.signedIn(x, signedIn.session());
             x.redirect(pending.next());
         } catch (ProviderFailure e) {
             failed(x, e);

@@ -47,11 +47,10 @@ public final class WebApp {
         // process alone: they then finish only on the node that started them.
         var pendingBox = latchkey.secretBox("pending social sign-in")
                 .orElseGet(() -> new SecretBox(secrets.bytes(32), "pending social sign-in", secrets));
-        var socialPages = new SocialPages(latchkey.socialLogin(), latchkey.authenticator(), latchkey.sessions(),
-                browser, cookies, templates, secrets, pendingBox, latchkey.json(), site, latchkey.clock(),
+        var socialPages = new SocialPages(latchkey.socialLogin(), latchkey.signIn(), browser, cookies, templates, secrets, pendingBox, latchkey.json(), site, latchkey.clock(),
                 latchkey.meters());
         socialPages.register(router);
-        new SocialApi(latchkey.socialLogin(), latchkey.authenticator(), latchkey.jwtTokens(), latchkey.clock(),
+        new SocialApi(latchkey.socialLogin(), latchkey.signIn(), latchkey.jwtTokens(), latchkey.clock(),
                 socialPages).register(router);
         new TokenApi(latchkey.signIn(), latchkey.apiTokens(), audits, latchkey.clock()).register(router);
         new AuditApi(latchkey.audit(), latchkey.users()).register(router);

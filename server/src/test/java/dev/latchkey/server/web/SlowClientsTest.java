@@ -125,6 +125,17 @@ class SlowClientsTest {
         }
     }
 
+    @Test
+    void aClosedConnectionGivesItsPlaceBackSoAClientMayConnectAgainAndAgain() throws Exception {
+        var limits = new HttpServer.Limits(3, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        try (var server = TestServer.https(dir, limits)) {
+            for (int i = 0; i < 30; i++) {
+                assertThat(request(server, BYSTANDER, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Connection: close\r\n\r\n")).as("connection " + i).startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
     /** Many connections from one address, each sent a byte now and then. */
     private static final class SlowAttack implements AutoCloseable {
         private final TestServer server;
