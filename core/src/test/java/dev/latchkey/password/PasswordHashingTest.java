@@ -128,9 +128,9 @@ class PasswordHashingTest {
 
     @Test
     void hashesAskingForMoreWorkThanTheBoundsAreNeverComputedAndCostOneDefaultHash() {
-        var pbkdf2 = new Watched(Pbkdf2Hasher.sha256(1000, SECRETS));
-        var bcrypt = new Watched(BcryptHasher.plain(12, SECRETS));
-        var argon2 = new Watched(new Argon2Hasher(FAST, SECRETS));
+        var pbkdf2 = new CountingHasher(Pbkdf2Hasher.sha256(1000, SECRETS));
+        var bcrypt = new CountingHasher(BcryptHasher.plain(12, SECRETS));
+        var argon2 = new CountingHasher(new Argon2Hasher(FAST, SECRETS));
         var hashing = new PasswordHashing(argon2, List.of(pbkdf2, bcrypt), SECRETS, 2);
         var hostile = List.of(
                 "pbkdf2_sha256$20000000$salt$" + base64(32),
@@ -191,7 +191,7 @@ class PasswordHashingTest {
 
     @Test
     void hashesCheaperThanTheDefaultGetOneDefaultHashBesideThemAndCostlyOnesDoNot() {
-        var argon2 = new Watched(new Argon2Hasher(FAST, SECRETS));
+        var argon2 = new CountingHasher(new Argon2Hasher(FAST, SECRETS));
         var hashing = new PasswordHashing(argon2, List.of(Pbkdf2Hasher.sha256(1000, SECRETS),
                 Pbkdf2Hasher.sha1(1000, SECRETS), BcryptHasher.plain(12, SECRETS), BcryptHasher.sha256(12, SECRETS),
                 DigestHasher.md5(SECRETS), DigestHasher.sha1(SECRETS), DigestHasher.unsaltedMd5(SECRETS),
@@ -223,7 +223,7 @@ class PasswordHashingTest {
         var inside = new AtomicInteger();
         var entered = new CountDownLatch(1);
         var release = new CountDownLatch(1);
-        var blocking = new Watched(new Argon2Hasher(FAST, SECRETS)) {
+        var blocking = new CountingHasher(new Argon2Hasher(FAST, SECRETS)) {
             @Override
             public String encode(byte[] password, String salt) {
                 inside.incrementAndGet();
@@ -256,7 +256,7 @@ class PasswordHashingTest {
     }
 
     /** Default hashes spent by checking a right and a wrong password against {@code encoded}. */
-    private static int defaultHashesSpentChecking(PasswordHashing hashing, Watched preferred, String encoded) {
+    private static int defaultHashesSpentChecking(PasswordHashing hashing, CountingHasher preferred, String encoded) {
         preferred.encodes.set(0);
         assertThat(hashing.verify("password", encoded)).as(encoded).isTrue();
         assertThat(hashing.verify("not the password", encoded)).as(encoded).isFalse();
@@ -283,48 +283,5 @@ class PasswordHashingTest {
 
     private static String base64(int bytes) {
         return Base64.getEncoder().withoutPadding().encodeToString(SECRETS.bytes(bytes));
-    }
-
-    /** A real hasher that counts what it computes: {@code encode} (default hashes) and {@code verify} apart. */
-    private static class Watched implements PasswordHasher {
-        private final PasswordHasher real;
-        final AtomicInteger encodes = new AtomicInteger();
-        final AtomicInteger verifies = new AtomicInteger();
-
-        Watched(PasswordHasher real) {
-            this.real = real;
-        }
-
-        @Override
-        public String algorithm() {
-            return real.algorithm();
-        }
-
-        @Override
-        public String salt() {
-            return real.salt();
-        }
-
-        @Override
-        public String encode(byte[] password, String salt) {
-            encodes.incrementAndGet();
-            return real.encode(password, salt);
-        }
-
-        @Override
-        public boolean verify(byte[] password, String encoded) {
-            verifies.incrementAndGet();
-            return real.verify(password, encoded);
-        }
-
-        @Override
-        public boolean mustUpdate(String encoded) {
-            return real.mustUpdate(encoded);
-        }
-
-        @Override
-        public boolean costsAtLeastTheDefault(String encoded) {
-            return real.costsAtLeastTheDefault(encoded);
-        }
     }
 }
