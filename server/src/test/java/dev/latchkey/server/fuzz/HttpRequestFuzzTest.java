@@ -78,7 +78,7 @@ class HttpRequestFuzzTest {
         }
         try {
             loopbackOnly = BugDetectors.allowNetworkConnections(
-                    (host, port) -> host.equals("127.0.0.1") && port == server.port());
+                    (host, port) -> (host.equals("localhost") || host.equals("127.0.0.1")) && port == server.port());
         } catch (IllegalStateException noDetector) {
             loopbackOnly = () -> { };
         }
