@@ -35,7 +35,11 @@ public record DatabaseUrl(Dialect dialect, String jdbcUrl, String user, String p
             if (path.isEmpty()) {
                 throw invalid("names no file");
             }
-            return sqlite(Path.of(path));
+            try {
+                return sqlite(Path.of(path));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw invalid("names a file that cannot exist (a NUL or another character no path may hold)");
+            }
         }
         if (url.startsWith("jdbc:postgresql:")) {
             return new DatabaseUrl(Dialect.POSTGRESQL, url, null, null);
@@ -70,7 +74,8 @@ public record DatabaseUrl(Dialect dialect, String jdbcUrl, String user, String p
     }
 
     private static String decode(String part) {
-        return URLDecoder.decode(part, StandardCharsets.UTF_8);
+        // Percent-decoding only: URLDecoder would also turn a '+' in a password into a space.
+        return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static InvalidInput invalid(String problem) {

@@ -18,6 +18,17 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void aPlusInAPasswordStaysAPlus() {
+        assertThat(DatabaseUrl.parse("postgresql://u:a+b%2Bc@127.0.0.1/db").password()).isEqualTo("a+b+c");
+    }
+
+    @Test
+    void aFileNameNoPathCanHoldIsRefusedNotThrown() {
+        assertThatThrownBy(() -> DatabaseUrl.parse("sqlite:lat\u0000chkey.sqlite3")).isInstanceOf(InvalidInput.class)
+                .hasMessageContaining("db.url");
+    }
+
+    @Test
     void sqliteUrlsNameAFile() {
         assertThat(DatabaseUrl.parse("sqlite:/var/lib/latchkey/db.sqlite3").jdbcUrl())
                 .isEqualTo("jdbc:sqlite:/var/lib/latchkey/db.sqlite3");

@@ -135,7 +135,7 @@ public final class SettingsLoader {
         var proxies = text("server.trusted_proxies", "");
         var server = new Settings.Server(text("server.bind", "127.0.0.1"),
                 integer("server.port", 8443, 0, 65_535), bool("server.http", false),
-                cert == null ? null : dataDir.resolve(cert), key == null ? null : dataDir.resolve(key),
+                cert == null ? null : path("server.tls_cert", cert), key == null ? null : path("server.tls_key", key),
                 proxies.isBlank() ? List.of() : List.of(proxies.split("\\s*,\\s*")),
                 raw.containsKey("server.redirect_http_port") ? integer("server.redirect_http_port", 0, 0, 65_535)
                         : null, text("server.management_bind", "127.0.0.1"),
@@ -148,6 +148,9 @@ public final class SettingsLoader {
         if (absolute.compareTo(idle) < 0) {
             throw new InvalidInput("invalid_setting",
                     "session.absolute_timeout must not be shorter than session.idle_timeout");
+        }
+        if (idle.isZero() || idle.isNegative()) {
+            throw invalid("session.idle_timeout", raw.get("session.idle_timeout"), "a positive duration");
         }
         var sessions = new SessionSettings(idle, absolute, bool("session.expire_at_browser_close", false),
                 SessionSettings.DEFAULT.touchInterval(),
@@ -169,6 +172,15 @@ public final class SettingsLoader {
         var log = new Settings.Log(format.equals("json"), bool("log.requests", true));
         return new Settings(dataDir, dbUrl, server, sessions, argon2, policy, jwt(), retention, log, throttle(),
                 socialProviders(), tokenLifetimes());
+    }
+
+    /** A file named by a setting, relative to the data directory; refused when no path could be that name. */
+    private Path path(String key, String value) {
+        try {
+            return dataDir.resolve(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw invalid(key, raw.get(key), "a file name (no NUL characters)");
+        }
     }
 
     /** {@code https://auth.example.com} or {@code http://127.0.0.1:8443}: a scheme and host, no path or query. */

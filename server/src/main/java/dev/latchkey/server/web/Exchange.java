@@ -88,8 +88,15 @@ public final class Exchange {
         return Optional.ofNullable(request.getHeaders().get(name));
     }
 
+    /** The cookie's value; a Cookie header that Jetty cannot parse is a 400, never a 500. */
     public Optional<String> cookie(String name) {
-        for (var cookie : Request.getCookies(request)) {
+        java.util.List<HttpCookie> cookies;
+        try {
+            cookies = Request.getCookies(request);
+        } catch (RuntimeException e) {
+            throw new InvalidInput("malformed_cookie", "the Cookie header is malformed");
+        }
+        for (var cookie : cookies) {
             if (cookie.getName().equals(name)) {
                 return Optional.of(cookie.getValue());
             }

@@ -21,6 +21,12 @@ public final class JsonErrorHandler extends ErrorHandler {
         setShowMessageInTitle(false);
     }
 
+    /** Every method gets its JSON error; Jetty's default writes a body only for GET, POST and HEAD. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
