@@ -26,8 +26,6 @@ public final class MemoryThrottleStore implements ThrottleStore {
     private static final class Entry {
         final ArrayDeque<Instant> attempts = new ArrayDeque<>();
         Instant blockedUntil;
-        /** The reservation that started the current block, so that giving it back can undo the block. */
-        Instant blockedBy;
         int blocks;
     }
 
@@ -60,7 +58,6 @@ public final class MemoryThrottleStore implements ThrottleStore {
                 var block = rule.window().multipliedBy(1L << Math.min(entry.blocks, 20));
                 entry.blocks++;
                 entry.blockedUntil = now.plus(block.compareTo(maxBlock) > 0 ? maxBlock : block);
-                entry.blockedBy = now;
             }
             return Optional.empty();
         }
@@ -73,14 +70,7 @@ public final class MemoryThrottleStore implements ThrottleStore {
             return;
         }
         synchronized (entry) {
-            if (entry.attempts.removeLastOccurrence(reservedAt)) {
-                return;
-            }
-            if (reservedAt.equals(entry.blockedBy)) {
-                entry.blockedUntil = null;
-                entry.blockedBy = null;
-                entry.blocks = Math.max(0, entry.blocks - 1);
-            }
+            entry.attempts.removeLastOccurrence(reservedAt);
         }
     }
 

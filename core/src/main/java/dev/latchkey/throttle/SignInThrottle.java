@@ -46,6 +46,8 @@ public final class SignInThrottle {
         var pairKey = pair(username, clientIp);
         var accountKey = account(username);
         var underAttack = store.blockedUntil(accountKey, now).isPresent();
+        // Refused without reserving anything while either is blocked, so nothing needs giving back.
+        refuseIfBlocked(later(ipKey.flatMap(k -> store.blockedUntil(k, now)), store.blockedUntil(pairKey, now)), now);
         if (ipKey.isPresent()) {
             refuseIfBlocked(store.reserve(ipKey.get(), now, settings.perIp(), settings.maxBlock()), now);
         }
@@ -116,4 +118,11 @@ public final class SignInThrottle {
         return IpAddress.network(clientIp);
     }
 
+
+    private static Optional<Instant> later(Optional<Instant> a, Optional<Instant> b) {
+        if (a.isEmpty() || b.isPresent() && b.get().isAfter(a.get())) {
+            return b;
+        }
+        return a;
+    }
 }

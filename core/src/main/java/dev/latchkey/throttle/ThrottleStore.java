@@ -24,7 +24,9 @@ public interface ThrottleStore {
 
     /**
      * Gives back an attempt granted at {@code reservedAt} that did not fail (a sign-in that succeeded, or one that
-     * never reached the password check), undoing the block it started, if it started one.
+     * never reached the password check) while it is still counted. An attempt that started a block is not given
+     * back: the block stands, or giving back could wipe the failures before it (a success right after nine
+     * failures, or a refusal elsewhere, would otherwise reset an address's budget).
      */
     void release(String key, Instant reservedAt);
 

@@ -53,6 +53,8 @@ public final class ApiTokens implements UserRevocation {
     public static final String PREFIX = "lk_";
     private static final int KEY_BYTES = 32;
     private static final int MAX_NAME = 100;
+    /** A token that expires as it is made helps nobody and says something went wrong. */
+    private static final Duration MIN_LIFETIME = Duration.ofMinutes(1);
 
     private final ApiTokenStore store;
     private final Secrets secrets;
@@ -74,6 +76,9 @@ public final class ApiTokens implements UserRevocation {
     /** A token a user makes for themselves: {@code lifetime} empty for the default, never past the maximum. */
     public IssuedApiToken create(long userId, String name, Optional<Duration> lifetime) {
         var asked = lifetime.orElse(lifetimes.defaultLifetime());
+        if (asked.compareTo(MIN_LIFETIME) < 0) {
+            throw new InvalidInput("invalid_expiry", "a token lives at least a minute");
+        }
         if (asked.compareTo(lifetimes.maxLifetime()) > 0) {
             throw new InvalidInput("invalid_expiry", "a token lives at most " + lifetimes.maxLifetime().toDays()
                     + " days");

@@ -175,6 +175,63 @@ class SignInThrottleTest {
         assertThat(throttledLines).isEqualTo(1);
     }
 
+    @Test
+    void noMixOfBlockedTargetsOtherNamesAndOwnSuccessesGetsAnAddressMoreThanTenHashedFailuresAMinute() {
+        latchkey.users().create(NewUser.named("mallory"), Optional.of(PASSWORD));
+        int hashedFailures = 0;
+        for (int round = 0; round < 20; round++) {
+            var attempts = new java.util.ArrayList<Runnable>();
+            for (int i = 0; i < 5; i++) {
+                attempts.add(() -> signIn("alice", "wrong", "198.51.100.77"));       // until the pair blocks
+            }
+            for (int i = 0; i < 9; i++) {
+                var name = "spray" + round + "-" + i;
+                attempts.add(() -> signIn(name, "wrong", "198.51.100.77"));          // the address's budget
+            }
+            attempts.add(() -> signIn("alice", "wrong", "198.51.100.77"));           // refused at the pair
+            attempts.add(() -> signIn("mallory", PASSWORD, "198.51.100.77"));        // the attacker's own account
+            for (var attempt : attempts) {
+                try {
+                    attempt.run();
+                } catch (AuthenticationDenied denied) {
+                    hashedFailures++;
+                } catch (Throttled throttled) {
+                    // refused before any hash
+                }
+            }
+        }
+        assertThat(hashedFailures).as("the address rule is 10 a minute").isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void anAttemptTheHasherWasTooBusyForCannotLiftTheBlockItStarted() {
+        var busy = Latchkey.builder(db.database()).clock(clock).argon2(new Argon2Settings(1024, 2, 1, 32))
+                .backend(new dev.latchkey.auth.AuthenticationBackend() {
+                    @Override
+                    public String name() {
+                        return "saturated";
+                    }
+
+                    @Override
+                    public Optional<dev.latchkey.user.User> authenticate(RequestContext request,
+                                                                         dev.latchkey.auth.Credentials credentials) {
+                        if (credentials instanceof Credentials.Password p && p.password().equals("busy")) {
+                            throw new dev.latchkey.error.Busy("the hasher is saturated");
+                        }
+                        return Optional.empty();
+                    }
+                }).build();
+        var from = new RequestContext("198.51.100.78", "test");
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> busy.signIn().verify(from, new Credentials.Password("alice", "wrong")))
+                    .isInstanceOf(AuthenticationDenied.class);
+        }
+        assertThatThrownBy(() -> busy.signIn().verify(from, new Credentials.Password("alice", "busy")))
+                .isInstanceOf(dev.latchkey.error.Busy.class);
+        assertThatThrownBy(() -> busy.signIn().verify(from, new Credentials.Password("alice", "wrong")))
+                .as("the fifth attempt blocked the pair, busy or not").isInstanceOf(Throttled.class);
+    }
+
     /** Runs {@code n} calls at once and counts their outcomes by the simple name of what they threw. */
     private static java.util.Map<String, Integer> parallel(int n, java.util.function.IntConsumer call)
             throws Exception {

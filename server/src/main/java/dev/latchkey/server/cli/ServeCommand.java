@@ -64,6 +64,8 @@ public final class ServeCommand implements Callable<Integer> {
         var settings = common.settings(terminal, flags());
         var server = settings.server();
         var proxies = TrustedProxies.of(server.trustedProxies());
+        var limits = new HttpServer.Limits(server.maxConnectionsPerClient(), server.headerTimeout(),
+                server.bodyTimeout());
         PemFiles tls = null;
         if (!server.plainHttp()) {
             tls = server.tlsCert() != null ? new PemFiles(server.tlsCert(), server.tlsKey())
@@ -77,9 +79,7 @@ public final class ServeCommand implements Callable<Integer> {
                 : Engine.open(settings, terminal.env(), prometheus));
         HttpServer httpServer;
         try {
-            httpServer = new HttpServer(server.bind(), server.port(), tls, server.redirectPort(),
-                    new HttpServer.Limits(server.maxConnectionsPerClient(), server.headerTimeout(),
-                            server.bodyTimeout()), proxies);
+            httpServer = new HttpServer(server.bind(), server.port(), tls, server.redirectPort(), limits, proxies);
             if (prometheus != null) {
                 httpServer.addManagement(server.managementBind(), server.managementPort());
             }
@@ -99,8 +99,8 @@ public final class ServeCommand implements Callable<Integer> {
         try (httpServer; var latchkey = opened(opening, starting)) {
             // The signing key is made on the first start, and must open on every later one: fail now, not later.
             latchkey.signingKeys().signingKey();
-            starting.ready(WebApp.handler(latchkey, new WebApp.Options(proxies, settings.log().requests(),
-                    server.bodyTimeout(), server.publicUrl())));
+            starting.ready(WebApp.handler(latchkey, new WebApp.Options(proxies, settings.log().requests(), limits,
+                    server.publicUrl())));
             if (prometheus != null) {
                 httpServer.manage(new Management(prometheus, new Health(latchkey.database()), latchkey.json()));
                 terminal.out().println("metrics on http://" + server.managementBind() + ":"

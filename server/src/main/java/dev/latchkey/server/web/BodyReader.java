@@ -24,7 +24,7 @@ final class BodyReader implements Invocable.Task {
     static final int DRAIN_LIMIT = 1024 * 1024;
 
     /** What became of the body. */
-    sealed interface Outcome permits Complete, TooLarge, TimedOut, Failed {
+    sealed interface Outcome permits Complete, TooLarge, TimedOut, Failed, OverBudget {
     }
 
     record Complete(byte[] bytes) implements Outcome {
@@ -39,16 +39,59 @@ final class BodyReader implements Invocable.Task {
     record Failed(Throwable cause) implements Outcome {
     }
 
+    /** The bytes of large bodies held at once by all clients together reached their budget. */
+    record OverBudget() implements Outcome {
+    }
+
+    /**
+     * How many bytes of bodies the process holds at once, across all connections: without a bound, thousands of
+     * connections each holding an almost complete 64 KiB body could fill the heap. Bodies declared no larger than
+     * {@link #SMALL} (every sign-in) are not counted, so an attacker who fills the budget cannot stop sign-ins.
+     */
+    static final class Budget {
+        static final int SMALL = 4 * 1024;
+        private final long limit;
+        private final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
+
+        Budget(long limit) {
+            this.limit = limit;
+        }
+
+        boolean take(long bytes) {
+            if (held.addAndGet(bytes) > limit) {
+                held.addAndGet(-bytes);
+                return false;
+            }
+            return true;
+        }
+
+        void giveBack(long bytes) {
+            held.addAndGet(-bytes);
+        }
+
+        long held() {
+            return held.get();
+        }
+    }
+
     private final Request request;
     private final Consumer<Outcome> then;
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final Budget budget;
+    private final boolean counted;
+    private final ByteArrayOutputStream body;
+    private long taken;
     private final AtomicBoolean done = new AtomicBoolean();
     private long total;
     private Scheduler.Task deadline;
 
-    private BodyReader(Request request, Consumer<Outcome> then) {
+    private BodyReader(Request request, Budget budget, Consumer<Outcome> then) {
         this.request = request;
+        this.budget = budget;
         this.then = then;
+        long declared = request.getLength();
+        this.counted = declared < 0 || declared > Budget.SMALL;
+        // Sized to what is announced (within the cap), so a body is not copied again and again as it grows.
+        this.body = new ByteArrayOutputStream(declared > 0 ? (int) Math.min(declared, Exchange.MAX_BODY) : 512);
     }
 
     /** Whether the request announces a body (a length above zero, or chunks). */
@@ -63,8 +106,8 @@ final class BodyReader implements Invocable.Task {
      * over {@link Exchange#MAX_BODY} is {@link TooLarge}; one not complete within {@code timeout} is
      * {@link TimedOut}.
      */
-    static void read(Request request, Duration timeout, Consumer<Outcome> then) {
-        var reader = new BodyReader(request, then);
+    static void read(Request request, Duration timeout, Budget budget, Consumer<Outcome> then) {
+        var reader = new BodyReader(request, budget, then);
         if (request.getLength() > DRAIN_LIMIT) {
             // Hopeless: answer at once and let the connection close rather than read megabytes.
             reader.finish(new TooLarge());
@@ -93,6 +136,12 @@ final class BodyReader implements Invocable.Task {
             int n = buffer.remaining();
             total += n;
             if (total <= Exchange.MAX_BODY) {
+                if (counted && !budget.take(n)) {
+                    chunk.release();
+                    finish(new OverBudget());
+                    return;
+                }
+                taken += counted ? n : 0;
                 var bytes = new byte[n];
                 buffer.get(bytes);
                 body.write(bytes, 0, n);
@@ -123,6 +172,12 @@ final class BodyReader implements Invocable.Task {
         if (deadline != null) {
             deadline.cancel();
         }
-        request.getContext().execute(() -> then.accept(outcome));
+        request.getContext().execute(() -> {
+            try {
+                then.accept(outcome);
+            } finally {
+                budget.giveBack(taken);
+            }
+        });
     }
 }

@@ -18,9 +18,10 @@ import org.eclipse.jetty.util.thread.Scheduler;
 /**
  * Bounds what one client address (an IPv6 client: its /64) can hold of the server's connections: at most
  * {@code maxPerClient} open at once
- * (more are closed as they are accepted, before any TLS handshake is spent on them), and a connection whose first
- * request has not fully arrived within {@code headerTimeout} is closed (a slowloris client that sends one header byte
- * every few seconds never reaches Jetty's idle timeout). Trusted proxies are exempt from the per-address cap: every
+ * (more are closed as they are accepted, before any TLS handshake is spent on them), and a connection whose next
+ * request's headers have not fully arrived within {@code headerTimeout} — of its opening, or of its previous
+ * response — is closed (a slowloris client that sends one header byte every few seconds never reaches Jetty's idle
+ * timeout). An idle keep-alive connection therefore lasts {@code headerTimeout}. Trusted proxies are exempt from the per-address cap: every
  * client behind them shares their address.
  */
 public final class ConnectionGuard implements Connection.Listener {
@@ -29,9 +30,20 @@ public final class ConnectionGuard implements Connection.Listener {
     private final Predicate<String> exempt;
     private final Supplier<Scheduler> scheduler;
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
-    /** Connections still waiting for their first request, by remote socket address (address and port). */
-    private final ConcurrentHashMap<SocketAddress, EndPoint> waiting = new ConcurrentHashMap<>();
+    /** Connections waiting for a request's headers, by remote socket address (address and port). */
+    private final ConcurrentHashMap<SocketAddress, Deadline> waiting = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<EndPoint, Client> tracked = new ConcurrentHashMap<>();
+    /** The network end point of each open connection, by remote socket address. */
+    private final ConcurrentHashMap<SocketAddress, EndPoint> byRemote = new ConcurrentHashMap<>();
+
+    /** One wait for headers; compared by identity, so an old timer never closes a connection waiting anew. */
+    private static final class Deadline {
+        final EndPoint endPoint;
+
+        Deadline(EndPoint endPoint) {
+            this.endPoint = endPoint;
+        }
+    }
 
     /** An open connection's client: the address as counted, and its socket address. */
     private record Client(String address, InetSocketAddress remote) {
@@ -61,9 +73,16 @@ public final class ConnectionGuard implements Connection.Listener {
             endPoint.close();
             return;
         }
-        waiting.put(remote, endPoint);
+        byRemote.put(remote, endPoint);
+        awaitHeaders(remote, endPoint);
+    }
+
+    /** Closes the connection unless a request's headers arrive within the header timeout. */
+    private void awaitHeaders(SocketAddress remote, EndPoint endPoint) {
+        var deadline = new Deadline(endPoint);
+        waiting.put(remote, deadline);
         scheduler.get().schedule(() -> {
-            if (waiting.remove(remote, endPoint)) {
+            if (waiting.remove(remote, deadline)) {
                 endPoint.close();
             }
         }, headerTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -76,14 +95,25 @@ public final class ConnectionGuard implements Connection.Listener {
         if (client == null) {
             return;
         }
-        waiting.remove(client.remote(), endPoint);
+        waiting.remove(client.remote());
+        byRemote.remove(client.remote(), endPoint);
         open.computeIfPresent(client.address(), (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
-    /** A request's headers have arrived: its connection is no longer held to the first-request deadline. */
+    /** A request's headers have arrived: its connection is no longer held to the header deadline. */
     public void requestArrived(Request request) {
-        if (!waiting.isEmpty()) {
-            waiting.remove(request.getConnectionMetaData().getRemoteSocketAddress());
+        waiting.remove(request.getConnectionMetaData().getRemoteSocketAddress());
+    }
+
+    /**
+     * A response is done: the connection, kept alive, must send its next request's headers within the header
+     * timeout too — else one quick request would buy a connection the right to trickle the next one for ever.
+     */
+    public void responded(Request request) {
+        var remote = request.getConnectionMetaData().getRemoteSocketAddress();
+        var endPoint = remote == null ? null : byRemote.get(remote);
+        if (endPoint != null && endPoint.isOpen()) {
+            awaitHeaders(remote, endPoint);
         }
     }
 

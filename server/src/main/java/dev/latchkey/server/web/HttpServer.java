@@ -58,9 +58,17 @@ public final class HttpServer implements AutoCloseable {
      * @param maxConnectionsPerClient open connections from one address at once (trusted proxies are exempt)
      * @param headerTimeout           how long a new connection may take to send its first request's headers
      * @param bodyTimeout             how long a request may take to send its body
+     * @param bodyBytesInFlight       bytes of bodies larger than 4 KiB held at once by all clients together
      */
-    public record Limits(int maxConnectionsPerClient, Duration headerTimeout, Duration bodyTimeout) {
+    public record Limits(int maxConnectionsPerClient, Duration headerTimeout, Duration bodyTimeout,
+                         long bodyBytesInFlight) {
+        /** 32 MiB of large bodies at once: 512 nearly complete 64 KiB bodies, far below the default heap. */
+        public static final long BODY_BYTES_IN_FLIGHT = 32L * 1024 * 1024;
         public static final Limits DEFAULT = new Limits(64, Duration.ofSeconds(10), Duration.ofSeconds(10));
+
+        public Limits(int maxConnectionsPerClient, Duration headerTimeout, Duration bodyTimeout) {
+            this(maxConnectionsPerClient, headerTimeout, bodyTimeout, BODY_BYTES_IN_FLIGHT);
+        }
     }
 
     /** @param proxies the trusted proxies, exempt from the per-address connection cap */
@@ -199,7 +207,24 @@ public final class HttpServer implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             guard.requestArrived(request);
-            return super.handle(request, response, callback);
+            return super.handle(request, response, new Callback() {
+                @Override
+                public void succeeded() {
+                    // Armed before the response completes, so the next request always finds it armed.
+                    guard.responded(request);
+                    callback.succeeded();
+                }
+
+                @Override
+                public void failed(Throwable x) {
+                    callback.failed(x);
+                }
+
+                @Override
+                public InvocationType getInvocationType() {
+                    return callback.getInvocationType();
+                }
+            });
         }
     }
 

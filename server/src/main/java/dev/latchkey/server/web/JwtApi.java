@@ -54,6 +54,8 @@ public final class JwtApi {
             throw new LatchkeyException("not_authenticated", 401,
                     "send {\"username\",\"password\"}, or call from a signed-in browser session");
         }
+        // A pair outlives the session that asked for it unless that session is signed out: fresh proof, as tokens.
+        Requests.requireRecentSignIn(x, clock.instant(), "a token pair from the browser session");
         x.json(200, Views.tokenPair(tokens.obtain(caller.user().id(), session.idHash()), clock.instant()));
     }
 

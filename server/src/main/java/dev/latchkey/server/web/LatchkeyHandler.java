@@ -38,10 +38,12 @@ public final class LatchkeyHandler extends Handler.Abstract {
     private final Health health;
     private final RequestObserver observer;
     private final Duration bodyTimeout;
+    private final BodyReader.Budget bodies;
 
     public LatchkeyHandler(Router router, CurrentUser currentUser, Csrf csrf, TrustedProxies proxies,
                            ObjectMapper json, StaticAssets assets, Health health, RequestObserver observer,
-                           Duration bodyTimeout) {
+                           Duration bodyTimeout, BodyReader.Budget bodies) {
+        this.bodies = bodies;
         this.bodyTimeout = bodyTimeout;
         this.health = health;
         this.observer = observer;
@@ -61,7 +63,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
             return true;
         }
         // The body is read without holding a thread; the request is handled on a pool thread once it is all here.
-        BodyReader.read(request, bodyTimeout, outcome -> process(request, response, callback, start, outcome));
+        BodyReader.read(request, bodyTimeout, bodies, outcome -> process(request, response, callback, start, outcome));
         return true;
     }
 
@@ -88,6 +90,10 @@ public final class LatchkeyHandler extends Handler.Abstract {
             if (body instanceof BodyReader.TimedOut) {
                 exchange.setHeader("Connection", "close");
                 throw new HttpErrors.RequestTimeout();
+            }
+            if (body instanceof BodyReader.OverBudget) {
+                exchange.setHeader("Connection", "close");
+                throw new dev.latchkey.error.Busy("the server holds too many request bodies right now; try again");
             }
             if (body instanceof BodyReader.Failed) {
                 throw new InvalidInput("the body could not be read");

@@ -79,7 +79,7 @@ public final class Pages {
         try {
             var signedIn = signIn.withSession(x.client().context(), credentials, browser.current(x).orElse(null));
             browser.signedIn(x, signedIn.session());
-                x.redirect(next);
+            x.redirect(next);
         } catch (AuthenticationDenied denied) {
             renderLogin(x, 401, next, username, GENERIC_FAILURE);
         } catch (Throttled throttled) {

@@ -18,6 +18,21 @@ final class Requests {
         return caller.user();
     }
 
+    /** How recent a browser's sign-in must be for its cookie alone to mint a long-lived credential. */
+    static final java.time.Duration RECENT_SIGN_IN = java.time.Duration.ofMinutes(15);
+
+    /**
+     * Refuses (403) a browser session signed in longer ago than {@link #RECENT_SIGN_IN}: minting an API token or a
+     * token family from it would turn a stolen old cookie into access that outlives the session.
+     */
+    static void requireRecentSignIn(Exchange exchange, java.time.Instant now, String what) {
+        var session = exchange.caller().session();
+        if (session == null || session.created().plus(RECENT_SIGN_IN).isBefore(now)) {
+            throw new HttpErrors.PermissionDenied(what + " needs a recent sign-in: send {\"username\",\"password\"}, "
+                    + "or sign in again");
+        }
+    }
+
     static String requiredString(JsonNode body, String field) {
         var node = body.get(field);
         if (node == null || node.isNull()) {

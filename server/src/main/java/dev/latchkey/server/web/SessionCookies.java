@@ -26,11 +26,6 @@ public final class SessionCookies {
         return x.cookie(cookies.sessionName(x.client().https()));
     }
 
-    /** Sets the cookie of a new anonymous session (one that holds a sign-in in progress). */
-    public void started(Exchange x, IssuedSession issued) {
-        x.addCookie(cookies.session(issued.id(), x.client().https()));
-    }
-
     /** Sets the new session's cookie and answers the new CSRF token. */
     public String signedIn(Exchange x, IssuedSession issued) {
         x.addCookie(cookies.session(issued.id(), x.client().https()));

@@ -19,8 +19,6 @@ import java.util.Optional;
  * {@code DELETE /api/tokens/{id}} revokes one.
  */
 public final class TokenApi {
-    /** How recent a browser's sign-in must be for it to mint a token without the password. */
-    static final Duration RECENT_SIGN_IN = Duration.ofMinutes(15);
     /** The longest lifetime a client may ask for in seconds: more than any maximum, less than any overflow. */
     private static final long MAX_SECONDS = Duration.ofDays(100 * 365).toSeconds();
 
@@ -46,7 +44,7 @@ public final class TokenApi {
 
     /**
      * A token is long-lived access, so minting one takes fresh proof: the password in the body (as DRF's
-     * {@code obtain_auth_token}), or a browser session signed in within {@link #RECENT_SIGN_IN}. Never a token or
+     * {@code obtain_auth_token}), or a browser session signed in within {@link Requests#RECENT_SIGN_IN}. Never a token or
      * JWT caller (the route does not accept them), which would turn a stolen five-minute JWT or a stolen token into
      * access for as long as it likes; never an old session cookie, for the same reason.
      */
@@ -59,11 +57,7 @@ public final class TokenApi {
             user = signIn.verify(x.client().context(), credentials).user();
         } else {
             user = Requests.requireUser(x);
-            var signedInAt = x.caller().session().created();
-            if (signedInAt.plus(RECENT_SIGN_IN).isBefore(clock.instant())) {
-                throw new HttpErrors.PermissionDenied("making a token needs a recent sign-in: send "
-                        + "{\"username\",\"password\"}, or sign in again");
-            }
+            Requests.requireRecentSignIn(x, clock.instant(), "making a token");
         }
         var issued = tokens.create(user.id(), Requests.optionalString(body, "name").orElse("token"), lifetime(body));
         audits.record(x, "token_created", user, "");

@@ -3,7 +3,6 @@ package dev.latchkey.server.web;
 import dev.latchkey.Latchkey;
 import dev.latchkey.crypto.SecretBox;
 import java.net.URI;
-import java.time.Duration;
 
 /** Wires the HTTP surface from the library: the one composition root of the web layer. */
 public final class WebApp {
@@ -15,12 +14,12 @@ public final class WebApp {
      *
      * @param proxies     whose {@code X-Forwarded-*} headers are believed
      * @param logRequests one log line per request ({@code log.requests})
-     * @param bodyTimeout how long a request may take to send its body
+     * @param limits      what one client, and all of them, may hold (bodies' deadline and bytes in flight)
      * @param publicUrl   how browsers reach latchkey ({@code server.public_url}), or null to go by {@code Host}
      */
-    public record Options(TrustedProxies proxies, boolean logRequests, Duration bodyTimeout, URI publicUrl) {
+    public record Options(TrustedProxies proxies, boolean logRequests, HttpServer.Limits limits, URI publicUrl) {
         public static Options of(TrustedProxies proxies) {
-            return new Options(proxies, false, HttpServer.Limits.DEFAULT.bodyTimeout(), null);
+            return new Options(proxies, false, HttpServer.Limits.DEFAULT, null);
         }
     }
 
@@ -60,6 +59,6 @@ public final class WebApp {
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
         return new LatchkeyHandler(router, currentUser, csrf, proxies, latchkey.json(), assets,
                 new Health(latchkey.database()), new RequestObserver(latchkey.meters(), options.logRequests()),
-                options.bodyTimeout());
+                options.limits().bodyTimeout(), new BodyReader.Budget(options.limits().bodyBytesInFlight()));
     }
 }

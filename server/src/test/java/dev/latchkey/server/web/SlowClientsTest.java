@@ -111,6 +111,57 @@ class SlowClientsTest {
     }
 
     @Test
+    void aKeptAliveConnectionThatTricklesItsNextRequestIsClosedAtTheHeaderDeadlineToo() throws Exception {
+        var limits = new HttpServer.Limits(64, Duration.ofSeconds(2), Duration.ofSeconds(10));
+        try (var server = TestServer.https(dir, limits); var socket = tls(server, ATTACKER)) {
+            var out = socket.getOutputStream();
+            out.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            socket.setSoTimeout(500);
+            var first = new StringBuilder();
+            while (first.indexOf("}") < 0 && readSome(socket.getInputStream(), first) >= 0) {
+                // the first answer, quickly
+            }
+            assertThat(first.toString()).startsWith("HTTP/1.1 200");
+            out.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(8)) {
+                try {
+                    out.write('a');
+                    out.flush();
+                    closed = readSome(socket.getInputStream(), new StringBuilder()) < 0;
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            assertThat(closed).as("one quick request buys no right to trickle the next").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void largeBodiesOverTheBudgetGet503WhileSmallOnesAndSignInsStillPass() throws Exception {
+        // A budget of three large bodies: the fourth half-sent one is refused, a sign-in (a small body) is not.
+        var limits = new HttpServer.Limits(64, Duration.ofSeconds(10), Duration.ofSeconds(10), 3 * 60_000);
+        try (var server = TestServer.https(dir, limits); var attack = new SlowAttack(server)) {
+            var half = "x".repeat(60_000);
+            for (int i = 0; i < 3; i++) {
+                attack.open(ATTACKER, "POST /api/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                        + "application/json\r\nContent-Length: 65000\r\n\r\n" + half);
+            }
+            Thread.sleep(500);
+            var refused = request(server, ATTACKER, "POST /api/session HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 65000\r\n\r\n" + half);
+            assertThat(refused).startsWith("HTTP/1.1 503").contains("\"error\":\"busy\"");
+            var body = "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD + "\"}";
+            assertThat(request(server, BYSTANDER, "POST /api/session HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close"
+                    + "\r\n\r\n" + body)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
     void oneAddressHoldsNoMoreThanItsShareOfConnectionsWhileOthersConnectFreely() throws Exception {
         var limits = new HttpServer.Limits(20, Duration.ofSeconds(30), Duration.ofSeconds(30));
         try (var server = TestServer.https(dir, limits); var attack = new SlowAttack(server)) {

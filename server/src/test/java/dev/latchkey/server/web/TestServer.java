@@ -57,7 +57,7 @@ public final class TestServer implements AutoCloseable {
         PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
         var proxies = TrustedProxies.of(trustedProxies);
         this.server = new HttpServer("127.0.0.1", 0, pem, null, limits, proxies);
-        this.handler = WebApp.handler(latchkey, new WebApp.Options(proxies, false, limits.bodyTimeout(), null));
+        this.handler = WebApp.handler(latchkey, new WebApp.Options(proxies, false, limits, null));
         server.start(handler);
         this.trust = https ? trusting(pem.certificate()) : SSLContext.getDefault();
     }

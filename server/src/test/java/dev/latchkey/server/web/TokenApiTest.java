@@ -100,7 +100,8 @@ class TokenApiTest extends ServerTest {
         assertInvalidToken(client.get("/api/me", "Authorization", "Token " + key), "Token");
         server.latchkey().users().activate("bob");
 
-        var short1 = server.latchkey().apiTokens().create(bob, "short", Optional.of(Duration.ofSeconds(1))).key();
+        var short1 = server.latchkey().apiTokens().createByOperator(bob, "short", Optional.of(Duration.ofSeconds(1)))
+                .key();
         Thread.sleep(1_100);
         assertInvalidToken(client.get("/api/me", "Authorization", "Token " + short1), "Token");
     }
@@ -120,7 +121,7 @@ class TokenApiTest extends ServerTest {
                 + "\",\"name\":42}");
         assertThat(badName.statusCode()).isEqualTo(400);
         for (var expires : new String[] {"-5", "0", "\"-1d\"", "true", "[1]", "1e3", "9223372036854775807",
-                "\"PT99999999999H\"", "\"366d\"", "\"999999999d\"", "99999999999999999999"}) {
+                "\"PT99999999999H\"", "\"366d\"", "\"999999999d\"", "99999999999999999999", "\"PT0.0001S\"", "59"}) {
             var response = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\""
                     + TestServer.PASSWORD + "\",\"expires\":" + expires + "}");
             assertThat(response.statusCode()).as(expires).isEqualTo(400);
@@ -154,13 +155,15 @@ class TokenApiTest extends ServerTest {
             var browser = timed.client();
             var csrf = browser.signIn();
             assertThat(browser.postJson("/api/tokens", "{}", "X-CSRF-Token", csrf).statusCode()).isEqualTo(201);
-            clock.advance(TokenApi.RECENT_SIGN_IN.plusSeconds(1));
+            clock.advance(Requests.RECENT_SIGN_IN.plusSeconds(1));
             var stale = browser.postJson("/api/tokens", "{}", "X-CSRF-Token", csrf);
             assertThat(stale.statusCode()).isEqualTo(403);
             assertThat(stale.body()).contains("recent sign-in");
             assertThat(browser.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\""
                     + TestServer.PASSWORD + "\"}", "X-CSRF-Token", csrf).statusCode()).as("or the password")
                     .isEqualTo(201);
+            assertThat(browser.postJson("/api/jwt", "{}", "X-CSRF-Token", csrf).statusCode())
+                    .as("nor a token pair, which would outlive the session").isEqualTo(403);
         }
     }
 
