@@ -54,7 +54,7 @@ public final class RequestObserver {
                     .addKeyValue("ms", millis)
                     .addKeyValue("user", user)
                     .addKeyValue("ip", x.client().ip())
-                    .log("{} {} {} {} ms user={}", x.method(), x.path(), status, millis, user);
+                    .log("{} {} {} {} ms user={} ip={}", x.method(), x.path(), status, millis, user, x.client().ip());
         }
     }
 }
