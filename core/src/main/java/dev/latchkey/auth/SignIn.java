@@ -62,7 +62,8 @@ public final class SignIn {
      */
     public Authenticated verify(RequestContext request, Credentials credentials) {
         var method = method(credentials);
-        var attempt = credentials instanceof Credentials.Password password ? reserve(request, password) : null;
+        var attempt = credentials instanceof Credentials.Password password ? reserve(request, password)
+                : reserveAddress(request);
         Authenticated authenticated;
         try {
             authenticated = authenticator.authenticate(request, credentials);
@@ -97,6 +98,16 @@ public final class SignIn {
             if (auditedThrottles.asMap().putIfAbsent(SignInThrottle.network(request.clientIp()), true) == null) {
                 audit.append(failure(request, credentials, "throttled"));
             }
+            throw throttled;
+        }
+    }
+
+    /** A provider's code costs a call to the provider: the address's budget counts failed ones too. */
+    private SignInThrottle.Attempt reserveAddress(RequestContext request) {
+        try {
+            return throttle.attemptFromAddress(request.clientIp());
+        } catch (Throttled throttled) {
+            count("social", "throttled");
             throw throttled;
         }
     }

@@ -62,6 +62,19 @@ public final class SignInThrottle {
         return new Attempt(ipKey, pairKey, accountKey, now);
     }
 
+    /**
+     * Takes one attempt from this address's budget only: for a provider's code, which names no username here but
+     * costs a call to the provider, so that one address cannot make latchkey spend its client credentials at will.
+     */
+    public Attempt attemptFromAddress(String clientIp) {
+        var now = clock.instant();
+        var ipKey = ip(clientIp);
+        if (ipKey.isPresent()) {
+            refuseIfBlocked(store.reserve(ipKey.get(), now, settings.perIp(), settings.maxBlock()), now);
+        }
+        return new Attempt(ipKey, null, null, now);
+    }
+
     private void refuseIfBlocked(Optional<Instant> until, Instant now) {
         if (until.isPresent()) {
             throttled.increment();
@@ -83,17 +96,21 @@ public final class SignInThrottle {
             this.at = at;
         }
 
-        /** The password was right: this username's counter for this address is cleared, the others given back. */
+        /** The credential was right: this username's counter for this address is cleared, the others given back. */
         public void succeeded() {
-            store.reset(pairKey);
+            if (pairKey != null) {
+                store.reset(pairKey);
+            }
             notAGuess();
         }
 
-        /** No password was checked (the hasher was saturated): the attempt is given back everywhere. */
+        /** Nothing was checked (the hasher was saturated): the attempt is given back everywhere it still counts. */
         public void notAGuess() {
             ipKey.ifPresent(k -> store.release(k, at));
-            store.release(pairKey, at);
-            store.release(accountKey, at);
+            if (pairKey != null) {
+                store.release(pairKey, at);
+                store.release(accountKey, at);
+            }
         }
     }
 

@@ -232,6 +232,18 @@ class SignInThrottleTest {
                 .as("the fifth attempt blocked the pair, busy or not").isInstanceOf(Throttled.class);
     }
 
+    @Test
+    void failedProviderCodesFromOneAddressAreThrottledLikeGuesses() {
+        var from = new RequestContext("198.51.100.79", "test");
+        for (int i = 0; i < 10; i++) {
+            var code = new Credentials.SocialCode("idp", "code" + i, "https://app/cb", "v", null);
+            assertThatThrownBy(() -> latchkey.signIn().verify(from, code)).isInstanceOf(AuthenticationDenied.class);
+        }
+        var next = new Credentials.SocialCode("idp", "code-next", "https://app/cb", "v", null);
+        assertThatThrownBy(() -> latchkey.signIn().verify(from, next)).as("no provider call for this one")
+                .isInstanceOf(Throttled.class);
+    }
+
     /** Runs {@code n} calls at once and counts their outcomes by the simple name of what they threw. */
     private static java.util.Map<String, Integer> parallel(int n, java.util.function.IntConsumer call)
             throws Exception {
