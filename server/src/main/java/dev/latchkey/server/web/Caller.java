@@ -21,6 +21,14 @@ public record Caller(User user, Method method, Session session) {
         return user != null;
     }
 
+    /** The signed-in user; {@link HttpErrors.NotAuthenticated} (401) for an anonymous caller. */
+    public User requireUser() {
+        if (user == null) {
+            throw new HttpErrors.NotAuthenticated();
+        }
+        return user;
+    }
+
     public Optional<Session> currentSession() {
         return Optional.ofNullable(session);
     }

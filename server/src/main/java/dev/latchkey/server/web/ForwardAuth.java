@@ -56,6 +56,6 @@ public final class ForwardAuth {
             x.redirect(302, "/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
             return;
         }
-        Requests.requireUser(x);
+        throw new HttpErrors.NotAuthenticated();
     }
 }

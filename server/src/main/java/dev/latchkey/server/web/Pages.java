@@ -113,7 +113,7 @@ public final class Pages {
         var current = x.caller().session();
         var token = csrf.token(x);
         var list = sessions.forUser(user.id());
-        var rows = list.stream().map(s -> Map.<String, Object>of("id", Views.publicId(s),
+        var rows = list.stream().map(s -> Map.<String, Object>of("id", PublicSessionId.of(s),
                 "userAgent", s.userAgent().isEmpty() ? "Unknown browser" : s.userAgent(),
                 "ip", s.clientIp().isEmpty() ? "unknown address" : s.clientIp(),
                 "created", TIME.format(s.created()), "lastSeen", TIME.format(s.lastSeen()),
@@ -140,7 +140,7 @@ public final class Pages {
 
     private void endSessions(Exchange x) {
         var form = x.form();
-        var user = Requests.requireUser(x);
+        var user = x.caller().requireUser();
         var which = form.getOrDefault("end", "");
         var current = x.caller().session();
         if (which.equals("others")) {
@@ -149,7 +149,7 @@ public final class Pages {
             }
         } else {
             sessions.forUser(user.id()).stream()
-                    .filter(s -> Views.publicId(s).equals(which) && !s.idHash().equals(current.idHash()))
+                    .filter(s -> PublicSessionId.of(s).equals(which) && !s.idHash().equals(current.idHash()))
                     .findFirst()
                     .filter(s -> sessions.end(s.idHash()))
                     .ifPresent(s -> audits.record(x, "session_ended", user, "by_user"));
@@ -159,7 +159,7 @@ public final class Pages {
 
     private void unlink(Exchange x) {
         var form = x.form();
-        var user = Requests.requireUser(x);
+        var user = x.caller().requireUser();
         long id;
         try {
             id = Long.parseLong(form.getOrDefault("unlink", ""));

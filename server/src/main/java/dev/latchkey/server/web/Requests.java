@@ -2,20 +2,10 @@ package dev.latchkey.server.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.error.InvalidInput;
-import dev.latchkey.error.LatchkeyException;
-import dev.latchkey.user.User;
 
-/** Small checks every endpoint shares: who must be signed in, and what a JSON field must be. */
+/** What a JSON body's field must be, checked the same way by every endpoint. */
 final class Requests {
     private Requests() {
-    }
-
-    static User requireUser(Exchange exchange) {
-        var caller = exchange.caller();
-        if (!caller.isAuthenticated()) {
-            throw new LatchkeyException("not_authenticated", 401, "authentication credentials were not provided");
-        }
-        return caller.user();
     }
 
     static String requiredString(JsonNode body, String field) {

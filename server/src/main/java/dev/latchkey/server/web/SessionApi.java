@@ -51,17 +51,17 @@ public final class SessionApi {
     }
 
     private void me(Exchange x) {
-        x.json(200, Views.user(Requests.requireUser(x)));
+        x.json(200, Views.user(x.caller().requireUser()));
     }
 
     private void list(Exchange x) {
-        var user = Requests.requireUser(x);
+        var user = x.caller().requireUser();
         var current = x.caller().session();
         x.json(200, Map.of("sessions", Views.sessions(sessions.forUser(user.id()), current)));
     }
 
     private void endOthers(Exchange x) {
-        var user = Requests.requireUser(x);
+        var user = x.caller().requireUser();
         var keep = x.caller().currentSession().map(s -> s.idHash()).orElse(null);
         int ended = sessions.endAllFor(user.id(), keep);
         if (ended > 0) {
@@ -71,9 +71,9 @@ public final class SessionApi {
     }
 
     private void endOne(Exchange x, String publicId) {
-        var user = Requests.requireUser(x);
+        var user = x.caller().requireUser();
         var target = sessions.forUser(user.id()).stream()
-                .filter(s -> Views.publicId(s).equals(publicId))
+                .filter(s -> PublicSessionId.of(s).equals(publicId))
                 .findFirst()
                 .orElseThrow(() -> new NotFound("no_such_session", "you have no session with that id"));
         if (sessions.end(target.idHash())) {

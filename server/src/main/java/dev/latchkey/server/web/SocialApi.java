@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
+import dev.latchkey.error.NotFound;
 import dev.latchkey.jwt.JwtTokens;
 import dev.latchkey.social.ProviderFailure;
 import dev.latchkey.auth.SignIn;
@@ -25,7 +26,7 @@ public final class SocialApi {
     private final SocialLogin social;
     private final JwtTokens tokens;
     private final Clock clock;
-    private final SocialPages pages;
+    private final ProviderFailures failures;
     private final SignIn signIn;
     /**
      * Codes seen in the last ten minutes (by hash): a code is good once here even where a provider would exchange
@@ -34,9 +35,9 @@ public final class SocialApi {
     private final Cache<String, Boolean> usedCodes = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    public SocialApi(SocialLogin social, SignIn signIn, JwtTokens tokens, Clock clock, SocialPages pages) {
+    public SocialApi(SocialLogin social, SignIn signIn, JwtTokens tokens, Clock clock, ProviderFailures failures) {
         this.signIn = signIn;
-        this.pages = pages;
+        this.failures = failures;
         this.social = social;
         this.tokens = tokens;
         this.clock = clock;
@@ -47,7 +48,8 @@ public final class SocialApi {
     }
 
     private void exchange(Exchange x, String name) {
-        var provider = social.provider(name).orElseThrow(() -> SocialPages.unknown(name));
+        var provider = social.provider(name).orElseThrow(() -> new NotFound("unknown_provider",
+                "there is no sign-in provider named " + name));
         var body = x.jsonObject();
         var code = bounded(Requests.requiredString(body, "code"), "code");
         var redirectUri = bounded(Requests.requiredString(body, "redirect_uri"), "redirect_uri");
@@ -64,7 +66,7 @@ public final class SocialApi {
             user = signIn.verify(x.client().context(),
                     new Credentials.SocialCode(name, code, redirectUri, verifier, nonce)).user();
         } catch (ProviderFailure e) {
-            pages.counted(e);
+            failures.count(e);
             throw e;
         }
         x.json(200, Views.tokenPair(tokens.obtain(user.id(), null), clock.instant()));

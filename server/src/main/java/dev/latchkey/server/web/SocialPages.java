@@ -9,19 +9,15 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.Conflict;
-import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.social.ProviderFailure;
 import dev.latchkey.social.SocialDenied;
 import dev.latchkey.social.SocialLogin;
 import dev.latchkey.social.SocialProvider;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The browser flow of social login. {@code GET /login/{provider}} keeps a state, a PKCE verifier and a nonce in a
@@ -33,7 +29,6 @@ import org.slf4j.LoggerFactory;
  * failure is a page: 400 for a bad, expired or replayed state, 401 for a refusal, 502 for a provider that fails.
  */
 public final class SocialPages {
-    private static final Logger log = LoggerFactory.getLogger(SocialPages.class);
     private static final Duration STATE_LIFETIME = Duration.ofMinutes(10);
 
     private final SocialLogin social;
@@ -45,7 +40,7 @@ public final class SocialPages {
     private final ObjectMapper json;
     private final SiteOrigin site;
     private final Clock clock;
-    private final MeterRegistry meters;
+    private final ProviderFailures failures;
     private final SignIn signIn;
     /**
      * States accepted in the last lifetime (by hash): the sealed cookie cannot be altered, but it could be presented
@@ -56,7 +51,7 @@ public final class SocialPages {
 
     public SocialPages(SocialLogin social, SignIn signIn, SessionCookies browser,
                        CookiePolicy cookies, Templates templates, Secrets secrets, SecretBox box, ObjectMapper json,
-                       SiteOrigin site, Clock clock, MeterRegistry meters) {
+                       SiteOrigin site, Clock clock, ProviderFailures failures) {
         this.signIn = signIn;
         this.social = social;
         this.browser = browser;
@@ -67,7 +62,7 @@ public final class SocialPages {
         this.json = json;
         this.site = site;
         this.clock = clock;
-        this.meters = meters;
+        this.failures = failures;
     }
 
     public void register(Router router) {
@@ -188,14 +183,8 @@ public final class SocialPages {
         return provider.get();
     }
 
-    /** Logs and counts a provider's failure, per provider. */
-    void counted(ProviderFailure e) {
-        log.warn("{}", e.detail());
-        meters.counter("latchkey.social.failures", "provider", e.provider()).increment();
-    }
-
     private void failed(Exchange x, ProviderFailure e) {
-        counted(e);
+        failures.count(e);
         message(x, 502, "Provider unavailable", "The sign-in provider could not be reached or answered something "
                 + "unexpected. Please try again later.");
     }
@@ -218,9 +207,5 @@ public final class SocialPages {
     private static String challenge(String verifier) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
                 Secrets.sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
-    }
-
-    static LatchkeyException unknown(String name) {
-        return new LatchkeyException("unknown_provider", 404, "there is no sign-in provider named " + name);
     }
 }

@@ -58,7 +58,7 @@ public final class TokenApi {
                     Requests.requiredString(body, "password"));
             user = signIn.verify(x.client().context(), credentials).user();
         } else {
-            user = Requests.requireUser(x);
+            user = x.caller().requireUser();
             var signedInAt = x.caller().session().created();
             if (signedInAt.plus(RECENT_SIGN_IN).isBefore(clock.instant())) {
                 throw new HttpErrors.PermissionDenied("making a token needs a recent sign-in: send "
@@ -73,12 +73,12 @@ public final class TokenApi {
     }
 
     private void list(Exchange x) {
-        var user = Requests.requireUser(x);
+        var user = x.caller().requireUser();
         x.json(200, Map.of("tokens", tokens.forUser(user.id()).stream().map(Views::token).toList()));
     }
 
     private void revoke(Exchange x, String id) {
-        var user = Requests.requireUser(x);
+        var user = x.caller().requireUser();
         long tokenId;
         try {
             tokenId = Long.parseLong(id);

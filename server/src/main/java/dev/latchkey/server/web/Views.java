@@ -21,12 +21,9 @@ public final class Views {
                 "last_login", user.lastLoginTime().map(Object::toString).orElse(null));
     }
 
-    /**
-     * A session as its owner may see it. Its public id is a prefix of the stored SHA-256 of the session id: enough
-     * to name it among the user's sessions, useless for finding or forging the cookie.
-     */
+    /** A session as its owner may see it, named by its {@link PublicSessionId}. */
     public static Map<String, Object> session(Session session, Session current) {
-        return JsonResponses.object("id", publicId(session), "user_agent", session.userAgent(),
+        return JsonResponses.object("id", PublicSessionId.of(session), "user_agent", session.userAgent(),
                 "ip", session.clientIp(), "created", session.created().toString(),
                 "last_seen", session.lastSeen().toString(), "expires", session.expires().toString(),
                 "current", current != null && current.idHash().equals(session.idHash()));
@@ -50,9 +47,5 @@ public final class Views {
         return JsonResponses.object("access", pair.access(), "refresh", pair.refresh(), "token_type", "Bearer",
                 "expires_in", pair.accessLifetime().toSeconds(),
                 "refresh_expires_in", Math.max(0, Duration.between(now, pair.refreshExpires()).toSeconds()));
-    }
-
-    public static String publicId(Session session) {
-        return session.idHash().substring(0, 32);
     }
 }

@@ -47,11 +47,11 @@ public final class WebApp {
         // process alone: they then finish only on the node that started them.
         var pendingBox = latchkey.secretBox("pending social sign-in")
                 .orElseGet(() -> new SecretBox(secrets.bytes(32), "pending social sign-in", secrets));
-        var socialPages = new SocialPages(latchkey.socialLogin(), latchkey.signIn(), browser, cookies, templates, secrets, pendingBox, latchkey.json(), site, latchkey.clock(),
-                latchkey.meters());
-        socialPages.register(router);
+        var providerFailures = new ProviderFailures(latchkey.meters());
+        new SocialPages(latchkey.socialLogin(), latchkey.signIn(), browser, cookies, templates, secrets, pendingBox,
+                latchkey.json(), site, latchkey.clock(), providerFailures).register(router);
         new SocialApi(latchkey.socialLogin(), latchkey.signIn(), latchkey.jwtTokens(), latchkey.clock(),
-                socialPages).register(router);
+                providerFailures).register(router);
         new TokenApi(latchkey.signIn(), latchkey.apiTokens(), audits, latchkey.clock()).register(router);
         new AuditApi(latchkey.audit(), latchkey.users()).register(router);
         new JwtApi(latchkey.signIn(), latchkey.jwtTokens(), latchkey.clock()).register(router);
