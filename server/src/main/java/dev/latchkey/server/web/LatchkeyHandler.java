@@ -96,7 +96,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
         var exchange = new Exchange(request, response, callback, client, json, bytes);
         try {
             if (body instanceof BodyReader.TooLarge) {
-                throw Exchange.tooLarge();
+                throw new HttpErrors.BodyTooLarge();
             }
             if (body instanceof BodyReader.TimedOut) {
                 exchange.setHeader("Connection", "close");
@@ -108,19 +108,19 @@ public final class LatchkeyHandler extends Handler.Abstract {
             dispatch(exchange);
         } catch (InvalidToken e) {
             exchange.setHeader("WWW-Authenticate", e.challenge());
-            fail(exchange, e.status(), e.code(), e.detail());
+            fail(exchange, e);
         } catch (Throttled e) {
             exchange.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
-            fail(exchange, e.status(), e.code(), e.detail());
+            fail(exchange, e);
         } catch (StoreFailure e) {
             // The database did not answer: worth a line for the operator (the client only learns "try later").
             log.warn("{} {}: {}", exchange.method(), exchange.route(), e.detail(), e.getCause());
-            fail(exchange, e.status(), e.code(), e.detail());
+            fail(exchange, e);
         } catch (LatchkeyException e) {
-            fail(exchange, e.status(), e.code(), e.detail());
+            fail(exchange, e);
         } catch (Exception e) {
             log.error("unexpected failure on {} {}", exchange.method(), exchange.path(), e);
-            fail(exchange, 500, "internal_error", "the server failed; the failure was logged");
+            fail(exchange, new HttpErrors.ServerError("the server failed; the failure was logged"));
         }
         observer.finished(exchange, start);
     }
@@ -184,14 +184,13 @@ public final class LatchkeyHandler extends Handler.Abstract {
         throw new HttpErrors.NotAuthenticated();
     }
 
-    private static void fail(Exchange exchange, int status, String code, String detail) {
+    private static void fail(Exchange exchange, LatchkeyException error) {
         if (exchange.isCommitted()) {
             return;
         }
-        if (status == 401 && !exchange.hasHeader("WWW-Authenticate")) {
+        if (error.status() == 401 && !exchange.hasHeader("WWW-Authenticate")) {
             exchange.setHeader("WWW-Authenticate", CHALLENGE);
         }
-        exchange.noStore();
-        exchange.error(status, code, detail);
+        exchange.error(error);
     }
 }

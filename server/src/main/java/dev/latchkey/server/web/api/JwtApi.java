@@ -2,13 +2,13 @@ package dev.latchkey.server.web.api;
 
 import dev.latchkey.auth.Credentials;
 import dev.latchkey.auth.SignIn;
-import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.jwt.InvalidAccessToken;
 import dev.latchkey.jwt.InvalidRefreshToken;
 import dev.latchkey.jwt.JwtTokens;
 import dev.latchkey.server.web.caller.InvalidToken;
 import dev.latchkey.server.web.http.Caller;
 import dev.latchkey.server.web.http.Exchange;
+import dev.latchkey.server.web.http.HttpErrors;
 import dev.latchkey.server.web.http.JsonResponses;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
@@ -57,7 +57,7 @@ public final class JwtApi {
         var session = caller.method() == Caller.Method.SESSION ? caller.session() : null;
         if (session == null) {
             // A token or JWT cannot mint a longer-lived family for itself; a password or a browser session can.
-            throw new LatchkeyException("not_authenticated", 401,
+            throw new HttpErrors.NotAuthenticated(
                     "send {\"username\",\"password\"}, or call from a signed-in browser session");
         }
         x.json(200, Views.tokenPair(tokens.obtain(caller.user().id(), session.idHash()), clock.instant()));

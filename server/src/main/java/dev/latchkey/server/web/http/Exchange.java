@@ -122,7 +122,7 @@ public final class Exchange {
     public JsonNode jsonObject() {
         var type = header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (!type.startsWith("application/json")) {
-            throw new LatchkeyException("unsupported_media_type", 415, "send the body as application/json");
+            throw new HttpErrors.UnsupportedMediaType("send the body as application/json");
         }
         var bytes = body;
         JsonNode node;
@@ -150,8 +150,7 @@ public final class Exchange {
     private Map<String, String> parseForm() {
         var type = header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (!type.startsWith("application/x-www-form-urlencoded")) {
-            throw new LatchkeyException("unsupported_media_type", 415, "send the form as "
-                    + "application/x-www-form-urlencoded");
+            throw new HttpErrors.UnsupportedMediaType("send the form as application/x-www-form-urlencoded");
         }
         var text = new String(body, StandardCharsets.UTF_8);
         var fields = new HashMap<String, String>();
@@ -169,10 +168,6 @@ public final class Exchange {
             throw new InvalidInput("malformed_form", "the form is not valid url-encoding");
         }
         return fields;
-    }
-
-    public static LatchkeyException tooLarge() {
-        return new LatchkeyException("body_too_large", 413, "the body is larger than " + MAX_BODY + " bytes");
     }
 
     public void setHeader(String name, String value) {
@@ -201,11 +196,9 @@ public final class Exchange {
         send(status, "application/json; charset=utf-8", bytes);
     }
 
-    public void error(int status, String code, String detail) {
-        var body = new java.util.LinkedHashMap<String, Object>();
-        body.put("error", code);
-        body.put("detail", detail);
-        json(status, body);
+    /** Answers the error in the one JSON error shape ({@link ErrorBody}), never cached. */
+    public void error(LatchkeyException error) {
+        ErrorBody.send(request, response, callback, error);
     }
 
     public void html(int status, String html) {

@@ -1,6 +1,5 @@
 package dev.latchkey.server.web.http;
 
-import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.store.Database;
 
 /**
@@ -22,7 +21,7 @@ public final class Health {
         }
         if (!x.isRead()) {
             x.setHeader("Allow", "GET, HEAD");
-            throw new LatchkeyException("method_not_allowed", 405, x.method() + " is not allowed here");
+            throw new HttpErrors.MethodNotAllowed(x.method());
         }
         x.noStore();
         x.route(path);

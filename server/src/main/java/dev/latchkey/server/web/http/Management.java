@@ -38,9 +38,10 @@ public final class Management extends Handler.Abstract {
                         registry.scrape().getBytes(StandardCharsets.UTF_8));
                 return true;
             }
-            exchange.error(404, "not_found", "the management listener serves /metrics, /healthz and /readyz");
+            exchange.error(new HttpErrors.NotFoundHere(
+                    "the management listener serves /metrics, /healthz and /readyz"));
         } catch (RuntimeException e) {
-            exchange.error(500, "internal_error", "the server failed");
+            exchange.error(new HttpErrors.ServerError("the server failed"));
         }
         return true;
     }

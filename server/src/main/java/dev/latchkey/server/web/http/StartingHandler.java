@@ -33,10 +33,7 @@ public final class StartingHandler extends Handler.Abstract {
         try {
             handler = application.get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            response.setStatus(503);
-            response.getHeaders().put("Content-Type", "application/json; charset=utf-8");
-            response.write(true, java.nio.ByteBuffer.wrap(
-                    "{\"error\":\"starting\",\"detail\":\"the server is not ready\"}".getBytes()), callback);
+            ErrorBody.send(request, response, callback, new HttpErrors.StillStarting());
             return true;
         }
         return handler.handle(request, response, callback);
