@@ -45,4 +45,13 @@ class ManagementTest {
         assertThat(response.getContent()).isEqualTo("{\"error\":\"not_found\","
                 + "\"detail\":\"the management listener serves /metrics, /healthz and /readyz\"}");
     }
+
+    @Test
+    void aWrongMethodOnAHealthPathIsA405WithAllowNotAServerError() throws Exception {
+        var response = jetty.post("/healthz");
+        assertThat(response.getStatus()).isEqualTo(405);
+        assertThat(response.get("Allow")).isEqualTo("GET, HEAD");
+        assertThat(response.getContent())
+                .isEqualTo("{\"error\":\"method_not_allowed\",\"detail\":\"POST is not allowed here\"}");
+    }
 }
