@@ -163,7 +163,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
             if (policy.page()) {
                 // A form, signed in or not: an anonymous form is a sign-in, which must not be forged either.
                 csrf.check(exchange, exchange.form().get(Csrf.FORM_FIELD));
-            } else if (caller.method() == Caller.Method.SESSION) {
+            } else if (caller.via() == Caller.Via.SESSION) {
                 csrf.check(exchange, exchange.header(Csrf.HEADER).orElse(null));
             } else if (policy.proofs().contains(Policy.Proof.BODY)) {
                 csrf.checkOrigin(exchange);

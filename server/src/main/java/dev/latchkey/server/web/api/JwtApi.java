@@ -54,7 +54,7 @@ public final class JwtApi {
             return;
         }
         var caller = x.caller();
-        var session = caller.method() == Caller.Method.SESSION ? caller.session() : null;
+        var session = caller.via() == Caller.Via.SESSION ? caller.session() : null;
         if (session == null) {
             // A token or JWT cannot mint a longer-lived family for itself; a password or a browser session can.
             throw new HttpErrors.NotAuthenticated(

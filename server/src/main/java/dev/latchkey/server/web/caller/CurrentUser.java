@@ -79,7 +79,7 @@ public final class CurrentUser {
         try {
             var authenticated = authenticator.authenticate(exchange.client().context(),
                     jwt ? new Credentials.AccessJwt(credentials) : new Credentials.ApiToken(credentials));
-            return new Caller(authenticated.user(), jwt ? Caller.Method.JWT : Caller.Method.TOKEN, null);
+            return new Caller(authenticated.user(), jwt ? Caller.Via.JWT : Caller.Via.TOKEN, null);
         } catch (AuthenticationDenied e) {
             throw new InvalidToken(challenge, "the token is not valid");
         }
@@ -99,7 +99,7 @@ public final class CurrentUser {
             return Caller.anonymous(session.get());
         }
         return users.find(userId).filter(User::active)
-                .map(u -> new Caller(u, Caller.Method.SESSION, session.get()))
+                .map(u -> new Caller(u, Caller.Via.SESSION, session.get()))
                 .orElseGet(() -> Caller.anonymous(null));
     }
 }

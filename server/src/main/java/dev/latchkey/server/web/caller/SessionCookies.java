@@ -43,7 +43,7 @@ public final class SessionCookies {
     public void signOut(Exchange x) {
         var https = x.client().https();
         var ended = current(x).map(sessions::logout).orElse(false);
-        if (ended && x.caller().method() == Caller.Method.SESSION) {
+        if (ended && x.caller().via() == Caller.Via.SESSION) {
             audits.record(x, "sign_out", x.caller().user(), "");
         }
         x.addCookie(cookies.expired(cookies.sessionName(https), https));

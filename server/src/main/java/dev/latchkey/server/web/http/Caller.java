@@ -5,16 +5,30 @@ import dev.latchkey.user.User;
 import java.util.Optional;
 
 /**
- * Who made the request (Django's {@code request.user}), resolved once per request by {@link CurrentUser}: a user
- * and how they proved it, or anonymous. {@code session} is the request's session, signed in or anonymous, if any.
+ * Who made the request (Django's {@code request.user}), resolved once per request by
+ * {@code web.caller.CurrentUser}: a user and what they proved it with, or anonymous. {@code session} is the request's
+ * session, signed in or anonymous, if any.
  */
-public record Caller(User user, Method method, Session session) {
+public record Caller(User user, Via via, Session session) {
 
-    /** How the caller was authenticated; unsafe requests by cookie need a CSRF token, header ones do not. */
-    public enum Method { ANONYMOUS, SESSION, TOKEN, JWT }
+    /**
+     * What the caller proved themselves with. Unsafe requests of a {@link #SESSION} caller need the CSRF token;
+     * {@link #TOKEN} and {@link #JWT} callers sent an {@code Authorization} header, which no browser adds by itself.
+     * Which of these a route accepts is its {@link Policy.Proof}s' business.
+     */
+    public enum Via {
+        /** No credential the route accepts, or none at all. */
+        ANONYMOUS,
+        /** The session cookie of a signed-in browser. */
+        SESSION,
+        /** An API token ({@code Token …}, or {@code Bearer lk_…}). */
+        TOKEN,
+        /** A JWT access token ({@code Bearer …}). */
+        JWT
+    }
 
     public static Caller anonymous(Session session) {
-        return new Caller(null, Method.ANONYMOUS, session);
+        return new Caller(null, Via.ANONYMOUS, session);
     }
 
     public boolean isAuthenticated() {

@@ -91,13 +91,4 @@ public record Policy(Access access, Set<Proof> proofs, boolean page, String cach
         }
         return new Policy(access, Set.of(), page, "public, max-age=" + maxAge.toSeconds());
     }
-
-    /** Whether a caller proved this way counts here. */
-    boolean accepts(Caller.Method method) {
-        return switch (method) {
-            case ANONYMOUS -> true;
-            case SESSION -> proofs.contains(Proof.COOKIE);
-            case TOKEN, JWT -> proofs.contains(Proof.HEADER);
-        };
-    }
 }
