@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpTester;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -26,9 +28,12 @@ public final class LocalJetty implements AutoCloseable {
     }
 
     private final Server server = new Server();
-    private final LocalConnector connector = new LocalConnector(server);
+    private final LocalConnector connector;
 
     public LocalJetty(Handler handler) throws Exception {
+        var config = new HttpConfiguration();
+        config.setRequestHeaderSize(32 * 1024); // as HttpServer: a 16 KiB token still reaches the handler
+        connector = new LocalConnector(server, new HttpConnectionFactory(config));
         server.addConnector(connector);
         server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());
