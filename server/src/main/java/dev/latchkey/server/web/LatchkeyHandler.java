@@ -9,6 +9,7 @@ import dev.latchkey.server.web.caller.Csrf;
 import dev.latchkey.server.web.caller.CurrentUser;
 import dev.latchkey.server.web.caller.InvalidToken;
 import dev.latchkey.server.web.http.BodyReader;
+import dev.latchkey.server.web.http.ErrorBody;
 import dev.latchkey.server.web.http.Caller;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Health;
@@ -21,6 +22,7 @@ import dev.latchkey.server.web.pages.StaticAssets;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -32,9 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP surface on Jetty's core handler API (no servlet layer). For every request, in one place: the body read
  * without holding a thread ({@link BodyReader}), the headers every answer needs, the client after trusted-proxy
- * resolution, the caller resolved once by the proofs the route accepts, the route's {@link Policy} (CSRF, origin,
- * access, caching), and the translation of {@link LatchkeyException} into a JSON error (401s with
- * {@code WWW-Authenticate}). Anything unexpected becomes a JSON 500 that names nothing internal; the cause is logged.
+ * resolution, the caller resolved once by the proofs the route accepts ({@link CurrentUser}), the route's
+ * {@link Policy} (CSRF, origin, access, caching), and every {@link LatchkeyException} answered as the one JSON error
+ * ({@link ErrorBody}; 401s with {@code WWW-Authenticate}). Anything unexpected becomes a JSON 500 that names nothing
+ * internal; the cause is logged. The health answers and the stylesheet are served before any route is matched.
  */
 public final class LatchkeyHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(LatchkeyHandler.class);
@@ -79,7 +82,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
     }
 
     /** Every route this handler answers, with its policy (for the route tests and, later, the API document). */
-    public java.util.List<Router.Route> routes() {
+    public List<Router.Route> routes() {
         return router.routes();
     }
 

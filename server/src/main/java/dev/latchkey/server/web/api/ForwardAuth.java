@@ -11,10 +11,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@code GET /auth/verify} for reverse proxies (nginx {@code auth_request}, Traefik ForwardAuth, Caddy
  * {@code forward_auth}): 200 with {@code X-Auth-User-Id}, {@code X-Auth-User} and {@code X-Auth-Email} (percent-
- * encoded UTF-8, {@link #headerValue}) and {@code X-Auth-Staff} for a signed-in session, an API token or a JWT; 401 otherwise. When the proxy names the
- * original URI in {@code X-Forwarded-Uri} (Traefik, Caddy) and the browser accepts HTML, the answer is instead a 302
- * to the sign-in page, which returns there afterwards. nginx's {@code auth_request} cannot pass a 302 on: it sends
- * {@code X-Original-URI} and turns the 401 into the redirect itself ({@code error_page 401}).
+ * encoded UTF-8, {@link #headerValue}) and {@code X-Auth-Staff} for a signed-in session, an API token or a JWT; 401
+ * otherwise. When the proxy names the original URI in {@code X-Forwarded-Uri} (Traefik, Caddy) and the browser
+ * accepts HTML, the answer is instead a 302 to the sign-in page, which returns there afterwards. nginx's
+ * {@code auth_request} cannot pass a 302 on: it sends {@code X-Original-URI} and turns the 401 into the redirect
+ * itself ({@code error_page 401}).
  */
 public final class ForwardAuth {
 

@@ -18,7 +18,8 @@ public final class Views {
 
     public static Map<String, Object> user(User user) {
         return JsonResponses.object("id", user.id(), "username", user.username(), "email", user.email(),
-                "email_verified", user.emailVerified(), "is_active", user.active(), "is_staff", user.staff(), "is_superuser", user.superuser(),
+                "email_verified", user.emailVerified(), "is_active", user.active(), "is_staff", user.staff(),
+                "is_superuser", user.superuser(),
                 "date_joined", user.dateJoined().toString(),
                 "last_login", user.lastLoginTime().map(Object::toString).orElse(null));
     }

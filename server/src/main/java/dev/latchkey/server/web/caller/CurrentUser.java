@@ -17,7 +17,8 @@ import java.util.Locale;
  * parse credentials.
  *
  * <p>An {@code Authorization: Token <key>} or {@code Bearer <key-or-jwt>} header (scheme case-insensitive, as in DRF)
- * is tried first; after {@code Bearer}, an {@code lk_} key is an API token and anything else a JWT access token: a bad one is a 401, never a silent fall-back to the cookie. Other schemes are not ours and are
+ * is tried first; after {@code Bearer}, an {@code lk_} key is an API token and anything else a JWT access token: a
+ * bad one is a 401 ({@link InvalidToken}), never a silent fall-back to the cookie. Other schemes are not ours and are
  * ignored. Otherwise a session cookie names a user while the session is live and the user active; anything else
  * (no cookie, garbage, an ended or expired session) is anonymous, never an error.
  */

@@ -6,16 +6,16 @@ import java.util.Set;
 
 /**
  * What a route demands, declared where the route is registered (as DRF puts {@code authentication_classes} and
- * {@code permission_classes} on the view) and enforced in one place, {@link LatchkeyHandler}, before the endpoint
- * runs. A route cannot be registered without one, so a new endpoint is safe by construction: it is no-store, takes
- * the session cookie only with a CSRF token on unsafe methods, and refuses anonymous callers unless it says
- * otherwise.
+ * {@code permission_classes} on the view) and enforced in one place, the dispatcher
+ * ({@code dev.latchkey.server.web.LatchkeyHandler}), before the endpoint runs. A route cannot be registered without
+ * one, so a new endpoint is safe by construction: it is no-store, takes the session cookie only with a CSRF token on
+ * unsafe methods, and refuses anonymous callers unless it says otherwise.
  *
  * @param access       who may call
  * @param proofs       which credentials count; a caller who proved themselves another way is anonymous here
  * @param page         answers are HTML pages: unsafe methods are forms that always carry the CSRF token (login CSRF
  *                     included), and a caller who must sign in is sent to the sign-in page rather than given a 401
- * @param cacheControl the {@code Cache-Control} of every answer, errors included
+ * @param cacheControl the {@code Cache-Control} of every answer but errors, which are never cached ({@link ErrorBody})
  */
 public record Policy(Access access, Set<Proof> proofs, boolean page, String cacheControl) {
 
