@@ -4,7 +4,6 @@ import dev.latchkey.audit.AuditEntry;
 import dev.latchkey.audit.AuditQuery;
 import dev.latchkey.audit.AuditStore;
 import dev.latchkey.error.InvalidInput;
-import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.JsonResponses;
 import dev.latchkey.server.web.http.Policy;

@@ -20,7 +20,6 @@ import dev.latchkey.server.web.TestServer;
 import dev.latchkey.user.NewUser;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
