@@ -4,10 +4,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.error.StoreFailure;
+import dev.latchkey.error.Throttled;
+import dev.latchkey.server.web.caller.Csrf;
+import dev.latchkey.server.web.caller.CurrentUser;
+import dev.latchkey.server.web.caller.InvalidToken;
+import dev.latchkey.server.web.http.BodyReader;
+import dev.latchkey.server.web.http.ErrorBody;
+import dev.latchkey.server.web.http.Caller;
+import dev.latchkey.server.web.http.Exchange;
+import dev.latchkey.server.web.http.Health;
+import dev.latchkey.server.web.http.HttpErrors;
+import dev.latchkey.server.web.http.Policy;
+import dev.latchkey.server.web.http.RequestObserver;
+import dev.latchkey.server.web.http.Router;
+import dev.latchkey.server.web.http.TrustedProxies;
+import dev.latchkey.server.web.pages.StaticAssets;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import dev.latchkey.error.Throttled;
+import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -19,9 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP surface on Jetty's core handler API (no servlet layer). For every request, in one place: the body read
  * without holding a thread ({@link BodyReader}), the headers every answer needs, the client after trusted-proxy
- * resolution, the caller resolved once by the proofs the route accepts, the route's {@link Policy} (CSRF, origin,
- * access, caching), and the translation of {@link LatchkeyException} into a JSON error (401s with
- * {@code WWW-Authenticate}). Anything unexpected becomes a JSON 500 that names nothing internal; the cause is logged.
+ * resolution, the caller resolved once by the proofs the route accepts ({@link CurrentUser}), the route's
+ * {@link Policy} (CSRF, origin, access, caching), and every {@link LatchkeyException} answered as the one JSON error
+ * ({@link ErrorBody}; 401s with {@code WWW-Authenticate}). Anything unexpected becomes a JSON 500 that names nothing
+ * internal; the cause is logged. The health answers and the stylesheet are served before any route is matched.
  */
 public final class LatchkeyHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(LatchkeyHandler.class);
@@ -68,7 +84,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
     }
 
     /** Every route this handler answers, with its policy (for the route tests and, later, the API document). */
-    public java.util.List<Router.Route> routes() {
+    public List<Router.Route> routes() {
         return router.routes();
     }
 
@@ -85,7 +101,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
         var exchange = new Exchange(request, response, callback, client, json, bytes);
         try {
             if (body instanceof BodyReader.TooLarge) {
-                throw Exchange.tooLarge();
+                throw new HttpErrors.BodyTooLarge();
             }
             if (body instanceof BodyReader.TimedOut) {
                 exchange.setHeader("Connection", "close");
@@ -101,19 +117,19 @@ public final class LatchkeyHandler extends Handler.Abstract {
             dispatch(exchange);
         } catch (InvalidToken e) {
             exchange.setHeader("WWW-Authenticate", e.challenge());
-            fail(exchange, e.status(), e.code(), e.detail());
+            fail(exchange, e);
         } catch (Throttled e) {
             exchange.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
-            fail(exchange, e.status(), e.code(), e.detail());
+            fail(exchange, e);
         } catch (StoreFailure e) {
             // The database did not answer: worth a line for the operator (the client only learns "try later").
             log.warn("{} {}: {}", exchange.method(), exchange.route(), e.detail(), e.getCause());
-            fail(exchange, e.status(), e.code(), e.detail());
+            fail(exchange, e);
         } catch (LatchkeyException e) {
-            fail(exchange, e.status(), e.code(), e.detail());
+            fail(exchange, e);
         } catch (Exception e) {
             log.error("unexpected failure on {} {}", exchange.method(), exchange.path(), e);
-            fail(exchange, 500, "internal_error", "the server failed; the failure was logged");
+            fail(exchange, new HttpErrors.ServerError("the server failed; the failure was logged"));
         }
         observer.finished(exchange, start);
     }
@@ -156,7 +172,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
             if (policy.page()) {
                 // A form, signed in or not: an anonymous form is a sign-in, which must not be forged either.
                 csrf.check(exchange, exchange.form().get(Csrf.FORM_FIELD));
-            } else if (caller.method() == Caller.Method.SESSION) {
+            } else if (caller.via() == Caller.Via.SESSION) {
                 csrf.check(exchange, exchange.header(Csrf.HEADER).orElse(null));
             } else if (policy.proofs().contains(Policy.Proof.BODY)) {
                 csrf.checkOrigin(exchange);
@@ -177,14 +193,13 @@ public final class LatchkeyHandler extends Handler.Abstract {
         throw new HttpErrors.NotAuthenticated();
     }
 
-    private static void fail(Exchange exchange, int status, String code, String detail) {
+    private static void fail(Exchange exchange, LatchkeyException error) {
         if (exchange.isCommitted()) {
             return;
         }
-        if (status == 401 && !exchange.hasHeader("WWW-Authenticate")) {
+        if (error.status() == 401 && !exchange.hasHeader("WWW-Authenticate")) {
             exchange.setHeader("WWW-Authenticate", CHALLENGE);
         }
-        exchange.noStore();
-        exchange.error(status, code, detail);
+        exchange.error(error);
     }
 }

@@ -2,6 +2,30 @@ package dev.latchkey.server.web;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.crypto.SecretBox;
+import dev.latchkey.server.web.api.AuditApi;
+import dev.latchkey.server.web.api.ForwardAuth;
+import dev.latchkey.server.web.api.JwksEndpoint;
+import dev.latchkey.server.web.api.JwtApi;
+import dev.latchkey.server.web.api.SessionApi;
+import dev.latchkey.server.web.api.SocialApi;
+import dev.latchkey.server.web.api.TokenApi;
+import dev.latchkey.server.web.caller.Audits;
+import dev.latchkey.server.web.caller.CookiePolicy;
+import dev.latchkey.server.web.caller.Csrf;
+import dev.latchkey.server.web.caller.CurrentUser;
+import dev.latchkey.server.web.caller.ProviderFailures;
+import dev.latchkey.server.web.caller.SessionCookies;
+import dev.latchkey.server.web.caller.SiteOrigin;
+import dev.latchkey.server.web.http.BodyReader;
+import dev.latchkey.server.web.http.Health;
+import dev.latchkey.server.web.http.HttpServer;
+import dev.latchkey.server.web.http.RequestObserver;
+import dev.latchkey.server.web.http.Router;
+import dev.latchkey.server.web.http.TrustedProxies;
+import dev.latchkey.server.web.pages.Pages;
+import dev.latchkey.server.web.pages.SocialPages;
+import dev.latchkey.server.web.pages.StaticAssets;
+import dev.latchkey.server.web.pages.Templates;
 import java.net.URI;
 
 /** Wires the HTTP surface from the library: the one composition root of the web layer. */
@@ -46,11 +70,11 @@ public final class WebApp {
         // process alone: they then finish only on the node that started them.
         var pendingBox = latchkey.secretBox("pending social sign-in")
                 .orElseGet(() -> new SecretBox(secrets.bytes(32), "pending social sign-in", secrets));
-        var socialPages = new SocialPages(latchkey.socialLogin(), latchkey.signIn(), browser, cookies, templates, secrets, pendingBox, latchkey.json(), site, latchkey.clock(),
-                latchkey.meters());
-        socialPages.register(router);
+        var providerFailures = new ProviderFailures(latchkey.meters());
+        new SocialPages(latchkey.socialLogin(), latchkey.signIn(), browser, cookies, templates, secrets, pendingBox,
+                latchkey.json(), site, latchkey.clock(), providerFailures).register(router);
         new SocialApi(latchkey.socialLogin(), latchkey.signIn(), latchkey.jwtTokens(), latchkey.clock(),
-                socialPages).register(router);
+                providerFailures).register(router);
         new TokenApi(latchkey.signIn(), latchkey.apiTokens(), audits, latchkey.clock()).register(router);
         new AuditApi(latchkey.audit(), latchkey.users()).register(router);
         new JwtApi(latchkey.signIn(), latchkey.jwtTokens(), latchkey.clock()).register(router);

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Base of tests that share one real HTTPS server per test class. */
-abstract class ServerTest {
+public abstract class ServerTest {
     @TempDir
-    static Path dir;
-    static TestServer server;
+    protected static Path dir;
+    protected static TestServer server;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -26,14 +26,14 @@ abstract class ServerTest {
     }
 
     /** RFC 6750's answer to a presented token that is no good, in the scheme the client used. */
-    static void assertInvalidToken(HttpResponse<String> response, String scheme) {
+    protected static void assertInvalidToken(HttpResponse<String> response, String scheme) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
         assertThat(response.headers().firstValue("www-authenticate"))
                 .hasValue(scheme + " realm=\"latchkey\", error=\"invalid_token\"");
         assertThat(response.body()).startsWith("{\"error\":\"invalid_token\",\"detail\":");
     }
 
-    static String group(Pattern pattern, HttpResponse<String> response) {
+    protected static String group(Pattern pattern, HttpResponse<String> response) {
         var m = pattern.matcher(response.body());
         if (!m.find()) {
             throw new AssertionError("no match in " + response.body());

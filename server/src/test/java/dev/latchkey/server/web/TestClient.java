@@ -1,7 +1,6 @@
 package dev.latchkey.server.web;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

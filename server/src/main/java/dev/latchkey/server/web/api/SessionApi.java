@@ -1,0 +1,91 @@
+package dev.latchkey.server.web.api;
+
+import dev.latchkey.auth.Credentials;
+import dev.latchkey.auth.SignIn;
+import dev.latchkey.error.NotFound;
+import dev.latchkey.server.web.caller.Audits;
+import dev.latchkey.server.web.caller.PublicSessionId;
+import dev.latchkey.server.web.caller.SessionCookies;
+import dev.latchkey.server.web.http.Exchange;
+import dev.latchkey.server.web.http.JsonResponses;
+import dev.latchkey.server.web.http.Policy;
+import dev.latchkey.server.web.http.Router;
+import dev.latchkey.session.Sessions;
+import java.util.Map;
+
+/**
+ * The JSON session API: {@code POST /api/session} signs in and sets the session cookie, {@code DELETE /api/session}
+ * signs out, {@code GET /api/me} answers the caller, {@code /api/sessions} lists and ends the caller's sessions.
+ */
+public final class SessionApi {
+    private final SignIn signIn;
+    private final Sessions sessions;
+    private final SessionCookies browser;
+    private final Audits audits;
+
+    public SessionApi(SignIn signIn, Sessions sessions, SessionCookies browser, Audits audits) {
+        this.audits = audits;
+        this.signIn = signIn;
+        this.sessions = sessions;
+        this.browser = browser;
+    }
+
+    public void register(Router router) {
+        router.add("POST", "/api/session", Policy.anyone().by(Policy.Proof.BODY), (x, p) -> signIn(x));
+        router.add("DELETE", "/api/session", Policy.anyone().by(Policy.Proof.COOKIE), (x, p) -> signOut(x));
+        router.add("GET", "/api/me", Policy.signedIn(), (x, p) -> me(x));
+        router.add("GET", "/api/sessions", Policy.signedIn(), (x, p) -> list(x));
+        router.add("DELETE", "/api/sessions", Policy.signedIn(), (x, p) -> endOthers(x));
+        router.add("DELETE", "/api/sessions/{}", Policy.signedIn(), this::endOne);
+    }
+
+    /**
+     * Signs in with {@code {"username","password"}}. A JSON body cannot be sent cross-site without a CORS preflight,
+     * and a foreign {@code Origin} is refused, so the sign-in itself cannot be forged (login CSRF).
+     */
+    private void signIn(Exchange x) {
+        var body = x.jsonObject();
+        var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
+                Requests.requiredString(body, "password"));
+        var signedIn = signIn.withSession(x.client().context(), credentials, browser.current(x).orElse(null));
+        var token = browser.signedIn(x, signedIn.session());
+        x.json(200, JsonResponses.object("user", Views.user(signedIn.authenticated().user()), "csrf_token", token));
+    }
+
+    private void signOut(Exchange x) {
+        browser.signOut(x);
+        x.noContent();
+    }
+
+    private void me(Exchange x) {
+        x.json(200, Views.user(x.caller().requireUser()));
+    }
+
+    private void list(Exchange x) {
+        var user = x.caller().requireUser();
+        var current = x.caller().session();
+        x.json(200, Map.of("sessions", Views.sessions(sessions.forUser(user.id()), current)));
+    }
+
+    private void endOthers(Exchange x) {
+        var user = x.caller().requireUser();
+        var keep = x.caller().currentSession().map(s -> s.idHash()).orElse(null);
+        int ended = sessions.endAllFor(user.id(), keep);
+        if (ended > 0) {
+            audits.record(x, "session_ended", user, "others_by_user");
+        }
+        x.json(200, JsonResponses.object("ended", ended));
+    }
+
+    private void endOne(Exchange x, String publicId) {
+        var user = x.caller().requireUser();
+        var target = sessions.forUser(user.id()).stream()
+                .filter(s -> PublicSessionId.of(s).equals(publicId))
+                .findFirst()
+                .orElseThrow(() -> new NotFound("no_such_session", "you have no session with that id"));
+        if (sessions.end(target.idHash())) {
+            audits.record(x, "session_ended", user, "by_user");
+        }
+        x.noContent();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.latchkey.server.web.api;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.auth.Credentials;
+import dev.latchkey.auth.SignIn;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.error.InvalidInput;
+import dev.latchkey.error.NotFound;
+import dev.latchkey.jwt.JwtTokens;
+import dev.latchkey.server.web.caller.ProviderFailures;
+import dev.latchkey.server.web.http.Exchange;
+import dev.latchkey.server.web.http.Policy;
+import dev.latchkey.server.web.http.Router;
+import dev.latchkey.social.ProviderFailure;
+import dev.latchkey.social.SocialDenied;
+import dev.latchkey.social.SocialLogin;
+import dev.latchkey.user.User;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * {@code POST /api/social/{provider}}, for SPAs and mobile apps that run the provider's redirect themselves and
+ * post the code here: {@code {"code","redirect_uri","code_verifier"}} (and {@code "nonce"} when the app sent one)
+ * answers a JWT pair. The {@code redirect_uri} must be one the provider's settings allow.
+ */
+public final class SocialApi {
+    private static final int MAX_FIELD = 4096;
+
+    private final SocialLogin social;
+    private final JwtTokens tokens;
+    private final Clock clock;
+    private final ProviderFailures failures;
+    private final SignIn signIn;
+    /**
+     * Codes seen in the last ten minutes (by hash): a code is good once here even where a provider would exchange
+     * it twice. The browser flow gets the same from its single-use state.
+     */
+    private final Cache<String, Boolean> usedCodes = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(10)).build();
+
+    public SocialApi(SocialLogin social, SignIn signIn, JwtTokens tokens, Clock clock, ProviderFailures failures) {
+        this.signIn = signIn;
+        this.failures = failures;
+        this.social = social;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    public void register(Router router) {
+        router.add("POST", "/api/social/{}", Policy.anyone().by(Policy.Proof.BODY), this::exchange);
+    }
+
+    private void exchange(Exchange x, String name) {
+        var provider = social.provider(name).orElseThrow(() -> new NotFound("unknown_provider",
+                "there is no sign-in provider named " + name));
+        var body = x.jsonObject();
+        var code = bounded(Requests.requiredString(body, "code"), "code");
+        var redirectUri = bounded(Requests.requiredString(body, "redirect_uri"), "redirect_uri");
+        var verifier = bounded(Requests.requiredString(body, "code_verifier"), "code_verifier");
+        var nonce = Requests.optionalString(body, "nonce").map(n -> bounded(n, "nonce")).orElse(null);
+        if (!provider.settings().redirectUris().contains(redirectUri)) {
+            throw new InvalidInput("redirect_uri_not_allowed", "that redirect_uri is not allowed for " + name);
+        }
+        if (usedCodes.asMap().putIfAbsent(Secrets.sha256Hex(name + ' ' + code), Boolean.TRUE) != null) {
+            throw new SocialDenied("this code has been used already");
+        }
+        User user;
+        try {
+            user = signIn.verify(x.client().context(),
+                    new Credentials.SocialCode(name, code, redirectUri, verifier, nonce)).user();
+        } catch (ProviderFailure e) {
+            failures.count(e);
+            throw e;
+        }
+        x.json(200, Views.tokenPair(tokens.obtain(user.id(), null), clock.instant()));
+    }
+
+    private static String bounded(String value, String field) {
+        if (value.isEmpty() || value.length() > MAX_FIELD) {
+            throw new InvalidInput("invalid_field", "\"" + field + "\" must be 1 to " + MAX_FIELD + " characters");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.latchkey.server.web.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.auth.Credentials;
+import dev.latchkey.auth.SignIn;
+import dev.latchkey.error.InvalidInput;
+import dev.latchkey.error.NotFound;
+import dev.latchkey.server.config.Durations;
+import dev.latchkey.server.web.caller.Audits;
+import dev.latchkey.server.web.http.Exchange;
+import dev.latchkey.server.web.http.HttpErrors;
+import dev.latchkey.server.web.http.Policy;
+import dev.latchkey.server.web.http.Router;
+import dev.latchkey.token.ApiTokens;
+import dev.latchkey.user.User;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * DRF-style API tokens: {@code POST /api/tokens} makes one for the caller, or, given {@code {"username","password"}},
+ * for that user like DRF's {@code obtain_auth_token}; {@code GET /api/tokens} lists the caller's (never their keys);
+ * {@code DELETE /api/tokens/{id}} revokes one.
+ */
+public final class TokenApi {
+    /** The longest lifetime a client may ask for in seconds: more than any maximum, less than any overflow. */
+    private static final long MAX_SECONDS = Duration.ofDays(100 * 365).toSeconds();
+
+    private final SignIn signIn;
+    private final Clock clock;
+    private final ApiTokens tokens;
+    private final Audits audits;
+
+    public TokenApi(SignIn signIn, ApiTokens tokens, Audits audits, Clock clock) {
+        this.clock = clock;
+        this.audits = audits;
+        this.signIn = signIn;
+        this.tokens = tokens;
+    }
+
+    public void register(Router router) {
+        // Minting takes a password, or a browser session; never a token or JWT, which would make itself permanent.
+        router.add("POST", "/api/tokens", Policy.anyone().by(Policy.Proof.COOKIE, Policy.Proof.BODY),
+                (x, p) -> create(x));
+        router.add("GET", "/api/tokens", Policy.signedIn(), (x, p) -> list(x));
+        router.add("DELETE", "/api/tokens/{}", Policy.signedIn(), this::revoke);
+    }
+
+    /**
+     * A token is long-lived access, so minting one takes fresh proof: the password in the body (as DRF's
+     * {@code obtain_auth_token}), or a browser session signed in within {@link Requests#RECENT_SIGN_IN}. Never a token or
+     * JWT caller (the route does not accept them), which would turn a stolen five-minute JWT or a stolen token into
+     * access for as long as it likes; never an old session cookie, for the same reason.
+     */
+    private void create(Exchange x) {
+        var body = x.jsonObject();
+        User user;
+        if (body.has("username") || body.has("password")) {
+            var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
+                    Requests.requiredString(body, "password"));
+            user = signIn.verify(x.client().context(), credentials).user();
+        } else {
+            user = x.caller().requireUser();
+            Requests.requireRecentSignIn(x, clock.instant(), "making a token");
+        }
+        var issued = tokens.create(user.id(), Requests.optionalString(body, "name").orElse("token"), lifetime(body));
+        audits.record(x, "token_created", user, "");
+        var view = Views.token(issued.token());
+        view.put("token", issued.key());
+        x.json(201, view);
+    }
+
+    private void list(Exchange x) {
+        var user = x.caller().requireUser();
+        x.json(200, Map.of("tokens", tokens.forUser(user.id()).stream().map(Views::token).toList()));
+    }
+
+    private void revoke(Exchange x, String id) {
+        var user = x.caller().requireUser();
+        long tokenId;
+        try {
+            tokenId = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw new NotFound("no_such_token", "you have no token with that id");
+        }
+        if (!tokens.revoke(user.id(), tokenId)) {
+            throw new NotFound("no_such_token", "you have no token with that id");
+        }
+        audits.record(x, "token_revoked", user, "");
+        x.noContent();
+    }
+
+    /** {@code "expires": "30d"} (or seconds as a number); absent or null: the default lifetime. */
+    private static Optional<Duration> lifetime(JsonNode body) {
+        var node = body.get("expires");
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong() && node.asLong() > 0 && node.asLong() <= MAX_SECONDS) {
+            return Optional.of(Duration.ofSeconds(node.asLong()));
+        }
+        if (node.isTextual()) {
+            try {
+                return Optional.of(Durations.parse(node.asText()));
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+        }
+        throw new InvalidInput("invalid_field", "\"expires\" must be a duration such as 30d or 12h, or seconds");
+    }
+}
