@@ -7,7 +7,7 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.latchkey.Latchkey;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.jwt.AccessTokens;
 import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.jwt.JwtTokens;

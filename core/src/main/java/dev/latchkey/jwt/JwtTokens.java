@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditStore;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.user.User;
 import dev.latchkey.user.UserCache;

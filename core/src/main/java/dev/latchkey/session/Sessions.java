@@ -2,7 +2,7 @@ package dev.latchkey.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.user.UserRevocation;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package dev.latchkey.social;
 
 import dev.latchkey.auth.AuthenticationBackend;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.user.User;
 import java.util.Optional;
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditStore;
 import dev.latchkey.auth.AuthenticationDenied;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.Conflict;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.testing.MutableClock;
 import dev.latchkey.testing.TestDatabase;
 import dev.latchkey.user.NewUser;

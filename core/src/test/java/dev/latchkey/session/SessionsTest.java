@@ -3,7 +3,7 @@ package dev.latchkey.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcUserStore;

@@ -168,7 +168,7 @@ class OAuth2ProviderTest {
             var social = latchkey.socialLogin();
             var identity = social.provider("github").orElseThrow().exchange("c", "https://latchkey/cb", "v", null);
             assertThat(identity.tokens().toString()).doesNotContain("gho_first");
-            var user = social.signIn(identity, dev.latchkey.auth.RequestContext.NONE);
+            var user = social.signIn(identity, dev.latchkey.request.RequestContext.NONE);
             var account = social.accountsOf(user.id()).get(0);
             var stored = db.database().sql().list("SELECT tokens_sealed FROM social_accounts", x -> { },
                     r -> r.getString(1));

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.latchkey.Latchkey;
 import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.auth.SignIn;
 import dev.latchkey.error.Throttled;
 import dev.latchkey.password.Argon2Settings;

@@ -3,7 +3,7 @@ package dev.latchkey.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.jwt.InvalidAccessToken;
 import dev.latchkey.jwt.InvalidRefreshToken;
 import dev.latchkey.jwt.TokenPair;

@@ -2,7 +2,7 @@ package dev.latchkey.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.auth.SignIn;
 import java.net.http.HttpResponse;
 import java.util.Map;
