@@ -282,7 +282,10 @@ public final class Latchkey implements AutoCloseable {
             return this;
         }
 
-        /** At least 256 bits that seal secrets at rest (signing keys); keep it, or they cannot be read again. */
+        /**
+         * At least 256 bits that seal secrets at rest (JWT signing keys, kept provider tokens); keep it, or they cannot
+         * be read again.
+         */
         public Builder instanceSecret(byte[] secret) {
             if (secret.length < 32) {
                 throw new IllegalArgumentException("the instance secret must have at least 256 bits");
@@ -312,7 +315,10 @@ public final class Latchkey implements AutoCloseable {
             return this;
         }
 
-        /** A backend asked after the password backend, in the order added. */
+        /**
+         * A backend asked after the built-in ones (password, API token, JWT with an instance secret, then each social
+         * provider), in the order added.
+         */
         public Builder backend(AuthenticationBackend backend) {
             this.extraBackends.add(Objects.requireNonNull(backend));
             return this;

@@ -35,9 +35,9 @@ public final class JdbcSessionStore implements SessionStore {
     private static final String DELETE = "DELETE FROM sessions WHERE id_hash = ?";
     private static final String IDS_FOR_USER = "SELECT id_hash FROM sessions WHERE user_id = ?";
     private static final String DELETE_FOR_USER = "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?";
-    // A bounded sub-select keeps each delete short on both databases (neither accepts DELETE ... LIMIT portably).
     private static final String COUNT_SIGNED_IN = "SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL"
             + " AND expires_at > ?";
+    // A bounded sub-select keeps each delete short on both databases (neither accepts DELETE ... LIMIT portably).
     private static final String DELETE_EXPIRED = "DELETE FROM sessions WHERE id_hash IN"
             + " (SELECT id_hash FROM sessions WHERE expires_at <= ? LIMIT ?)";
 

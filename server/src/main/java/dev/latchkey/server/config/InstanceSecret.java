@@ -11,10 +11,10 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * The secret that seals other secrets at rest (the JWT signing keys): {@code LATCHKEY_SECRET} (base64 of at least
- * 32 bytes) when set, as it must be on every node of a cluster; otherwise {@code secret.key} in the data directory,
- * made on first use (256 random bits, readable by its owner only). Lose it and the sealed keys cannot be read: new
- * ones must be made ({@code latchkey keys rotate}).
+ * The secret that seals other secrets at rest (the JWT signing keys, kept provider tokens): {@code LATCHKEY_SECRET}
+ * (base64 of at least 32 bytes) when set, as it must be on every node of a cluster; otherwise {@code secret.key} in
+ * the data directory, made on first use (256 random bits, readable by its owner only). Lose it and the sealed keys
+ * cannot be read: new ones must be made ({@code latchkey keys rotate}).
  */
 public final class InstanceSecret {
     public static final String ENV = "LATCHKEY_SECRET";
