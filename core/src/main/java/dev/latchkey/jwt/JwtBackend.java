@@ -12,10 +12,10 @@ import java.util.Optional;
  * refused by the chain.
  */
 public final class JwtBackend implements AuthenticationBackend {
-    private final JwtTokens tokens;
+    private final TokenFamilies tokens;
     private final UserCache users;
 
-    public JwtBackend(JwtTokens tokens, UserCache users) {
+    public JwtBackend(TokenFamilies tokens, UserCache users) {
         this.tokens = tokens;
         this.users = users;
     }

@@ -163,6 +163,7 @@ class OAuth2ProviderTest {
         var clock = dev.latchkey.testing.MutableClock.at("2026-07-01T00:00:00Z");
         try (var db = dev.latchkey.testing.TestDatabase.sqlite()) {
             var latchkey = dev.latchkey.Latchkey.builder(db.database()).clock(clock).instanceSecret(new byte[32])
+                    .scheduler(new dev.latchkey.testing.ManualScheduler())
                     .argon2(new dev.latchkey.password.Argon2Settings(1024, 2, 1, 32))
                     .socialProviders(List.of(settings("github", true))).build();
             var social = latchkey.socialLogin();

@@ -26,7 +26,7 @@ public final class SessionsCommand {
             try (var latchkey = Engine.open(settings, terminal.env())) {
                 int deleted = latchkey.sessions().purgeExpired();
                 int tokens = latchkey.apiTokens().purgeExpired();
-                int jwt = latchkey.jwtTokens().purgeEnded();
+                int jwt = latchkey.tokenFamilies().purgeEnded();
                 int events = latchkey.audit().deleteBefore(latchkey.clock().instant().minus(settings.auditRetention()));
                 terminal.out().println("deleted " + plural(deleted, "expired session") + ", "
                         + plural(tokens, "expired API token") + ", " + plural(jwt, "ended JWT record") + " and "

@@ -5,7 +5,7 @@ import dev.latchkey.auth.SignIn;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.jwt.InvalidAccessToken;
 import dev.latchkey.jwt.InvalidRefreshToken;
-import dev.latchkey.jwt.JwtTokens;
+import dev.latchkey.jwt.TokenFamilies;
 import java.time.Clock;
 
 /**
@@ -19,10 +19,10 @@ import java.time.Clock;
  */
 public final class JwtApi {
     private final SignIn signIn;
-    private final JwtTokens tokens;
+    private final TokenFamilies tokens;
     private final Clock clock;
 
-    public JwtApi(SignIn signIn, JwtTokens tokens, Clock clock) {
+    public JwtApi(SignIn signIn, TokenFamilies tokens, Clock clock) {
         this.signIn = signIn;
         this.tokens = tokens;
         this.clock = clock;

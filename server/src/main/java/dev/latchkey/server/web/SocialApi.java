@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
-import dev.latchkey.jwt.JwtTokens;
+import dev.latchkey.jwt.TokenFamilies;
 import dev.latchkey.social.ProviderFailure;
 import dev.latchkey.auth.SignIn;
 import dev.latchkey.auth.Credentials;
@@ -23,7 +23,7 @@ public final class SocialApi {
     private static final int MAX_FIELD = 4096;
 
     private final SocialLogin social;
-    private final JwtTokens tokens;
+    private final TokenFamilies tokens;
     private final Clock clock;
     private final SocialPages pages;
     private final SignIn signIn;
@@ -34,7 +34,7 @@ public final class SocialApi {
     private final Cache<String, Boolean> usedCodes = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    public SocialApi(SocialLogin social, SignIn signIn, JwtTokens tokens, Clock clock, SocialPages pages) {
+    public SocialApi(SocialLogin social, SignIn signIn, TokenFamilies tokens, Clock clock, SocialPages pages) {
         this.signIn = signIn;
         this.pages = pages;
         this.social = social;

@@ -109,7 +109,7 @@ class EveryRouteTest extends ServerTest {
         var session = server.latchkey().sessions().login(null, alice, new RequestContext("127.0.0.1", "t")).id();
         var cookie = "__Host-lk_session=" + session + "; __Host-lk_csrf=" + CSRF;
         var token = server.latchkey().apiTokens().createByOperator(alice, "fuzz", Optional.empty()).key();
-        var jwt = server.latchkey().jwtTokens().obtain(alice, null).access();
+        var jwt = server.latchkey().tokenFamilies().obtain(alice, null).access();
         var callers = new LinkedHashMap<String, List<String>>();
         callers.put("anonymous", List.of());
         callers.put("cookie without CSRF", List.of("Cookie", cookie));
