@@ -28,7 +28,9 @@ import dev.latchkey.store.JdbcSocialAccountStore;
 import dev.latchkey.store.JdbcTokenFamilyStore;
 import dev.latchkey.store.JdbcUserStore;
 import dev.latchkey.social.ProviderSettings;
+import dev.latchkey.social.ProviderTokenVault;
 import dev.latchkey.social.Providers;
+import dev.latchkey.social.SocialAccounts;
 import dev.latchkey.social.SocialBackend;
 import dev.latchkey.social.SocialLogin;
 import dev.latchkey.throttle.MemoryThrottleStore;
@@ -109,9 +111,13 @@ public final class Latchkey implements AutoCloseable {
                 b.sessionSettings.touchInterval(), b.sessionSettings.cacheTtl(), b.tokenLifetimes);
         revocations.add(apiTokens);
         this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, revocations, audit, clock);
-        this.socialLogin = new SocialLogin(Providers.of(b.socialProviders, b.json, clock),
-                new JdbcSocialAccountStore(database), userStore, users, audit, b.json, b.secrets, clock,
-                b.instanceSecret == null ? null : new SecretBox(b.instanceSecret, "provider tokens", b.secrets));
+        var providers = Providers.of(b.socialProviders, b.json, clock);
+        var socialStore = new JdbcSocialAccountStore(database);
+        var providerTokens = new ProviderTokenVault(providers, socialStore, b.instanceSecret == null ? null
+                : new SecretBox(b.instanceSecret, "provider tokens", b.secrets), b.json, clock);
+        var socialAccounts = new SocialAccounts(providers, socialStore, userStore, users, audit, b.json, b.secrets,
+                clock, providerTokens);
+        this.socialLogin = new SocialLogin(providers, socialAccounts, providerTokens);
         var chain = new ArrayList<AuthenticationBackend>();
         chain.add(new PasswordBackend(userStore, hashing));
         chain.add(new TokenBackend(apiTokens, userCache));
@@ -119,7 +125,7 @@ public final class Latchkey implements AutoCloseable {
             chain.add(new JwtBackend(tokenFamilies, userCache));
         }
         for (var name : socialLogin.providerNames()) {
-            chain.add(SocialBackend.of(socialLogin.provider(name).orElseThrow(), socialLogin));
+            chain.add(SocialBackend.of(socialLogin.provider(name).orElseThrow(), socialAccounts));
         }
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
@@ -193,7 +199,7 @@ public final class Latchkey implements AutoCloseable {
         return tokenFamilies;
     }
 
-    /** Social login: the configured providers and the accounts tied to users. */
+    /** Social login: the configured providers, the accounts tied to users and the provider tokens kept for them. */
     public SocialLogin socialLogin() {
         return socialLogin;
     }

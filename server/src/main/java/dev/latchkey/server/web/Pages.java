@@ -128,7 +128,7 @@ public final class Pages {
         scope.put("sessions", rows);
         scope.put("others", list.size() > 1);
         scope.put("signIns", signIns);
-        var linked = social.accountsOf(user.id());
+        var linked = social.accounts().forUser(user.id());
         scope.put("hasProviders", !social.providerNames().isEmpty());
         scope.put("linked", linked.stream().map(a -> Map.of("id", a.id(), "provider", a.provider(),
                 "email", a.email(), "created", TIME.format(a.created()))).toList());
@@ -167,7 +167,7 @@ public final class Pages {
             throw new InvalidInput("invalid_field", "\"unlink\" must be the id of a linked account");
         }
         try {
-            social.unlink(user, id, x.client().context());
+            social.accounts().unlink(user, id, x.client().context());
         } catch (InvalidInput e) {
             templates.page(x, 400, "message", Map.of("title", "Cannot unlink", "message", e.detail(),
                     "error", true, "link", "/account", "linkText", "Back to your account"));
