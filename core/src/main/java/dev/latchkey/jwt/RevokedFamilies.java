@@ -74,7 +74,7 @@ public final class RevokedFamilies {
     public synchronized void sync() {
         var now = clock.instant();
         var since = lastSync == null ? now.minus(REMEMBER) : lastSync.minus(SYNC_OVERLAP);
-        for (var family : store.revokedSince(since)) {
+        for (var family : store.findRevokedSince(since)) {
             add(family.id(), family.revoked());
         }
         lastSync = now;

@@ -100,7 +100,7 @@ public final class SigningKeys {
     public synchronized SigningKey rotate() {
         var key = generate();
         store.retireAllBut(key.kid(), clock.instant());
-        store.deleteRetiredBefore(clock.instant().minus(tokenLifetime).minus(tokenLifetime));
+        store.deleteExpired(clock.instant(), tokenLifetime.multipliedBy(2));
         reload();
         return key;
     }

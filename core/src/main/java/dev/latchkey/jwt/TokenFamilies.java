@@ -122,7 +122,7 @@ public final class TokenFamilies implements UserRevocation {
         var nextExpires = refreshExpiry(family, now);
         if (!store.exchange(stored.hash(), family.id(), now, Secrets.sha256Hex(next), nextExpires)) {
             // Lost a race: another exchange spent it a moment ago (a second holder), or the family was just revoked.
-            var again = store.findRefresh(stored.hash());
+            var again = store.findRefreshByHash(stored.hash());
             if (again.isPresent() && again.get().spent() != null) {
                 reuseDetected(family, request);
                 throw new InvalidRefreshToken("spent concurrently");
@@ -200,7 +200,7 @@ public final class TokenFamilies implements UserRevocation {
      * stays for {@link RevokedFamilies#REMEMBER}, so that a start within that time loads its revocation.
      */
     public int purgeEnded() {
-        return store.deleteEndedBefore(clock.instant().minus(RevokedFamilies.REMEMBER));
+        return store.deleteExpired(clock.instant(), RevokedFamilies.REMEMBER);
     }
 
     /** {@code lkr_} and 43 base64url characters: the only shape a refresh token has. */
@@ -213,7 +213,7 @@ public final class TokenFamilies implements UserRevocation {
         if (!isWellFormedRefresh(token)) {
             throw new InvalidRefreshToken("malformed");
         }
-        return store.findRefresh(Secrets.sha256Hex(token)).orElseThrow(() -> new InvalidRefreshToken("unknown"));
+        return store.findRefreshByHash(Secrets.sha256Hex(token)).orElseThrow(() -> new InvalidRefreshToken("unknown"));
     }
 
     private void reuseDetected(TokenFamily family, RequestContext request) {

@@ -43,7 +43,7 @@ public final class ProviderTokenVault {
     public void keep(long accountId, SocialIdentity identity) {
         var provider = provider(identity.provider());
         if (identity.tokens() != null && provider.isPresent() && provider.get().settings().keepTokens()) {
-            accounts.storeTokens(accountId, box.seal(write(identity.tokens()), associatedData(identity.provider(),
+            accounts.updateTokens(accountId, box.seal(write(identity.tokens()), associatedData(identity.provider(),
                     identity.subject())));
         }
     }
@@ -55,12 +55,12 @@ public final class ProviderTokenVault {
      * when it cannot be reached.
      */
     public Optional<String> accessToken(long userId, long accountId) {
-        var account = accounts.forUser(userId).stream().filter(a -> a.id() == accountId).findFirst();
+        var account = accounts.findByUser(userId).stream().filter(a -> a.id() == accountId).findFirst();
         if (account.isEmpty() || box == null) {
             return Optional.empty();
         }
         var provider = provider(account.get().provider());
-        var sealed = accounts.sealedTokens(accountId);
+        var sealed = accounts.findTokens(accountId);
         if (provider.isEmpty() || sealed.isEmpty() || sealed.get() == null) {
             return Optional.empty();
         }
@@ -68,7 +68,7 @@ public final class ProviderTokenVault {
         var tokens = read(box.open(sealed.get(), aad));
         if (tokens.isExpiredAt(clock.instant()) && tokens.refreshToken() != null) {
             tokens = provider.get().refresh(tokens.refreshToken());
-            accounts.storeTokens(accountId, box.seal(write(tokens), aad));
+            accounts.updateTokens(accountId, box.seal(write(tokens), aad));
         } else if (tokens.isExpiredAt(clock.instant())) {
             return Optional.empty();
         }

@@ -69,10 +69,10 @@ public final class SocialAccounts {
      */
     public User userFor(SocialIdentity identity, RequestContext request) {
         var now = clock.instant();
-        var existing = accounts.find(identity.provider(), identity.subject());
+        var existing = accounts.findByIdentity(identity.provider(), identity.subject());
         User user;
         if (existing.isPresent()) {
-            accounts.touch(existing.get().id(), identity, profile(identity), now);
+            accounts.updateProfile(existing.get().id(), identity, profile(identity), now);
             vault.keep(existing.get().id(), identity);
             user = userStore.findById(existing.get().userId()).orElseThrow(
                     () -> new AuthenticationDenied(AuthenticationDenied.Reason.INVALID_CREDENTIALS));
@@ -85,7 +85,7 @@ public final class SocialAccounts {
 
     /** Ties another identity to a signed-in user ({@link Conflict} if it belongs to someone else). */
     public void link(User user, SocialIdentity identity, RequestContext request) {
-        var existing = accounts.find(identity.provider(), identity.subject());
+        var existing = accounts.findByIdentity(identity.provider(), identity.subject());
         if (existing.isPresent()) {
             if (existing.get().userId() != user.id()) {
                 throw new Conflict("social_account_taken", "that " + identity.provider()
@@ -98,12 +98,12 @@ public final class SocialAccounts {
 
     /** The identities tied to the user, oldest first. */
     public List<SocialAccount> forUser(long userId) {
-        return accounts.forUser(userId);
+        return accounts.findByUser(userId);
     }
 
     /** Unties an identity, unless it is the user's last way to sign in (no usable password, no other identity). */
     public boolean unlink(User user, long accountId, RequestContext request) {
-        var mine = accounts.forUser(user.id());
+        var mine = accounts.findByUser(user.id());
         var target = mine.stream().filter(a -> a.id() == accountId).findFirst();
         if (target.isEmpty()) {
             return false;
@@ -180,7 +180,7 @@ public final class SocialAccounts {
             vault.keep(account.id(), identity);
         } catch (Conflict raced) {
             // A concurrent first sign-in with the same identity tied it a moment ago: that tie stands.
-            var winner = accounts.find(identity.provider(), identity.subject()).orElseThrow(() -> raced);
+            var winner = accounts.findByIdentity(identity.provider(), identity.subject()).orElseThrow(() -> raced);
             if (winner.userId() != user.id()) {
                 throw raced;
             }

@@ -125,7 +125,7 @@ public final class ApiTokens implements UserRevocation {
             return Optional.empty();
         }
         if (token.lastUsed() == null || !now.isBefore(token.lastUsed().plus(touchInterval))) {
-            store.touch(token.id(), now);
+            store.updateLastUsed(token.id(), now);
             token = new ApiToken(token.id(), token.userId(), token.name(), token.prefix(), token.created(),
                     token.expires(), now, token.createdBy());
             cache.put(hash, token);
@@ -134,7 +134,7 @@ public final class ApiTokens implements UserRevocation {
     }
 
     public List<ApiToken> forUser(long userId) {
-        return store.findForUser(userId);
+        return store.findByUser(userId);
     }
 
     /** Revokes the user's token with this id; its key stops working here at once. */

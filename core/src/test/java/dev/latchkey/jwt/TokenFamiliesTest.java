@@ -105,7 +105,7 @@ class TokenFamiliesTest extends DatabaseTest {
         assertThatThrownBy(() -> jwt.verify(first.access())).isInstanceOf(InvalidAccessToken.class);
         assertThatThrownBy(() -> jwt.refresh(second.refresh(), CLIENT)).isInstanceOf(InvalidRefreshToken.class)
                 .hasMessage("family revoked");
-        var events = latchkey.audit().recentFor(alice, TokenFamilies.AUDIT_REUSE, 10);
+        var events = latchkey.audit().findRecentByUser(alice, TokenFamilies.AUDIT_REUSE, 10);
         assertThat(events).anySatisfy(e -> {
             assertThat(e.kind()).isEqualTo(TokenFamilies.AUDIT_REUSE);
             assertThat(e.clientIp()).isEqualTo("203.0.113.9");

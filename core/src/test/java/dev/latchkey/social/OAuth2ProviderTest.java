@@ -169,8 +169,8 @@ class OAuth2ProviderTest {
             var social = latchkey.socialLogin();
             var identity = social.provider("github").orElseThrow().exchange("c", "https://latchkey/cb", "v", null);
             assertThat(identity.tokens().toString()).doesNotContain("gho_first");
-            var user = latchkey.signIn().verify(dev.latchkey.request.RequestContext.NONE,
-                    new dev.latchkey.auth.Credentials.SocialCode("github", "c", "https://latchkey/cb", "v", null)).user();
+            var code = new dev.latchkey.auth.Credentials.SocialCode("github", "c", "https://latchkey/cb", "v", null);
+            var user = latchkey.signIn().verify(dev.latchkey.request.RequestContext.NONE, code).user();
             var account = social.accounts().forUser(user.id()).get(0);
             var stored = db.database().sql().list("SELECT tokens_sealed FROM social_accounts", x -> { },
                     r -> r.getString(1));

@@ -77,7 +77,7 @@ class SocialAccountsTest extends DatabaseTest {
         assertThat(first.username()).startsWith("kim-").isNotEqualTo("kim");
         assertThat(first.email()).as("unverified: not kept").isEmpty();
         assertThat(latchkey.users().find(first.username()).orElseThrow().lastLogin()).isNotNull();
-        assertThat(latchkey.audit().recentFor(first.id(), SignIn.AUDIT_KIND, 5)).singleElement()
+        assertThat(latchkey.audit().findRecentByUser(first.id(), SignIn.AUDIT_KIND, 5)).singleElement()
                 .satisfies(e -> assertThat(e.reason()).isEqualTo("via_idp"));
         assertThat(signIn(identity("s1", "other@idp.example", true)).id()).isEqualTo(first.id());
         var nameOnly = signIn(new SocialIdentity("idp", "s2", "", false, "Lee Park", Map.of()));
@@ -142,7 +142,7 @@ class SocialAccountsTest extends DatabaseTest {
         assertThatThrownBy(() -> signIn(new SocialIdentity("other", "o1", "", false, "", Map.of())))
                 .isInstanceOfSatisfying(AuthenticationDenied.class, e -> assertThat(e.reason())
                         .isEqualTo(AuthenticationDenied.Reason.INACTIVE));
-        assertThat(latchkey.audit().recentFor(bo.id(), "social_link", 5)).hasSize(2);
+        assertThat(latchkey.audit().findRecentByUser(bo.id(), "social_link", 5)).hasSize(2);
     }
 
     @Test

@@ -97,7 +97,7 @@ class UsersTest {
         users.activate("alice");
         var audit = new dev.latchkey.store.JdbcAuditStore(db.database());
         for (var kind : new String[] {"password_changed", "user_deactivated", "user_activated"}) {
-            assertThat(audit.recentFor(alice.id(), kind, 5)).as(kind).singleElement()
+            assertThat(audit.findRecentByUser(alice.id(), kind, 5)).as(kind).singleElement()
                     .satisfies(e -> assertThat(e.username()).isEqualTo("alice"));
         }
     }
@@ -137,9 +137,9 @@ class UsersTest {
         assertThat(jwt.verify(pairs.get("bob").access()).userId())
                 .isEqualTo(latchkey.users().find("bob").orElseThrow().id());
         var audit = latchkey.audit();
-        assertThat(audit.recentFor(latchkey.users().find("alice").orElseThrow().id(), "password_changed", 5))
+        assertThat(audit.findRecentByUser(latchkey.users().find("alice").orElseThrow().id(), "password_changed", 5))
                 .hasSize(1);
-        assertThat(audit.recentFor(latchkey.users().find("carol").orElseThrow().id(), "user_deactivated", 5))
+        assertThat(audit.findRecentByUser(latchkey.users().find("carol").orElseThrow().id(), "user_deactivated", 5))
                 .hasSize(1);
     }
 
@@ -166,7 +166,7 @@ class UsersTest {
         assertThat(jwt.verify(pair.access()).userId()).isEqualTo(alice);
         assertThat(jwt.refresh(pair.refresh(), RequestContext.NONE).family()).isEqualTo(pair.family());
         assertThat(latchkey.users().find("alice").orElseThrow().staff()).isTrue();
-        assertThat(latchkey.audit().recentFor(alice, "password_changed", 5)).isEmpty();
+        assertThat(latchkey.audit().findRecentByUser(alice, "password_changed", 5)).isEmpty();
     }
 
     private ImportedUser imported(String username, String hash, boolean active) {

@@ -118,7 +118,7 @@ public final class Pages {
                 "ip", s.clientIp().isEmpty() ? "unknown address" : s.clientIp(),
                 "created", TIME.format(s.created()), "lastSeen", TIME.format(s.lastSeen()),
                 "current", current != null && s.idHash().equals(current.idHash()), "csrf", token)).toList();
-        var signIns = audit.recentFor(user.id(), SignIn.AUDIT_KIND, 10).stream()
+        var signIns = audit.findRecentByUser(user.id(), SignIn.AUDIT_KIND, 10).stream()
                 .map(e -> Map.<String, Object>of("outcome", e.outcome(), "at", TIME.format(e.at()),
                         "ip", e.clientIp(), "reason", e.reason().replace('_', ' '))).toList();
         var scope = new HashMap<String, Object>();

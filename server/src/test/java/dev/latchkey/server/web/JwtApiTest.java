@@ -96,7 +96,7 @@ class JwtApiTest extends ServerTest {
         assertInvalidToken(refresh(first.get("refresh").asText()), "Bearer");
         assertInvalidToken(client.get("/api/me", "Authorization", "Bearer " + access), "Bearer");
         assertInvalidToken(refresh(second.get("refresh").asText()), "Bearer");
-        var reuse = server.latchkey().audit().recentFor(userId(user), TokenFamilies.AUDIT_REUSE, 5);
+        var reuse = server.latchkey().audit().findRecentByUser(userId(user), TokenFamilies.AUDIT_REUSE, 5);
         assertThat(reuse).isNotEmpty();
         assertThat(reuse.get(0).clientIp()).isEqualTo("127.0.0.1");
     }
