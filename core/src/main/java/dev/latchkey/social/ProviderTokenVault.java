@@ -61,7 +61,7 @@ public final class ProviderTokenVault {
         }
         var provider = provider(account.get().provider());
         var sealed = accounts.findTokens(accountId);
-        if (provider.isEmpty() || sealed.isEmpty() || sealed.get() == null) {
+        if (provider.isEmpty() || sealed.isEmpty()) {
             return Optional.empty();
         }
         var aad = associatedData(account.get().provider(), account.get().subject());

@@ -22,6 +22,6 @@ public interface SocialAccountStore {
     /** Keeps the provider's tokens, sealed. */
     void updateTokens(long id, String sealed);
 
-    /** The sealed tokens kept for the account; empty when there is no such account, null inside when none are kept. */
+    /** The sealed tokens kept for the account; empty when none are kept or there is no such account. */
     Optional<String> findTokens(long id);
 }
