@@ -7,7 +7,6 @@ import dev.latchkey.error.InvalidInput;
 import dev.latchkey.user.UserRevocation;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
