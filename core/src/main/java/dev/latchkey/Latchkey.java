@@ -11,8 +11,9 @@ import dev.latchkey.crypto.Secrets;
 import dev.latchkey.jwt.AccessTokens;
 import dev.latchkey.jwt.JwtBackend;
 import dev.latchkey.jwt.JwtSettings;
-import dev.latchkey.jwt.JwtTokens;
+import dev.latchkey.jwt.RevokedFamilies;
 import dev.latchkey.jwt.SigningKeys;
+import dev.latchkey.jwt.TokenFamilies;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
@@ -27,12 +28,15 @@ import dev.latchkey.store.JdbcSocialAccountStore;
 import dev.latchkey.store.JdbcTokenFamilyStore;
 import dev.latchkey.store.JdbcUserStore;
 import dev.latchkey.social.ProviderSettings;
+import dev.latchkey.social.ProviderTokenVault;
 import dev.latchkey.social.Providers;
+import dev.latchkey.social.SocialAccounts;
 import dev.latchkey.social.SocialBackend;
 import dev.latchkey.social.SocialLogin;
 import dev.latchkey.throttle.MemoryThrottleStore;
 import dev.latchkey.throttle.SignInThrottle;
 import dev.latchkey.throttle.ThrottleSettings;
+import dev.latchkey.time.Scheduler;
 import dev.latchkey.token.ApiTokens;
 import dev.latchkey.token.TokenBackend;
 import dev.latchkey.user.UserCache;
@@ -68,7 +72,8 @@ public final class Latchkey implements AutoCloseable {
     private final ApiTokens apiTokens;
     private final UserCache userCache;
     private final SigningKeys signingKeys;
-    private final JwtTokens jwtTokens;
+    private final RevokedFamilies revokedFamilies;
+    private final TokenFamilies tokenFamilies;
     private final SignInThrottle throttle;
     private final SocialLogin socialLogin;
     private final MeterRegistry meters;
@@ -92,29 +97,35 @@ public final class Latchkey implements AutoCloseable {
         this.signingKeys = b.instanceSecret == null ? null : new SigningKeys(new JdbcSigningKeyStore(database),
                 new SecretBox(b.instanceSecret, "signing keys", b.secrets), b.secrets, clock, b.jwt.algorithm(),
                 b.jwt.accessLifetime());
-        this.jwtTokens = signingKeys == null ? null : new JwtTokens(new AccessTokens(signingKeys, b.secrets, clock,
-                b.jwt.issuer(), b.jwt.audience(), b.jwt.accessLifetime(), b.jwt.algorithm()),
-                new JdbcTokenFamilyStore(database), userCache, audit, b.secrets, clock, b.jwt, meters);
+        var familyStore = new JdbcTokenFamilyStore(database);
+        this.revokedFamilies = signingKeys == null ? null : new RevokedFamilies(familyStore, clock);
+        this.tokenFamilies = signingKeys == null ? null : new TokenFamilies(new AccessTokens(signingKeys, b.secrets,
+                clock, b.jwt.issuer(), b.jwt.audience(), b.jwt.accessLifetime(), b.jwt.algorithm()), familyStore,
+                revokedFamilies, userCache, audit, b.secrets, clock, b.jwt, meters);
         var revocations = new ArrayList<UserRevocation>(List.of(sessions));
-        if (jwtTokens != null) {
-            sessions.onEnd(jwtTokens::sessionsEnded);
-            revocations.add(jwtTokens);
+        if (tokenFamilies != null) {
+            sessions.onEnd(tokenFamilies::sessionsEnded);
+            revocations.add(tokenFamilies);
         }
         this.apiTokens = new ApiTokens(new JdbcApiTokenStore(database), b.secrets, clock,
                 b.sessionSettings.touchInterval(), b.sessionSettings.cacheTtl(), b.tokenLifetimes);
         revocations.add(apiTokens);
         this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, revocations, audit, clock);
-        this.socialLogin = new SocialLogin(Providers.of(b.socialProviders, b.json, clock),
-                new JdbcSocialAccountStore(database), userStore, users, audit, b.json, b.secrets, clock,
-                b.instanceSecret == null ? null : new SecretBox(b.instanceSecret, "provider tokens", b.secrets));
+        var providers = Providers.of(b.socialProviders, b.json, clock);
+        var socialStore = new JdbcSocialAccountStore(database);
+        var providerTokens = new ProviderTokenVault(providers, socialStore, b.instanceSecret == null ? null
+                : new SecretBox(b.instanceSecret, "provider tokens", b.secrets), b.json, clock);
+        var socialAccounts = new SocialAccounts(providers, socialStore, userStore, users, audit, b.json, b.secrets,
+                clock, providerTokens);
+        this.socialLogin = new SocialLogin(providers, socialAccounts, providerTokens);
         var chain = new ArrayList<AuthenticationBackend>();
         chain.add(new PasswordBackend(userStore, hashing));
         chain.add(new TokenBackend(apiTokens, userCache));
-        if (jwtTokens != null) {
-            chain.add(new JwtBackend(jwtTokens, userCache));
+        if (tokenFamilies != null) {
+            chain.add(new JwtBackend(tokenFamilies, userCache));
         }
         for (var name : socialLogin.providerNames()) {
-            chain.add(SocialBackend.of(socialLogin.provider(name).orElseThrow(), socialLogin));
+            chain.add(SocialBackend.of(socialLogin.provider(name).orElseThrow(), socialAccounts));
         }
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
@@ -122,6 +133,10 @@ public final class Latchkey implements AutoCloseable {
         this.signIn = new SignIn(authenticator, sessions, userStore, audit, throttle, clock, meters);
         Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)
                 .description("signed-in sessions that have not expired").register(meters);
+        if (revokedFamilies != null) {
+            // Last, once everything is wired: the first read of the revocations happens here.
+            revokedFamilies.start(b.scheduler);
+        }
     }
 
     public static Builder builder(Database database) {
@@ -179,12 +194,12 @@ public final class Latchkey implements AutoCloseable {
     }
 
     /** JWT token pairs and their families; needs an instance secret, as {@link #signingKeys()} does. */
-    public JwtTokens jwtTokens() {
+    public TokenFamilies tokenFamilies() {
         signingKeys();
-        return jwtTokens;
+        return tokenFamilies;
     }
 
-    /** Social login: the configured providers and the accounts tied to users. */
+    /** Social login: the configured providers, the accounts tied to users and the provider tokens kept for them. */
     public SocialLogin socialLogin() {
         return socialLogin;
     }
@@ -220,8 +235,8 @@ public final class Latchkey implements AutoCloseable {
 
     @Override
     public void close() {
-        if (jwtTokens != null) {
-            jwtTokens.close();
+        if (revokedFamilies != null) {
+            revokedFamilies.stop();
         }
         database.close();
     }
@@ -231,6 +246,7 @@ public final class Latchkey implements AutoCloseable {
         private final Database database;
         private Clock clock = Clock.systemUTC();
         private Secrets secrets = Secrets.create();
+        private Scheduler scheduler = Scheduler.daemonThreads();
         private MeterRegistry meters = new SimpleMeterRegistry();
         private ObjectMapper json = new ObjectMapper();
         private Argon2Settings argon2 = Argon2Settings.OWASP;
@@ -254,6 +270,15 @@ public final class Latchkey implements AutoCloseable {
 
         public Builder secrets(Secrets secrets) {
             this.secrets = Objects.requireNonNull(secrets);
+            return this;
+        }
+
+        /**
+         * Where background work runs: the re-reading of revoked token families, every second while this instance is
+         * open. Daemon threads unless set; a test passes one it runs by hand.
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler);
             return this;
         }
 
@@ -282,7 +307,10 @@ public final class Latchkey implements AutoCloseable {
             return this;
         }
 
-        /** At least 256 bits that seal secrets at rest (signing keys); keep it, or they cannot be read again. */
+        /**
+         * At least 256 bits that seal secrets at rest (JWT signing keys, kept provider tokens); keep it, or they cannot
+         * be read again.
+         */
         public Builder instanceSecret(byte[] secret) {
             if (secret.length < 32) {
                 throw new IllegalArgumentException("the instance secret must have at least 256 bits");
@@ -312,7 +340,10 @@ public final class Latchkey implements AutoCloseable {
             return this;
         }
 
-        /** A backend asked after the password backend, in the order added. */
+        /**
+         * A backend asked after the built-in ones (password, API token, JWT with an instance secret, then each social
+         * provider), in the order added.
+         */
         public Builder backend(AuthenticationBackend backend) {
             this.extraBackends.add(Objects.requireNonNull(backend));
             return this;

@@ -7,10 +7,10 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.latchkey.Latchkey;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.jwt.AccessTokens;
 import dev.latchkey.jwt.JwtSettings;
-import dev.latchkey.jwt.JwtTokens;
+import dev.latchkey.jwt.TokenFamilies;
 import dev.latchkey.jwt.TokenPair;
 import dev.latchkey.store.Database;
 import dev.latchkey.store.DatabaseUrl;
@@ -58,7 +58,7 @@ public class JwtBench {
 
     private Path dir;
     private Latchkey latchkey;
-    private JwtTokens jwt;
+    private TokenFamilies jwt;
     private AccessTokens strict;
     private DefaultJWTProcessor<SecurityContext> plain;
     private String token;
@@ -71,7 +71,7 @@ public class JwtBench {
         var settings = JwtSettings.DEFAULT.withAlgorithm(JWSAlgorithm.parse(algorithm));
         latchkey = Latchkey.builder(database).instanceSecret(new byte[32]).jwt(settings).build();
         var alice = latchkey.users().create(NewUser.named("alice"), Optional.empty()).id();
-        jwt = latchkey.jwtTokens();
+        jwt = latchkey.tokenFamilies();
         pair = jwt.obtain(alice, null);
         token = pair.access();
         strict = new AccessTokens(latchkey.signingKeys(), dev.latchkey.crypto.Secrets.create(), latchkey.clock(),

@@ -1,6 +1,9 @@
 package dev.latchkey.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.store.Database;
 import dev.latchkey.store.DatabaseUrl;
 import dev.latchkey.store.JdbcUserStore;
@@ -73,7 +76,8 @@ public class UserImportBench {
 
     @Benchmark
     public ImportResult import100kUsers() {
-        var users = new DjangoDump(new ObjectMapper()).read(new ByteArrayInputStream(dump), n -> { });
+        var hashing = PasswordHashing.standard(Argon2Settings.OWASP, Secrets.create());
+        var users = new DjangoDump(new ObjectMapper(), hashing).read(new ByteArrayInputStream(dump), n -> { });
         return new JdbcUserStore(database).upsertAll(users);
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.auth;
 
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.user.User;
 import java.util.Optional;
 

@@ -4,6 +4,7 @@ import dev.latchkey.error.Busy;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.error.StoreFailure;
+import dev.latchkey.request.RequestContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;

@@ -5,7 +5,7 @@ import dev.latchkey.password.PasswordBytes;
 
 /**
  * What a client presents to prove who it is. A closed set: each backend picks the kind it understands with
- * {@code instanceof} and answers "not mine" to the rest. The token and social kinds join as their backends do.
+ * {@code instanceof} and answers "not mine" to the rest.
  */
 public sealed interface Credentials permits Credentials.Password, Credentials.ApiToken,
         Credentials.AccessJwt, Credentials.SocialCode {

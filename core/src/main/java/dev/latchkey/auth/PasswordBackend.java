@@ -1,6 +1,7 @@
 package dev.latchkey.auth;
 
 import dev.latchkey.password.PasswordHashing;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.user.User;
 import dev.latchkey.user.UserStore;
 import dev.latchkey.user.Usernames;

@@ -6,6 +6,7 @@ import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditStore;
 import dev.latchkey.error.Busy;
 import dev.latchkey.error.Throttled;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.session.IssuedSession;
 import dev.latchkey.session.Sessions;
 import dev.latchkey.throttle.SignInThrottle;

@@ -14,10 +14,10 @@ import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
- * Encryption of secrets at rest (signing keys, later provider tokens): AES-256-GCM from the JDK, a fresh 96-bit nonce
- * per message, and associated data that binds a ciphertext to what it belongs to (a key id), so rows cannot be
- * swapped. The AES key is derived with HKDF-SHA256 from the instance secret ({@code LATCHKEY_SECRET} or the
- * data directory's {@code secret.key}) and a purpose label, so one secret can serve several purposes.
+ * Encryption of secrets at rest (signing keys, kept provider tokens): AES-256-GCM from the JDK, a fresh 96-bit nonce
+ * per message, and associated data that binds a ciphertext to what it belongs to (a key id, a provider account), so
+ * rows cannot be swapped. The AES key is derived with HKDF-SHA256 from the instance secret ({@code LATCHKEY_SECRET}
+ * or the data directory's {@code secret.key}) and a purpose label, so one secret can serve several purposes.
  */
 public final class SecretBox {
     private static final int NONCE_BYTES = 12;

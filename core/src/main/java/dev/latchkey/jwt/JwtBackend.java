@@ -2,7 +2,7 @@ package dev.latchkey.jwt;
 
 import dev.latchkey.auth.AuthenticationBackend;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.user.User;
 import dev.latchkey.user.UserCache;
 import java.util.Optional;
@@ -12,10 +12,10 @@ import java.util.Optional;
  * refused by the chain.
  */
 public final class JwtBackend implements AuthenticationBackend {
-    private final JwtTokens tokens;
+    private final TokenFamilies tokens;
     private final UserCache users;
 
-    public JwtBackend(JwtTokens tokens, UserCache users) {
+    public JwtBackend(TokenFamilies tokens, UserCache users) {
         this.tokens = tokens;
         this.users = users;
     }

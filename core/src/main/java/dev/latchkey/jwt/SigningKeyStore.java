@@ -1,5 +1,6 @@
 package dev.latchkey.jwt;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,6 +14,6 @@ public interface SigningKeyStore {
     /** Marks every key but {@code kid} that is not yet retired as retired at {@code at}. */
     void retireAllBut(String kid, Instant at);
 
-    /** Deletes keys retired before {@code before}; answers how many. */
-    int deleteRetiredBefore(Instant before);
+    /** Deletes keys retired more than {@code retiredFor} before {@code now}; answers how many. */
+    int deleteExpired(Instant now, Duration retiredFor);
 }

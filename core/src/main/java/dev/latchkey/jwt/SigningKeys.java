@@ -56,7 +56,7 @@ public final class SigningKeys {
     public SigningKeys(SigningKeyStore store, SecretBox box, Secrets secrets, Clock clock, JWSAlgorithm algorithm,
                        Duration tokenLifetime) {
         if (!ALGORITHMS.contains(algorithm)) {
-            throw new IllegalArgumentException("signing algorithm must be RS256 or ES256, was " + algorithm);
+            throw new IllegalArgumentException("signing algorithm must be one of " + ALGORITHMS + ", was " + algorithm);
         }
         this.store = store;
         this.box = box;
@@ -100,7 +100,7 @@ public final class SigningKeys {
     public synchronized SigningKey rotate() {
         var key = generate();
         store.retireAllBut(key.kid(), clock.instant());
-        store.deleteRetiredBefore(clock.instant().minus(tokenLifetime).minus(tokenLifetime));
+        store.deleteExpired(clock.instant(), tokenLifetime.multipliedBy(2));
         reload();
         return key;
     }

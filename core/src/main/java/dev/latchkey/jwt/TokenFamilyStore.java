@@ -1,5 +1,6 @@
 package dev.latchkey.jwt;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +11,7 @@ public interface TokenFamilyStore {
     /** Stores a new family with its first refresh token. */
     void insert(TokenFamily family, String firstTokenHash, Instant tokenExpires);
 
-    Optional<StoredRefreshToken> findRefresh(String tokenHash);
+    Optional<StoredRefreshToken> findRefreshByHash(String tokenHash);
 
     /**
      * Spends {@code tokenHash} and stores its successor, atomically: true for the one caller that found it unspent
@@ -28,8 +29,11 @@ public interface TokenFamilyStore {
     List<String> revokeForSessions(List<String> sessionHashes, Instant now, String reason);
 
     /** Families revoked at or after {@code since}, with their revocation time. */
-    List<TokenFamily> revokedSince(Instant since);
+    List<TokenFamily> findRevokedSince(Instant since);
 
-    /** Deletes families that ended (expired, or revoked) before {@code before}, and their tokens. */
-    int deleteEndedBefore(Instant before);
+    /**
+     * Deletes families that ended (expired, or revoked) more than {@code remembered} before {@code now}, their tokens,
+     * and refresh tokens that expired that long ago; answers how many rows went.
+     */
+    int deleteExpired(Instant now, Duration remembered);
 }

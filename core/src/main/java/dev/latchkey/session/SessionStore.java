@@ -16,7 +16,7 @@ public interface SessionStore {
     void update(Session session);
 
     /** Writes only last-seen and expiry: the cheap write of {@link Sessions#find}. */
-    void touch(String idHash, Instant lastSeen, Instant expires);
+    void updateLastSeen(String idHash, Instant lastSeen, Instant expires);
 
     /** Atomically removes {@code old} (if present) and inserts {@code replacement}: id rotation at sign-in. */
     void replace(String oldIdHash, Session replacement);
@@ -24,9 +24,10 @@ public interface SessionStore {
     boolean delete(String idHash);
 
     /** Deletes the user's sessions but {@code keepIdHash} (may be null); answers the id hashes deleted. */
-    List<String> deleteForUser(long userId, String keepIdHash);
+    List<String> deleteByUser(long userId, String keepIdHash);
 
-    List<Session> findForUser(long userId);
+    /** The user's sessions, expired or not, in no particular order. */
+    List<Session> findByUser(long userId);
 
     /** Deletes at most {@code batch} sessions that expired before {@code now}; answers how many. */
     int deleteExpired(Instant now, int batch);

@@ -2,7 +2,7 @@ package dev.latchkey.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.user.UserRevocation;
 import java.time.Clock;
@@ -78,7 +78,7 @@ public final class Sessions implements UserRevocation {
         }
         if (!now.isBefore(session.lastSeen().plus(settings.touchInterval()))) {
             session = session.seenAt(now, expiryFor(session.created(), now));
-            store.touch(idHash, session.lastSeen(), session.expires());
+            store.updateLastSeen(idHash, session.lastSeen(), session.expires());
             cache.put(idHash, session);
         }
         return Optional.of(session);
@@ -138,7 +138,7 @@ public final class Sessions implements UserRevocation {
     /** The user's live sessions, most recently seen first. */
     public List<Session> forUser(long userId) {
         var now = clock.instant();
-        return store.findForUser(userId).stream()
+        return store.findByUser(userId).stream()
                 .filter(s -> !s.isExpiredAt(now))
                 .sorted((a, b) -> b.lastSeen().compareTo(a.lastSeen()))
                 .toList();
@@ -146,7 +146,7 @@ public final class Sessions implements UserRevocation {
 
     /** Ends all of the user's sessions but the one with {@code keepIdHash} (null: all). */
     public int endAllFor(long userId, String keepIdHash) {
-        var ended = store.deleteForUser(userId, keepIdHash);
+        var ended = store.deleteByUser(userId, keepIdHash);
         cache.invalidateAll(ended);
         notifyEnded(List.copyOf(ended));
         return ended.size();

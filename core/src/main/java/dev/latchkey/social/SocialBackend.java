@@ -2,7 +2,7 @@ package dev.latchkey.social;
 
 import dev.latchkey.auth.AuthenticationBackend;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.user.User;
 import java.util.Optional;
 
@@ -14,16 +14,16 @@ import java.util.Optional;
 public final class SocialBackend implements AuthenticationBackend {
     private final String name;
     private final SocialProvider provider;
-    private final SocialLogin social;
+    private final SocialAccounts accounts;
 
-    public SocialBackend(String name, SocialProvider provider, SocialLogin social) {
+    public SocialBackend(String name, SocialProvider provider, SocialAccounts accounts) {
         this.name = name;
         this.provider = provider;
-        this.social = social;
+        this.accounts = accounts;
     }
 
-    public static SocialBackend of(SocialProvider provider, SocialLogin social) {
-        return new SocialBackend("social:" + provider.name(), provider, social);
+    public static SocialBackend of(SocialProvider provider, SocialAccounts accounts) {
+        return new SocialBackend("social:" + provider.name(), provider, accounts);
     }
 
     @Override
@@ -37,6 +37,6 @@ public final class SocialBackend implements AuthenticationBackend {
             return Optional.empty();
         }
         var identity = provider.exchange(code.code(), code.redirectUri(), code.codeVerifier(), code.nonce());
-        return Optional.of(social.userFor(identity, request));
+        return Optional.of(accounts.userFor(identity, request));
     }
 }

@@ -16,11 +16,11 @@ public final class JdbcApiTokenStore implements ApiTokenStore {
     private static final String INSERT = "INSERT INTO api_tokens (user_id, name, key_hash, key_prefix, created_at,"
             + " expires_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String FIND = "SELECT " + COLUMNS + " FROM api_tokens WHERE key_hash = ?";
-    private static final String FOR_USER = "SELECT " + COLUMNS + " FROM api_tokens WHERE user_id = ?"
+    private static final String FIND_BY_USER = "SELECT " + COLUMNS + " FROM api_tokens WHERE user_id = ?"
             + " ORDER BY created_at DESC, id DESC";
     private static final String DELETE = "DELETE FROM api_tokens WHERE user_id = ? AND id = ?";
     private static final String DELETE_CREATED_BY = "DELETE FROM api_tokens WHERE user_id = ? AND created_by = ?";
-    private static final String TOUCH = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
+    private static final String UPDATE_LAST_USED = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
     private static final String DELETE_EXPIRED = "DELETE FROM api_tokens WHERE expires_at <= ?";
 
     private final Sql sql;
@@ -54,8 +54,8 @@ public final class JdbcApiTokenStore implements ApiTokenStore {
     }
 
     @Override
-    public List<ApiToken> findForUser(long userId) {
-        return sql.list(FOR_USER, s -> s.setLong(1, userId), JdbcApiTokenStore::token);
+    public List<ApiToken> findByUser(long userId) {
+        return sql.list(FIND_BY_USER, s -> s.setLong(1, userId), JdbcApiTokenStore::token);
     }
 
     @Override
@@ -64,8 +64,8 @@ public final class JdbcApiTokenStore implements ApiTokenStore {
     }
 
     @Override
-    public void touch(long id, Instant lastUsed) {
-        sql.update(TOUCH, s -> {
+    public void updateLastUsed(long id, Instant lastUsed) {
+        sql.update(UPDATE_LAST_USED, s -> {
             s.setLong(1, lastUsed.toEpochMilli());
             s.setLong(2, id);
         });

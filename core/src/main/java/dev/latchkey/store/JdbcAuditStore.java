@@ -7,6 +7,7 @@ import dev.latchkey.audit.AuditStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class JdbcAuditStore implements AuditStore {
     }
 
     @Override
-    public List<AuditEvent> recentFor(long userId, String kind, int limit) {
+    public List<AuditEvent> findRecentByUser(long userId, String kind, int limit) {
         return sql.list(RECENT, s -> {
             s.setLong(1, userId);
             s.setString(2, kind);
@@ -74,7 +75,8 @@ public final class JdbcAuditStore implements AuditStore {
     }
 
     @Override
-    public int deleteBefore(Instant before) {
+    public int deleteExpired(Instant now, Duration retention) {
+        var before = now.minus(retention);
         int total = 0;
         int deleted;
         do {

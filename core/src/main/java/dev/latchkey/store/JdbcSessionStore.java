@@ -27,17 +27,18 @@ public final class JdbcSessionStore implements SessionStore {
     private static final String COLUMNS =
             "id_hash, user_id, data, created_at, last_seen_at, expires_at, user_agent, client_ip";
     private static final String FIND = "SELECT " + COLUMNS + " FROM sessions WHERE id_hash = ?";
-    private static final String FIND_FOR_USER = "SELECT " + COLUMNS + " FROM sessions WHERE user_id = ?";
+    private static final String FIND_BY_USER = "SELECT " + COLUMNS + " FROM sessions WHERE user_id = ?";
     private static final String INSERT = "INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE = "UPDATE sessions SET user_id = ?, data = ?, last_seen_at = ?,"
             + " expires_at = ? WHERE id_hash = ?";
-    private static final String TOUCH = "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id_hash = ?";
+    private static final String UPDATE_LAST_SEEN = "UPDATE sessions SET last_seen_at = ?, expires_at = ?"
+            + " WHERE id_hash = ?";
     private static final String DELETE = "DELETE FROM sessions WHERE id_hash = ?";
-    private static final String IDS_FOR_USER = "SELECT id_hash FROM sessions WHERE user_id = ?";
-    private static final String DELETE_FOR_USER = "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?";
-    // A bounded sub-select keeps each delete short on both databases (neither accepts DELETE ... LIMIT portably).
+    private static final String IDS_BY_USER = "SELECT id_hash FROM sessions WHERE user_id = ?";
+    private static final String DELETE_BY_USER = "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?";
     private static final String COUNT_SIGNED_IN = "SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL"
             + " AND expires_at > ?";
+    // A bounded sub-select keeps each delete short on both databases (neither accepts DELETE ... LIMIT portably).
     private static final String DELETE_EXPIRED = "DELETE FROM sessions WHERE id_hash IN"
             + " (SELECT id_hash FROM sessions WHERE expires_at <= ? LIMIT ?)";
 
@@ -71,8 +72,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public void touch(String idHash, Instant lastSeen, Instant expires) {
-        sql.update(TOUCH, s -> {
+    public void updateLastSeen(String idHash, Instant lastSeen, Instant expires) {
+        sql.update(UPDATE_LAST_SEEN, s -> {
             s.setLong(1, lastSeen.toEpochMilli());
             s.setLong(2, expires.toEpochMilli());
             s.setString(3, idHash);
@@ -95,11 +96,11 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public List<String> deleteForUser(long userId, String keepIdHash) {
+    public List<String> deleteByUser(long userId, String keepIdHash) {
         var keep = Objects.requireNonNullElse(keepIdHash, "");
         return sql.inTransaction(c -> {
-            var ids = Sql.list(c, IDS_FOR_USER, s -> s.setLong(1, userId), r -> r.getString(1));
-            Sql.update(c, DELETE_FOR_USER, s -> {
+            var ids = Sql.list(c, IDS_BY_USER, s -> s.setLong(1, userId), r -> r.getString(1));
+            Sql.update(c, DELETE_BY_USER, s -> {
                 s.setLong(1, userId);
                 s.setString(2, keep);
             });
@@ -108,8 +109,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public List<Session> findForUser(long userId) {
-        return sql.list(FIND_FOR_USER, s -> s.setLong(1, userId), this::sessionOrNull).stream()
+    public List<Session> findByUser(long userId) {
+        return sql.list(FIND_BY_USER, s -> s.setLong(1, userId), this::sessionOrNull).stream()
                 .filter(Objects::nonNull)
                 .toList();
     }

@@ -6,6 +6,7 @@ import dev.latchkey.jwt.SigningKeyStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -52,8 +53,8 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public int deleteRetiredBefore(Instant before) {
-        return sql.update(DELETE_RETIRED, s -> s.setLong(1, before.toEpochMilli()));
+    public int deleteExpired(Instant now, Duration retiredFor) {
+        return sql.update(DELETE_RETIRED, s -> s.setLong(1, now.minus(retiredFor).toEpochMilli()));
     }
 
     private static SigningKey keyOrNull(ResultSet r) throws SQLException {

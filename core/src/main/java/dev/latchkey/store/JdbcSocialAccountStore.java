@@ -16,14 +16,15 @@ public final class JdbcSocialAccountStore implements SocialAccountStore {
     private static final String COLUMNS = "id, provider, subject, user_id, email, email_verified, created_at,"
             + " last_login_at";
     private static final String FIND = "SELECT " + COLUMNS + " FROM social_accounts WHERE provider = ? AND subject = ?";
-    private static final String FOR_USER = "SELECT " + COLUMNS + " FROM social_accounts WHERE user_id = ? ORDER BY id";
+    private static final String FIND_BY_USER = "SELECT " + COLUMNS + " FROM social_accounts WHERE user_id = ?"
+            + " ORDER BY id";
     private static final String INSERT = "INSERT INTO social_accounts (provider, subject, user_id, email,"
             + " email_verified, profile, created_at, last_login_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String TOUCH = "UPDATE social_accounts SET email = ?, email_verified = ?, profile = ?,"
-            + " last_login_at = ? WHERE id = ?";
+    private static final String UPDATE_PROFILE = "UPDATE social_accounts SET email = ?, email_verified = ?,"
+            + " profile = ?, last_login_at = ? WHERE id = ?";
     private static final String DELETE = "DELETE FROM social_accounts WHERE user_id = ? AND id = ?";
-    private static final String STORE_TOKENS = "UPDATE social_accounts SET tokens_sealed = ? WHERE id = ?";
-    private static final String TOKENS = "SELECT tokens_sealed FROM social_accounts WHERE id = ?";
+    private static final String UPDATE_TOKENS = "UPDATE social_accounts SET tokens_sealed = ? WHERE id = ?";
+    private static final String FIND_TOKENS = "SELECT tokens_sealed FROM social_accounts WHERE id = ?";
 
     private final Sql sql;
 
@@ -32,7 +33,7 @@ public final class JdbcSocialAccountStore implements SocialAccountStore {
     }
 
     @Override
-    public Optional<SocialAccount> find(String provider, String subject) {
+    public Optional<SocialAccount> findByIdentity(String provider, String subject) {
         return sql.one(FIND, s -> {
             s.setString(1, provider);
             s.setString(2, subject);
@@ -40,8 +41,8 @@ public final class JdbcSocialAccountStore implements SocialAccountStore {
     }
 
     @Override
-    public List<SocialAccount> forUser(long userId) {
-        return sql.list(FOR_USER, s -> s.setLong(1, userId), JdbcSocialAccountStore::account);
+    public List<SocialAccount> findByUser(long userId) {
+        return sql.list(FIND_BY_USER, s -> s.setLong(1, userId), JdbcSocialAccountStore::account);
     }
 
     @Override
@@ -58,18 +59,18 @@ public final class JdbcSocialAccountStore implements SocialAccountStore {
                 s.setLong(8, now.toEpochMilli());
             });
         } catch (StoreFailure e) {
-            if (find(identity.provider(), identity.subject()).isPresent()) {
+            if (findByIdentity(identity.provider(), identity.subject()).isPresent()) {
                 throw new Conflict("social_account_taken", "that " + identity.provider()
                         + " account is already tied to a user");
             }
             throw e;
         }
-        return find(identity.provider(), identity.subject()).orElseThrow();
+        return findByIdentity(identity.provider(), identity.subject()).orElseThrow();
     }
 
     @Override
-    public void touch(long id, SocialIdentity identity, String profileJson, Instant now) {
-        sql.update(TOUCH, s -> {
+    public void updateProfile(long id, SocialIdentity identity, String profileJson, Instant now) {
+        sql.update(UPDATE_PROFILE, s -> {
             s.setString(1, identity.email());
             s.setBoolean(2, identity.emailVerified());
             s.setString(3, profileJson);
@@ -84,16 +85,16 @@ public final class JdbcSocialAccountStore implements SocialAccountStore {
     }
 
     @Override
-    public void storeTokens(long id, String sealed) {
-        sql.update(STORE_TOKENS, s -> {
+    public void updateTokens(long id, String sealed) {
+        sql.update(UPDATE_TOKENS, s -> {
             s.setString(1, sealed);
             s.setLong(2, id);
         });
     }
 
     @Override
-    public Optional<String> sealedTokens(long id) {
-        return sql.one(TOKENS, s -> s.setLong(1, id), r -> r.getString(1));
+    public Optional<String> findTokens(long id) {
+        return sql.one(FIND_TOKENS, s -> s.setLong(1, id), r -> r.getString(1));
     }
 
     private static SocialAccount account(ResultSet r) throws SQLException {

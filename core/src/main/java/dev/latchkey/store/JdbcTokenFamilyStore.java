@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
     }
 
     @Override
-    public Optional<StoredRefreshToken> findRefresh(String tokenHash) {
+    public Optional<StoredRefreshToken> findRefreshByHash(String tokenHash) {
         return sql.one(FIND_TOKEN, s -> s.setString(1, tokenHash), r -> new StoredRefreshToken(
                 r.getString("token_hash"), family(r), Instant.ofEpochMilli(r.getLong("issued_at")),
                 Instant.ofEpochMilli(r.getLong("token_expires_at")), Sql.instantOrNull(r, "spent_at")));
@@ -119,12 +120,13 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
     }
 
     @Override
-    public List<TokenFamily> revokedSince(Instant since) {
+    public List<TokenFamily> findRevokedSince(Instant since) {
         return sql.list(REVOKED_SINCE, s -> s.setLong(1, since.toEpochMilli()), JdbcTokenFamilyStore::family);
     }
 
     @Override
-    public int deleteEndedBefore(Instant before) {
+    public int deleteExpired(Instant now, Duration remembered) {
+        var before = now.minus(remembered);
         return sql.inTransaction(c -> {
             int tokens = Sql.update(c, DELETE_EXPIRED_TOKENS, s -> s.setLong(1, before.toEpochMilli()));
             int families = Sql.update(c, DELETE_ENDED_FAMILIES, s -> {

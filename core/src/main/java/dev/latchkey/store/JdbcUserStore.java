@@ -33,7 +33,7 @@ public final class JdbcUserStore implements UserStore {
     private static final String UPDATE_ACTIVE = "UPDATE users SET is_active = ? WHERE id = ?";
     private static final String UPDATE_EMAIL_VERIFIED = "UPDATE users SET email_verified = ? WHERE id = ?";
     private static final String UPDATE_LAST_LOGIN = "UPDATE users SET last_login = ? WHERE id = ?";
-    private static final String LIST = "SELECT " + COLUMNS + " FROM users WHERE id > ? ORDER BY id LIMIT ?";
+    private static final String FIND_ALL = "SELECT " + COLUMNS + " FROM users WHERE id > ? ORDER BY id LIMIT ?";
     private static final String EXISTING_USERNAMES = "SELECT username FROM users";
     private static final String UPSERT = "INSERT INTO users (username, email, password_hash, is_active, is_staff,"
             + " is_superuser, date_joined, last_login) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -131,8 +131,8 @@ public final class JdbcUserStore implements UserStore {
     }
 
     @Override
-    public List<User> list(long afterId, int limit) {
-        return sql.list(LIST, s -> {
+    public List<User> findAll(long afterId, int limit) {
+        return sql.list(FIND_ALL, s -> {
             s.setLong(1, afterId);
             s.setInt(2, limit);
         }, JdbcUserStore::user);

@@ -12,7 +12,7 @@ public interface ApiTokenStore {
     Optional<ApiToken> findByKeyHash(String keyHash);
 
     /** The user's tokens, newest first. */
-    List<ApiToken> findForUser(long userId);
+    List<ApiToken> findByUser(long userId);
 
     /** True when the user had a token with that id. */
     boolean delete(long userId, long id);
@@ -20,7 +20,8 @@ public interface ApiTokenStore {
     /** Deletes the user's tokens made by {@code createdBy}; answers how many. */
     int deleteCreatedBy(long userId, ApiTokens.Origin createdBy);
 
-    void touch(long id, Instant lastUsed);
+    void updateLastUsed(long id, Instant lastUsed);
 
+    /** Deletes tokens that expired at or before {@code now}; answers how many. */
     int deleteExpired(Instant now);
 }

@@ -7,7 +7,6 @@ import dev.latchkey.error.InvalidInput;
 import dev.latchkey.user.UserRevocation;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -130,7 +129,7 @@ public final class ApiTokens implements UserRevocation {
             return Optional.empty();
         }
         if (token.lastUsed() == null || !now.isBefore(token.lastUsed().plus(touchInterval))) {
-            store.touch(token.id(), now);
+            store.updateLastUsed(token.id(), now);
             token = new ApiToken(token.id(), token.userId(), token.name(), token.prefix(), token.created(),
                     token.expires(), now, token.createdBy());
             cache.put(hash, token);
@@ -139,7 +138,7 @@ public final class ApiTokens implements UserRevocation {
     }
 
     public List<ApiToken> forUser(long userId) {
-        return store.findForUser(userId);
+        return store.findByUser(userId);
     }
 
     /** Revokes the user's token with this id; its key stops working here at once. */

@@ -2,7 +2,7 @@ package dev.latchkey.token;
 
 import dev.latchkey.auth.AuthenticationBackend;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.user.User;
 import dev.latchkey.user.UserCache;
 import java.util.Optional;

@@ -7,9 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
-import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.HashOutOfBounds;
 import dev.latchkey.password.PasswordHashing;
 import java.io.IOException;
@@ -41,11 +39,6 @@ public final class DjangoDump {
     public DjangoDump(ObjectMapper json, PasswordHashing hashing) {
         this.json = json;
         this.hashing = hashing;
-    }
-
-    /** Hashes are checked against the bounds of the standard hashers with the default settings. */
-    public DjangoDump(ObjectMapper json) {
-        this(json, PasswordHashing.standard(Argon2Settings.OWASP, Secrets.create()));
     }
 
     /** All users of the dump; {@code progress} hears the count of records read so far, now and then. */

@@ -30,8 +30,8 @@ public interface UserStore {
 
     void updateLastLogin(long id, Instant at);
 
-    /** Users ordered by id, after {@code afterId}, at most {@code limit}. */
-    List<User> list(long afterId, int limit);
+    /** Users ordered by id, after {@code afterId}, at most {@code limit}: every user, a page at a time. */
+    List<User> findAll(long afterId, int limit);
 
     /**
      * Inserts or updates (matched by username) all of {@code users} in one transaction: either all are written or

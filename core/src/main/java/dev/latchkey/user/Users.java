@@ -78,7 +78,7 @@ public final class Users {
         long after = 0;
         List<User> page;
         do {
-            page = store.list(after, EXISTING_PAGE);
+            page = store.findAll(after, EXISTING_PAGE);
             for (var user : page) {
                 if (names.contains(user.username())) {
                     store.findCredentials(user.username()).ifPresent(c -> found.put(c.user().username(), c));
@@ -134,7 +134,7 @@ public final class Users {
     }
 
     public List<User> list(long afterId, int limit) {
-        return store.list(afterId, limit);
+        return store.findAll(afterId, limit);
     }
 
     private User require(String username) {

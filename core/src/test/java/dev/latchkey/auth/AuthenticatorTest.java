@@ -3,6 +3,7 @@ package dev.latchkey.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.testing.MutableClock;
 import dev.latchkey.user.User;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -9,6 +9,7 @@ import dev.latchkey.password.Argon2Hasher;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.Pbkdf2Hasher;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.store.JdbcUserStore;
 import dev.latchkey.testing.CountingHasher;
 import dev.latchkey.testing.TestDatabase;

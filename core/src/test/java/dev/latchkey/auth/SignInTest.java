@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.testing.MutableClock;
 import dev.latchkey.testing.TestDatabase;
 import dev.latchkey.user.NewUser;
@@ -37,7 +38,7 @@ class SignInTest {
         var signedIn = latchkey.signIn().withSession(FROM, new Credentials.Password("alice", "correct horse"), null);
         assertThat(latchkey.sessions().find(signedIn.session().id())).isPresent();
         assertThat(latchkey.users().findById(alice).orElseThrow().lastLogin()).isEqualTo(clock.instant());
-        var events = latchkey.audit().recentFor(alice, SignIn.AUDIT_KIND, 10);
+        var events = latchkey.audit().findRecentByUser(alice, SignIn.AUDIT_KIND, 10);
         assertThat(events).singleElement().satisfies(e -> {
             assertThat(e.outcome()).isEqualTo("success");
             assertThat(e.clientIp()).isEqualTo("203.0.113.4");
@@ -53,7 +54,7 @@ class SignInTest {
         latchkey.users().deactivate("alice");
         assertThatThrownBy(() -> latchkey.signIn().withSession(FROM,
                 new Credentials.Password("alice", "correct horse"), null)).isInstanceOf(AuthenticationDenied.class);
-        var events = latchkey.audit().recentFor(alice, SignIn.AUDIT_KIND, 10);
+        var events = latchkey.audit().findRecentByUser(alice, SignIn.AUDIT_KIND, 10);
         assertThat(events).extracting(e -> e.reason()).containsExactlyInAnyOrder("bad_password", "inactive");
         assertThat(events).allSatisfy(e -> {
             assertThat(e.outcome()).isEqualTo("failure");

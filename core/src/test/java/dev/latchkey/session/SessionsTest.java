@@ -3,7 +3,7 @@ package dev.latchkey.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcUserStore;
@@ -212,9 +212,9 @@ class SessionsTest extends DatabaseTest {
         }
 
         @Override
-        public void touch(String idHash, Instant lastSeen, Instant expires) {
+        public void updateLastSeen(String idHash, Instant lastSeen, Instant expires) {
             touches.incrementAndGet();
-            real.touch(idHash, lastSeen, expires);
+            real.updateLastSeen(idHash, lastSeen, expires);
         }
 
         @Override
@@ -228,13 +228,13 @@ class SessionsTest extends DatabaseTest {
         }
 
         @Override
-        public List<String> deleteForUser(long userId, String keepIdHash) {
-            return real.deleteForUser(userId, keepIdHash);
+        public List<String> deleteByUser(long userId, String keepIdHash) {
+            return real.deleteByUser(userId, keepIdHash);
         }
 
         @Override
-        public List<Session> findForUser(long userId) {
-            return real.findForUser(userId);
+        public List<Session> findByUser(long userId) {
+            return real.findByUser(userId);
         }
 
         @Override

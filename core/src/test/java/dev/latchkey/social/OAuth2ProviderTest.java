@@ -163,29 +163,31 @@ class OAuth2ProviderTest {
         var clock = dev.latchkey.testing.MutableClock.at("2026-07-01T00:00:00Z");
         try (var db = dev.latchkey.testing.TestDatabase.sqlite()) {
             var latchkey = dev.latchkey.Latchkey.builder(db.database()).clock(clock).instanceSecret(new byte[32])
+                    .scheduler(new dev.latchkey.testing.ManualScheduler())
                     .argon2(new dev.latchkey.password.Argon2Settings(1024, 2, 1, 32))
                     .socialProviders(List.of(settings("github", true))).build();
             var social = latchkey.socialLogin();
             var identity = social.provider("github").orElseThrow().exchange("c", "https://latchkey/cb", "v", null);
             assertThat(identity.tokens().toString()).doesNotContain("gho_first");
-            var user = social.signIn(identity, dev.latchkey.auth.RequestContext.NONE);
-            var account = social.accountsOf(user.id()).get(0);
+            var code = new dev.latchkey.auth.Credentials.SocialCode("github", "c", "https://latchkey/cb", "v", null);
+            var user = latchkey.signIn().verify(dev.latchkey.request.RequestContext.NONE, code).user();
+            var account = social.accounts().forUser(user.id()).get(0);
             var stored = db.database().sql().list("SELECT tokens_sealed FROM social_accounts", x -> { },
                     r -> r.getString(1));
             assertThat(stored).singleElement().asString().doesNotContain("gho_first").doesNotContain("ghr_first");
-            assertThat(social.providerAccessToken(user.id(), account.id())).hasValue("gho_first");
+            assertThat(social.tokens().accessToken(user.id(), account.id())).hasValue("gho_first");
 
             clock.advance(Duration.ofHours(2));
             bodies.put("/token", "{\"access_token\":\"gho_second\",\"expires_in\":3600}");
-            assertThat(social.providerAccessToken(user.id(), account.id())).hasValue("gho_second");
+            assertThat(social.tokens().accessToken(user.id(), account.id())).hasValue("gho_second");
             assertThat(lastTokenForm).contains("grant_type=refresh_token").contains("refresh_token=ghr_first")
                     .contains("client_secret=csecret");
 
             clock.advance(Duration.ofHours(2));
             bodies.put("/token", "{\"error\":\"invalid_grant\"}");
-            assertThatThrownBy(() -> social.providerAccessToken(user.id(), account.id()))
+            assertThatThrownBy(() -> social.tokens().accessToken(user.id(), account.id()))
                     .isInstanceOf(SocialDenied.class);
-            assertThat(social.providerAccessToken(user.id() + 1, account.id())).as("another user's").isEmpty();
+            assertThat(social.tokens().accessToken(user.id() + 1, account.id())).as("another user's").isEmpty();
         }
     }
 }

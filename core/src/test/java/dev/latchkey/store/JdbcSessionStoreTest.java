@@ -49,12 +49,12 @@ class JdbcSessionStoreTest extends DatabaseTest {
     }
 
     @Test
-    void updateAndTouchChangeWhatTheySay() {
+    void updateAndUpdateLastSeenChangeWhatTheySay() {
         var store = store();
         var session = session("a1", null, T0.plusSeconds(3600));
         store.insert(session);
         store.update(session.withData(Map.of("csrf", "x")));
-        store.touch(session.idHash(), T0.plusSeconds(60), T0.plusSeconds(7200));
+        store.updateLastSeen(session.idHash(), T0.plusSeconds(60), T0.plusSeconds(7200));
         var found = store.findByIdHash(session.idHash()).orElseThrow();
         assertThat(found.data()).isEqualTo(Map.of("csrf", "x"));
         assertThat(found.lastSeen()).isEqualTo(T0.plusSeconds(60));
@@ -90,7 +90,7 @@ class JdbcSessionStoreTest extends DatabaseTest {
     }
 
     @Test
-    void deleteForUserKeepsTheNamedSessionAndOthersUsers() {
+    void deleteByUserKeepsTheNamedSessionAndOthersUsers() {
         var store = store();
         long alice = user("alice");
         long bob = user("bob");
@@ -100,12 +100,12 @@ class JdbcSessionStoreTest extends DatabaseTest {
         store.insert(session("b1", bob, T0.plusSeconds(60)));
         var keep = session("a2", alice, T0).idHash();
 
-        var deleted = store.deleteForUser(alice, keep);
+        var deleted = store.deleteByUser(alice, keep);
 
         assertThat(deleted).hasSize(2).doesNotContain(keep);
-        assertThat(store.findForUser(alice)).extracting(Session::idHash).containsExactly(keep);
-        assertThat(store.findForUser(bob)).hasSize(1);
-        assertThat(store.deleteForUser(alice, null)).containsExactly(keep);
+        assertThat(store.findByUser(alice)).extracting(Session::idHash).containsExactly(keep);
+        assertThat(store.findByUser(bob)).hasSize(1);
+        assertThat(store.deleteByUser(alice, null)).containsExactly(keep);
     }
 
     @Test
@@ -128,6 +128,6 @@ class JdbcSessionStoreTest extends DatabaseTest {
         long alice = user("alice");
         store.insert(session("a1", alice, T0.plusSeconds(60)));
         db.database().sql().update("DELETE FROM users WHERE id = ?", s -> s.setLong(1, alice));
-        assertThat(store.findForUser(alice)).isEmpty();
+        assertThat(store.findByUser(alice)).isEmpty();
     }
 }

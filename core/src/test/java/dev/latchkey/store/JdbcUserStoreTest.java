@@ -78,9 +78,9 @@ class JdbcUserStoreTest extends DatabaseTest {
         for (int i = 0; i < 5; i++) {
             store.insert(NewUser.named("user" + i), "hash", JOINED);
         }
-        var first = store.list(0, 3);
+        var first = store.findAll(0, 3);
         assertThat(first).extracting(u -> u.username()).containsExactly("user0", "user1", "user2");
-        var rest = store.list(first.get(2).id(), 3);
+        var rest = store.findAll(first.get(2).id(), 3);
         assertThat(rest).extracting(u -> u.username()).containsExactly("user3", "user4");
     }
 
@@ -101,7 +101,7 @@ class JdbcUserStoreTest extends DatabaseTest {
         var second = store.upsertAll(batch);
         assertThat(second.inserted()).isZero();
         assertThat(second.updated()).isEqualTo(2_501);
-        assertThat(store.list(0, 10_000)).hasSize(2_501);
+        assertThat(store.findAll(0, 10_000)).hasSize(2_501);
         assertThat(store.findCredentials("user7").orElseThrow().passwordHash())
                 .isEqualTo("pbkdf2_sha256$260000$salt$hash7");
         var carol = store.findByUsername("carol").orElseThrow();
@@ -119,7 +119,7 @@ class JdbcUserStoreTest extends DatabaseTest {
         // The schema's length check refuses this hash on both databases, after 1,500 good rows were sent.
         batch.add(new ImportedUser("broken", "", "x".repeat(600), true, false, false, JOINED, null));
         assertThatThrownBy(() -> store.upsertAll(batch)).isInstanceOf(RuntimeException.class);
-        assertThat(store.list(0, 10)).isEmpty();
+        assertThat(store.findAll(0, 10)).isEmpty();
     }
 
     private static ImportedUser imported(String username, String hash, boolean active) {

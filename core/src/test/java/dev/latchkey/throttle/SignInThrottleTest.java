@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.latchkey.Latchkey;
 import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.auth.SignIn;
 import dev.latchkey.error.Throttled;
 import dev.latchkey.password.Argon2Settings;
@@ -50,8 +50,8 @@ class SignInThrottleTest {
         assertThat(signIn("alice", PASSWORD, "203.0.113.20")).isNotNull();
         clock.advance(Duration.ofMinutes(5));
         assertThat(signIn("alice", PASSWORD, "198.51.100.7")).as("the block ends").isNotNull();
-        var events = latchkey.audit().recentFor(latchkey.users().find("alice").orElseThrow().id(), SignIn.AUDIT_KIND,
-                20);
+        var alice = latchkey.users().find("alice").orElseThrow().id();
+        var events = latchkey.audit().findRecentByUser(alice, SignIn.AUDIT_KIND, 20);
         assertThat(events).anySatisfy(e -> assertThat(e.reason()).isEqualTo("throttled"));
     }
 

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
+import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.password.PasswordHashing;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -13,7 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DjangoDumpTest {
-    private final DjangoDump dump = new DjangoDump(new ObjectMapper());
+    private final DjangoDump dump = new DjangoDump(new ObjectMapper(),
+            PasswordHashing.standard(Argon2Settings.OWASP, Secrets.create()));
 
     @Test
     void readsTheSampleDumpKeepingTheHash() throws Exception {

@@ -1,6 +1,7 @@
 package dev.latchkey.server.cli;
 
 import dev.latchkey.Latchkey;
+import dev.latchkey.crypto.Secrets;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.config.InstanceSecret;
 import dev.latchkey.store.Database;
@@ -19,10 +20,13 @@ public final class Engine {
 
     /** With the registry that metrics go to (Prometheus's, when {@code serve} has a management port). */
     public static Latchkey open(Settings settings, Map<String, String> env, MeterRegistry meters) {
-        var secret = InstanceSecret.load(settings.dataDir(), env);
+        // One source of randomness for the process: the instance secret, when made now, and everything after.
+        var secrets = Secrets.create();
+        var secret = InstanceSecret.load(settings.dataDir(), env, secrets);
         var database = Database.open(settings.database());
         try {
             return Latchkey.builder(database)
+                    .secrets(secrets)
                     .instanceSecret(secret)
                     .argon2(settings.argon2())
                     .passwordPolicy(settings.passwordPolicy())

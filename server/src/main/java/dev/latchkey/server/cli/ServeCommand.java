@@ -2,15 +2,16 @@ package dev.latchkey.server.cli;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.logging.LogSetup;
 import dev.latchkey.server.tls.PemFiles;
 import dev.latchkey.server.tls.SelfSignedCertificate;
-import dev.latchkey.server.web.WebApp;
 import dev.latchkey.server.web.http.Health;
 import dev.latchkey.server.web.http.HttpServer;
 import dev.latchkey.server.web.http.Management;
 import dev.latchkey.server.web.http.StartingHandler;
 import dev.latchkey.server.web.http.TrustedProxies;
+import dev.latchkey.server.web.WebApp;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -62,32 +63,61 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var settings = common.settings(terminal, flags());
-        var server = settings.server();
-        var proxies = TrustedProxies.of(server.trustedProxies());
-        var limits = new HttpServer.Limits(server.maxConnectionsPerClient(), server.headerTimeout(),
-                server.bodyTimeout());
-        PemFiles tls = null;
-        if (!server.plainHttp()) {
-            tls = server.tlsCert() != null ? new PemFiles(server.tlsCert(), server.tlsKey())
-                    : SelfSignedCertificate.ensure(settings.dataDir().resolve("tls"), Clock.systemUTC());
-        }
+        var proxies = TrustedProxies.of(settings.server().trustedProxies());
+        var tls = certificate(settings);
+        LogSetup.apply(settings.log());
+        var prometheus = settings.server().managementPort() == null ? null
+                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // The database (pool, migrations) opens on another core while TLS and Jetty start on this one; requests
         // that arrive meanwhile wait for it (StartingHandler).
-        LogSetup.apply(settings.log());
-        var prometheus = server.managementPort() == null ? null : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var opening = CompletableFuture.supplyAsync(() -> prometheus == null ? Engine.open(settings, terminal.env())
                 : Engine.open(settings, terminal.env(), prometheus));
+        var starting = new StartingHandler();
+        var httpServer = listen(settings.server(), tls, proxies, prometheus != null, starting, opening);
+        try (httpServer; var latchkey = opened(opening, starting)) {
+            serve(latchkey, settings, proxies, starting, httpServer, prometheus);
+            announce(latchkey, settings, httpServer, tls);
+            if (warmup) {
+                Warmup.exercise(httpServer.uri(), tls);
+                return 0;
+            }
+            httpServer.join();
+        }
+        return 0;
+    }
+
+    /** What one client, and all of them, may hold of the server. */
+    private static HttpServer.Limits limits(Settings.Server server) {
+        return new HttpServer.Limits(server.maxConnectionsPerClient(), server.headerTimeout(), server.bodyTimeout());
+    }
+
+    /** The configured certificate, the self-signed one in the data directory (made if missing), or none for HTTP. */
+    private static PemFiles certificate(Settings settings) {
+        var server = settings.server();
+        if (server.plainHttp()) {
+            return null;
+        }
+        return server.tlsCert() != null ? new PemFiles(server.tlsCert(), server.tlsKey())
+                : SelfSignedCertificate.ensure(settings.dataDir().resolve("tls"), Clock.systemUTC());
+    }
+
+    /**
+     * Jetty listening, every request handed to {@code starting} until the application is ready. If it cannot
+     * listen, the engine being opened is closed once open, and the failure reported.
+     */
+    private static HttpServer listen(Settings.Server server, PemFiles tls, TrustedProxies proxies, boolean metrics,
+                                     StartingHandler starting, CompletableFuture<Latchkey> opening) throws Exception {
         HttpServer httpServer;
         try {
-            httpServer = new HttpServer(server.bind(), server.port(), tls, server.redirectPort(), limits, proxies);
-            if (prometheus != null) {
+            httpServer = new HttpServer(server.bind(), server.port(), tls, server.redirectPort(), limits(server),
+                    proxies);
+            if (metrics) {
                 httpServer.addManagement(server.managementBind(), server.managementPort());
             }
         } catch (RuntimeException e) {
             opening.thenAccept(Latchkey::close);
             throw e;
         }
-        var starting = new StartingHandler();
         try {
             httpServer.start(starting);
         } catch (Exception e) {
@@ -96,31 +126,34 @@ public final class ServeCommand implements Callable<Integer> {
             throw e instanceof java.io.IOException ? new LatchkeyException("cannot_listen", 1, "cannot listen on "
                     + server.bind() + ":" + server.port() + ": " + e.getMessage()) : e;
         }
-        try (httpServer; var latchkey = opened(opening, starting)) {
-            // The signing key is made on the first start, and must open on every later one: fail now, not later.
-            latchkey.signingKeys().signingKey();
-            starting.ready(WebApp.handler(latchkey, new WebApp.Options(proxies, settings.log().requests(), limits,
-                    server.publicUrl())));
-            if (prometheus != null) {
-                httpServer.manage(new Management(prometheus, new Health(latchkey.database()), latchkey.json()));
-                terminal.out().println("metrics on http://" + server.managementBind() + ":"
-                        + httpServer.managementPort() + "/metrics");
-            }
-            if (latchkey.users().list(0, 1).isEmpty()) {
-                terminal.out().println("No users yet. Create the first one with:  ./latchkey user create NAME "
-                        + "--superuser --data " + settings.dataDir());
-            }
-            terminal.out().println("latchkey is serving on " + httpServer.uri()
-                    + (tls != null && server.tlsCert() == null ? " (self-signed certificate for localhost in "
-                    + settings.dataDir().resolve("tls") + ")" : ""));
-            terminal.out().flush();
-            if (warmup) {
-                Warmup.exercise(httpServer.uri(), tls);
-                return 0;
-            }
-            httpServer.join();
+        return httpServer;
+    }
+
+    /** The application behind the listening server, and the metrics on the management port if there is one. */
+    private void serve(Latchkey latchkey, Settings settings, TrustedProxies proxies, StartingHandler starting,
+                       HttpServer httpServer, PrometheusMeterRegistry prometheus) {
+        var server = settings.server();
+        // The signing key is made on the first start, and must open on every later one: fail now, not later.
+        latchkey.signingKeys().signingKey();
+        starting.ready(WebApp.handler(latchkey, new WebApp.Options(proxies, settings.log().requests(),
+                limits(server), server.publicUrl())));
+        if (prometheus != null) {
+            httpServer.manage(new Management(prometheus, new Health(latchkey.database()), latchkey.json()));
+            terminal.out().println("metrics on http://" + server.managementBind() + ":"
+                    + httpServer.managementPort() + "/metrics");
         }
-        return 0;
+    }
+
+    /** Where latchkey serves, and how to make the first user when there is none. */
+    private void announce(Latchkey latchkey, Settings settings, HttpServer httpServer, PemFiles tls) {
+        if (latchkey.users().list(0, 1).isEmpty()) {
+            terminal.out().println("No users yet. Create the first one with:  ./latchkey user create NAME "
+                    + "--superuser --data " + settings.dataDir());
+        }
+        terminal.out().println("latchkey is serving on " + httpServer.uri()
+                + (tls != null && settings.server().tlsCert() == null ? " (self-signed certificate for localhost in "
+                + settings.dataDir().resolve("tls") + ")" : ""));
+        terminal.out().flush();
     }
 
     private static Latchkey opened(CompletableFuture<Latchkey> opening, StartingHandler starting) throws Exception {

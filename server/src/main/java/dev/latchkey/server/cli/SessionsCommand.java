@@ -26,8 +26,8 @@ public final class SessionsCommand {
             try (var latchkey = Engine.open(settings, terminal.env())) {
                 int deleted = latchkey.sessions().purgeExpired();
                 int tokens = latchkey.apiTokens().purgeExpired();
-                int jwt = latchkey.jwtTokens().purgeEnded();
-                int events = latchkey.audit().deleteBefore(latchkey.clock().instant().minus(settings.auditRetention()));
+                int jwt = latchkey.tokenFamilies().purgeEnded();
+                int events = latchkey.audit().deleteExpired(latchkey.clock().instant(), settings.auditRetention());
                 terminal.out().println("deleted " + plural(deleted, "expired session") + ", "
                         + plural(tokens, "expired API token") + ", " + plural(jwt, "ended JWT record") + " and "
                         + plural(events, "audit event") + " older than " + Durations.format(settings.auditRetention()));

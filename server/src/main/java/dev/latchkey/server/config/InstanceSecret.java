@@ -1,20 +1,20 @@
 package dev.latchkey.server.config;
 
+import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
 /**
- * The secret that seals other secrets at rest (the JWT signing keys): {@code LATCHKEY_SECRET} (base64 of at least
- * 32 bytes) when set, as it must be on every node of a cluster; otherwise {@code secret.key} in the data directory,
- * made on first use (256 random bits, readable by its owner only). Lose it and the sealed keys cannot be read: new
- * ones must be made ({@code latchkey keys rotate}).
+ * The secret that seals other secrets at rest (the JWT signing keys, kept provider tokens): {@code LATCHKEY_SECRET}
+ * (base64 of at least 32 bytes) when set, as it must be on every node of a cluster; otherwise {@code secret.key} in
+ * the data directory, made on first use (256 random bits, readable by its owner only). Lose it and the sealed keys
+ * cannot be read: new ones must be made ({@code latchkey keys rotate}).
  */
 public final class InstanceSecret {
     public static final String ENV = "LATCHKEY_SECRET";
@@ -23,7 +23,7 @@ public final class InstanceSecret {
     private InstanceSecret() {
     }
 
-    public static byte[] load(Path dataDir, Map<String, String> env) {
+    public static byte[] load(Path dataDir, Map<String, String> env, Secrets secrets) {
         var fromEnv = env.get(ENV);
         if (fromEnv != null) {
             return decode(fromEnv.strip(), ENV);
@@ -31,8 +31,7 @@ public final class InstanceSecret {
         var file = dataDir.resolve(FILE);
         try {
             if (!Files.exists(file)) {
-                var secret = new byte[32];
-                new SecureRandom().nextBytes(secret);
+                var secret = secrets.bytes(32);
                 try {
                     OwnerOnly.createFile(file, Base64.getEncoder().encodeToString(secret) + "\n");
                 } catch (FileAlreadyExistsException raced) {

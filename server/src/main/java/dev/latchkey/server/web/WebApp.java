@@ -73,11 +73,11 @@ public final class WebApp {
         var providerFailures = new ProviderFailures(latchkey.meters());
         new SocialPages(latchkey.socialLogin(), latchkey.signIn(), browser, cookies, templates, secrets, pendingBox,
                 latchkey.json(), site, latchkey.clock(), providerFailures).register(router);
-        new SocialApi(latchkey.socialLogin(), latchkey.signIn(), latchkey.jwtTokens(), latchkey.clock(),
+        new SocialApi(latchkey.socialLogin(), latchkey.signIn(), latchkey.tokenFamilies(), latchkey.clock(),
                 providerFailures).register(router);
         new TokenApi(latchkey.signIn(), latchkey.apiTokens(), audits, latchkey.clock()).register(router);
         new AuditApi(latchkey.audit(), latchkey.users()).register(router);
-        new JwtApi(latchkey.signIn(), latchkey.jwtTokens(), latchkey.clock()).register(router);
+        new JwtApi(latchkey.signIn(), latchkey.tokenFamilies(), latchkey.clock()).register(router);
         new JwksEndpoint(latchkey.signingKeys()).register(router);
         new ForwardAuth().register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);

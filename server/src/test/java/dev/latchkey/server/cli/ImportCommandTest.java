@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.jwt.InvalidAccessToken;
 import dev.latchkey.jwt.InvalidRefreshToken;
 import dev.latchkey.jwt.TokenPair;
@@ -80,7 +80,7 @@ class ImportCommandTest {
         try (var latchkey = open()) {
             var alice = latchkey.users().find("alice").orElseThrow().id();
             session = latchkey.sessions().login(null, alice, RequestContext.NONE).id();
-            pair = latchkey.jwtTokens().obtain(alice, null);
+            pair = latchkey.tokenFamilies().obtain(alice, null);
         }
 
         // The same dump again changes nothing: nobody is signed out.
@@ -97,7 +97,7 @@ class ImportCommandTest {
         assertThat(result.status()).as(result.err()).isZero();
         try (var latchkey = open()) {
             assertThat(latchkey.sessions().find(session)).isEmpty();
-            var tokens = latchkey.jwtTokens();
+            var tokens = latchkey.tokenFamilies();
             assertThatThrownBy(() -> tokens.refresh(pair.refresh(), RequestContext.NONE))
                     .isInstanceOf(InvalidRefreshToken.class);
             assertThatThrownBy(() -> tokens.verify(pair.access())).isInstanceOf(InvalidAccessToken.class);

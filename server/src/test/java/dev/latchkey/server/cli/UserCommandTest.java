@@ -3,7 +3,7 @@ package dev.latchkey.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.server.config.SettingsLoader;
 import java.nio.file.Path;
 import java.util.Map;

@@ -196,7 +196,7 @@ class SocialLoginTest {
             assertThat(response.statusCode()).as(garbage.getKey()).isEqualTo(garbage.getValue());
             assertThat(response.body()).doesNotContain("Exception");
         }
-        assertThat(server.latchkey().socialLogin().accountsOf(JSON.readTree(browser.get("/api/me").body())
+        assertThat(server.latchkey().socialLogin().accounts().forUser(JSON.readTree(browser.get("/api/me").body())
                 .get("id").asLong())).as("garbage unlinks nothing").hasSize(1);
 
         // A signed-in user who goes through a provider links it instead of signing in as someone else.
@@ -227,12 +227,12 @@ class SocialLoginTest {
         assertThat(ivy.get(back.getRawPath() + "?" + back.getRawQuery()).headers().firstValue("location"))
                 .hasValue("/account");
         var ivyId = server.latchkey().users().find("ivy").orElseThrow().id();
-        assertThat(server.latchkey().socialLogin().accountsOf(ivyId)).singleElement()
+        assertThat(server.latchkey().socialLogin().accounts().forUser(ivyId)).singleElement()
                 .satisfies(a -> assertThat(a.subject()).isEqualTo("ivy-at-idp"));
         var unlinked = ivy.postForm("/account/social", Map.of("csrf_token", ivy.cookies.get("__Host-lk_csrf"),
-                "unlink", Long.toString(server.latchkey().socialLogin().accountsOf(ivyId).get(0).id())));
+                "unlink", Long.toString(server.latchkey().socialLogin().accounts().forUser(ivyId).get(0).id())));
         assertThat(unlinked.statusCode()).as("ivy has a password: she may unlink").isEqualTo(303);
-        assertThat(server.latchkey().socialLogin().accountsOf(ivyId)).isEmpty();
+        assertThat(server.latchkey().socialLogin().accounts().forUser(ivyId)).isEmpty();
     }
 
     @Test

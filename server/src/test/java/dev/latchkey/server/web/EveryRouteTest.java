@@ -3,7 +3,7 @@ package dev.latchkey.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import java.net.URI;
@@ -111,7 +111,7 @@ class EveryRouteTest extends ServerTest {
         var session = server.latchkey().sessions().login(null, alice, new RequestContext("127.0.0.1", "t")).id();
         var cookie = "__Host-lk_session=" + session + "; __Host-lk_csrf=" + CSRF;
         var token = server.latchkey().apiTokens().createByOperator(alice, "fuzz", Optional.empty()).key();
-        var jwt = server.latchkey().jwtTokens().obtain(alice, null).access();
+        var jwt = server.latchkey().tokenFamilies().obtain(alice, null).access();
         var callers = new LinkedHashMap<String, List<String>>();
         callers.put("anonymous", List.of());
         callers.put("cookie without CSRF", List.of("Cookie", cookie));

@@ -101,7 +101,7 @@ class ThrottleTest {
             post("/api/session", "erin", "wrong", attacker);
         }
         var erin = proxied.latchkey().users().find("erin").orElseThrow();
-        var events = proxied.latchkey().audit().recentFor(erin.id(), "sign_in", 10);
+        var events = proxied.latchkey().audit().findRecentByUser(erin.id(), "sign_in", 10);
         assertThat(events).anySatisfy(e -> {
             assertThat(e.reason()).isEqualTo("throttled");
             assertThat(e.clientIp()).isEqualTo(attacker);

@@ -4,7 +4,7 @@ import dev.latchkey.auth.Credentials;
 import dev.latchkey.auth.SignIn;
 import dev.latchkey.jwt.InvalidAccessToken;
 import dev.latchkey.jwt.InvalidRefreshToken;
-import dev.latchkey.jwt.JwtTokens;
+import dev.latchkey.jwt.TokenFamilies;
 import dev.latchkey.server.web.caller.InvalidToken;
 import dev.latchkey.server.web.http.Caller;
 import dev.latchkey.server.web.http.Exchange;
@@ -25,10 +25,10 @@ import java.time.Clock;
  */
 public final class JwtApi {
     private final SignIn signIn;
-    private final JwtTokens tokens;
+    private final TokenFamilies tokens;
     private final Clock clock;
 
-    public JwtApi(SignIn signIn, JwtTokens tokens, Clock clock) {
+    public JwtApi(SignIn signIn, TokenFamilies tokens, Clock clock) {
         this.signIn = signIn;
         this.tokens = tokens;
         this.clock = clock;

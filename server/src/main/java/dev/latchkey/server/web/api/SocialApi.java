@@ -7,7 +7,7 @@ import dev.latchkey.auth.SignIn;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;
-import dev.latchkey.jwt.JwtTokens;
+import dev.latchkey.jwt.TokenFamilies;
 import dev.latchkey.server.web.caller.ProviderFailures;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Policy;
@@ -28,7 +28,7 @@ public final class SocialApi {
     private static final int MAX_FIELD = 4096;
 
     private final SocialLogin social;
-    private final JwtTokens tokens;
+    private final TokenFamilies tokens;
     private final Clock clock;
     private final ProviderFailures failures;
     private final SignIn signIn;
@@ -39,7 +39,7 @@ public final class SocialApi {
     private final Cache<String, Boolean> usedCodes = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    public SocialApi(SocialLogin social, SignIn signIn, JwtTokens tokens, Clock clock, ProviderFailures failures) {
+    public SocialApi(SocialLogin social, SignIn signIn, TokenFamilies tokens, Clock clock, ProviderFailures failures) {
         this.signIn = signIn;
         this.failures = failures;
         this.social = social;

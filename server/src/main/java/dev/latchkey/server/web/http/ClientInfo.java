@@ -1,6 +1,6 @@
 package dev.latchkey.server.web.http;
 
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 
 /**
  * Who is on the other end, after trusted-proxy resolution: the client's address and whether the client's own

@@ -126,7 +126,7 @@ public final class Pages {
                 "ip", s.clientIp().isEmpty() ? "unknown address" : s.clientIp(),
                 "created", TIME.format(s.created()), "lastSeen", TIME.format(s.lastSeen()),
                 "current", current != null && s.idHash().equals(current.idHash()), "csrf", token)).toList();
-        var signIns = audit.recentFor(user.id(), SignIn.AUDIT_KIND, 10).stream()
+        var signIns = audit.findRecentByUser(user.id(), SignIn.AUDIT_KIND, 10).stream()
                 .map(e -> Map.<String, Object>of("outcome", e.outcome(), "at", TIME.format(e.at()),
                         "ip", e.clientIp(), "reason", e.reason().replace('_', ' '))).toList();
         var scope = new HashMap<String, Object>();
@@ -136,7 +136,7 @@ public final class Pages {
         scope.put("sessions", rows);
         scope.put("others", list.size() > 1);
         scope.put("signIns", signIns);
-        var linked = social.accountsOf(user.id());
+        var linked = social.accounts().forUser(user.id());
         scope.put("hasProviders", !social.providerNames().isEmpty());
         scope.put("linked", linked.stream().map(a -> Map.of("id", a.id(), "provider", a.provider(),
                 "email", a.email(), "created", TIME.format(a.created()))).toList());
@@ -175,7 +175,7 @@ public final class Pages {
             throw new InvalidInput("invalid_field", "\"unlink\" must be the id of a linked account");
         }
         try {
-            social.unlink(user, id, x.client().context());
+            social.accounts().unlink(user, id, x.client().context());
         } catch (InvalidInput e) {
             templates.page(x, 400, "message", Map.of("title", "Cannot unlink", "message", e.detail(),
                     "error", true, "link", "/account", "linkText", "Back to your account"));

@@ -144,7 +144,7 @@ public final class SocialPages {
                 }
                 var identity = provider.exchange(code.get(), callbackUri(x, name), pending.verifier(),
                         pending.nonce());
-                social.link(caller.user(), identity, x.client().context());
+                social.accounts().link(caller.user(), identity, x.client().context());
                 x.redirect("/account");
                 return;
             }

@@ -75,7 +75,7 @@ class AuditApiTest extends ServerTest {
         browser.delete("/api/session", "X-CSRF-Token", csrf);
         var aliceId = server.latchkey().users().find("alice").orElseThrow().id();
         for (var kind : new String[] {"token_created", "token_revoked", "session_ended", "sign_out"}) {
-            assertThat(server.latchkey().audit().recentFor(aliceId, kind, 5)).as(kind).isNotEmpty();
+            assertThat(server.latchkey().audit().findRecentByUser(aliceId, kind, 5)).as(kind).isNotEmpty();
         }
     }
 }

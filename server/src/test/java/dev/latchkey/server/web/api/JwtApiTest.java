@@ -14,7 +14,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.latchkey.jwt.JwtTokens;
+import dev.latchkey.jwt.TokenFamilies;
 import dev.latchkey.server.web.ServerTest;
 import dev.latchkey.server.web.TestServer;
 import dev.latchkey.user.NewUser;
@@ -97,7 +97,7 @@ class JwtApiTest extends ServerTest {
         assertInvalidToken(refresh(first.get("refresh").asText()), "Bearer");
         assertInvalidToken(client.get("/api/me", "Authorization", "Bearer " + access), "Bearer");
         assertInvalidToken(refresh(second.get("refresh").asText()), "Bearer");
-        var reuse = server.latchkey().audit().recentFor(userId(user), JwtTokens.AUDIT_REUSE, 5);
+        var reuse = server.latchkey().audit().findRecentByUser(userId(user), TokenFamilies.AUDIT_REUSE, 5);
         assertThat(reuse).isNotEmpty();
         assertThat(reuse.get(0).clientIp()).isEqualTo("127.0.0.1");
     }

@@ -2,7 +2,7 @@ package dev.latchkey.server.web.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.auth.SignIn;
 import dev.latchkey.server.web.LatchkeyHandler;
 import dev.latchkey.server.web.ServerTest;
@@ -78,7 +78,7 @@ class SessionApiTest extends ServerTest {
         assertThat(client.cookies).doesNotContainKey("__Host-lk_session");
 
         var alice = server.latchkey().users().find("alice").orElseThrow();
-        var events = server.latchkey().audit().recentFor(alice.id(), SignIn.AUDIT_KIND, 50);
+        var events = server.latchkey().audit().findRecentByUser(alice.id(), SignIn.AUDIT_KIND, 50);
         assertThat(events).anySatisfy(e -> {
             assertThat(e.outcome()).isEqualTo("failure");
             assertThat(e.reason()).isEqualTo("bad_password");

@@ -3,7 +3,7 @@ package dev.latchkey.server.web.caller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.Latchkey;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.server.web.http.Caller;
 import dev.latchkey.server.web.http.JsonResponses;
@@ -84,7 +84,7 @@ class CurrentUserTest {
 
     @Test
     void aJwtAfterBearerNamesItsUser() throws Exception {
-        var jwt = latchkey.jwtTokens().obtain(alice, null).access();
+        var jwt = latchkey.tokenFamilies().obtain(alice, null).access();
         assertCaller(get(Policy.signedIn(), "Authorization: Bearer " + jwt), "JWT", "alice", false);
     }
 

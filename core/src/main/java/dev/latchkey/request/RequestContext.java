@@ -1,4 +1,4 @@
-package dev.latchkey.auth;
+package dev.latchkey.request;
 
 /**
  * What is known of the request a credential came with: the client address (after trusted-proxy resolution) and

@@ -1,11 +1,8 @@
 package dev.latchkey.jwt;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditStore;
-import dev.latchkey.auth.RequestContext;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.user.User;
 import dev.latchkey.user.UserCache;
@@ -16,9 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,26 +26,16 @@ import org.slf4j.LoggerFactory;
  * whole family is revoked and the event audited (RFC 9700 section 4.14). A revoked family's access tokens are refused
  * by the next request: every check consults {@link RevokedFamilies}, in memory.
  *
- * <p>Verified access tokens are cached by the SHA-256 of the token until their {@code exp}, which spares the
- * signature check on repeated use; revocation is checked on every use, cached or not.
+ * <p>Verified access tokens are cached until their {@code exp} ({@link VerifiedTokens}), which spares the signature
+ * check on repeated use; revocation and the user are checked on every use, cached or not.
  */
-public final class JwtTokens implements UserRevocation {
+public final class TokenFamilies implements UserRevocation {
     public static final String REFRESH_PREFIX = "lkr_";
     public static final String AUDIT_REUSE = "refresh_reuse";
     public static final String AUDIT_REVOKE = "token_family_revoked";
-    private static final Logger log = LoggerFactory.getLogger(JwtTokens.class);
+    private static final Logger log = LoggerFactory.getLogger(TokenFamilies.class);
     private static final int REFRESH_BYTES = 32;
     private static final int FAMILY_BYTES = 16;
-    /** Beyond an access token's lifetime, how long its family's revocation is remembered: the allowed skew and more. */
-    private static final Duration REMEMBER_MARGIN = Duration.ofSeconds(60);
-    /**
-     * How long a revoked family is remembered (in memory, and as a row the next start loads): the longest access
-     * lifetime the settings allow, not the one configured now. A token issued before a restart that lowered
-     * {@code jwt.access_lifetime} keeps the expiry it was issued with, and only its family's revocation stops it.
-     * The cost is a day of revoked ids in memory (about 150 bytes each) instead of minutes of them.
-     */
-    private static final Duration REMEMBER = JwtSettings.MAX_ACCESS_LIFETIME.plus(REMEMBER_MARGIN);
-    private static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
 
     private final AccessTokens accessTokens;
     private final TokenFamilyStore store;
@@ -61,25 +45,25 @@ public final class JwtTokens implements UserRevocation {
     private final Secrets secrets;
     private final Clock clock;
     private final JwtSettings settings;
-    private final Cache<String, AccessToken> verified;
+    private final VerifiedTokens verified;
     private final Counter verifiedOk;
     private final Counter verifiedBad;
     private final Counter refreshed;
     private final Counter refusedRefresh;
     private final Counter reuses;
-    private volatile ScheduledExecutorService syncer;
 
-    public JwtTokens(AccessTokens accessTokens, TokenFamilyStore store, UserCache users, AuditStore audit,
-                     Secrets secrets, Clock clock, JwtSettings settings, MeterRegistry meters) {
+    /** @param revoked the revoked families of {@code store}, started by the caller ({@link RevokedFamilies#start}) */
+    public TokenFamilies(AccessTokens accessTokens, TokenFamilyStore store, RevokedFamilies revoked, UserCache users,
+                         AuditStore audit, Secrets secrets, Clock clock, JwtSettings settings, MeterRegistry meters) {
         this.accessTokens = accessTokens;
         this.store = store;
+        this.revoked = revoked;
         this.users = users;
         this.audit = audit;
         this.secrets = secrets;
         this.clock = clock;
         this.settings = settings;
-        this.revoked = new RevokedFamilies(store, clock, REMEMBER);
-        this.verified = Caffeine.newBuilder().maximumSize(100_000).expireAfter(untilExpiry()).build();
+        this.verified = new VerifiedTokens(accessTokens, clock);
         this.verifiedOk = meters.counter("latchkey.jwt.verifications", "outcome", "valid");
         this.verifiedBad = meters.counter("latchkey.jwt.verifications", "outcome", "invalid");
         this.refreshed = meters.counter("latchkey.jwt.refreshes", "outcome", "success");
@@ -138,7 +122,7 @@ public final class JwtTokens implements UserRevocation {
         var nextExpires = refreshExpiry(family, now);
         if (!store.exchange(stored.hash(), family.id(), now, Secrets.sha256Hex(next), nextExpires)) {
             // Lost a race: another exchange spent it a moment ago (a second holder), or the family was just revoked.
-            var again = store.findRefresh(stored.hash());
+            var again = store.findRefreshByHash(stored.hash());
             if (again.isPresent() && again.get().spent() != null) {
                 reuseDetected(family, request);
                 throw new InvalidRefreshToken("spent concurrently");
@@ -174,21 +158,16 @@ public final class JwtTokens implements UserRevocation {
      * costs a {@link UserCache} hit while warm.
      */
     public AccessToken verify(String token) throws InvalidAccessToken {
-        ensureSyncing();
         if (token == null || token.length() > AccessTokens.MAX_LENGTH) {
             verifiedBad.increment();
             throw new InvalidAccessToken("missing or longer than " + AccessTokens.MAX_LENGTH + " characters");
         }
-        var key = Secrets.sha256Hex(token);
-        var access = verified.getIfPresent(key);
-        if (access == null || !clock.instant().isBefore(access.expires())) {
-            try {
-                access = accessTokens.verify(token);
-            } catch (InvalidAccessToken e) {
-                verifiedBad.increment();
-                throw e;
-            }
-            verified.put(key, access);
+        AccessToken access;
+        try {
+            access = verified.verify(token);
+        } catch (InvalidAccessToken e) {
+            verifiedBad.increment();
+            throw e;
         }
         if (revoked.contains(access.family())) {
             verifiedBad.increment();
@@ -218,18 +197,10 @@ public final class JwtTokens implements UserRevocation {
 
     /**
      * Deletes families and refresh tokens that can no longer matter; answers how many rows went. A revoked family
-     * stays for {@link #REMEMBER}, so that a start within that time loads its revocation.
+     * stays for {@link RevokedFamilies#REMEMBER}, so that a start within that time loads its revocation.
      */
     public int purgeEnded() {
-        return store.deleteEndedBefore(clock.instant().minus(REMEMBER));
-    }
-
-    /** Stops the background re-reading of revocations. */
-    public void close() {
-        var running = syncer;
-        if (running != null) {
-            running.shutdownNow();
-        }
+        return store.deleteExpired(clock.instant(), RevokedFamilies.REMEMBER);
     }
 
     /** {@code lkr_} and 43 base64url characters: the only shape a refresh token has. */
@@ -242,7 +213,7 @@ public final class JwtTokens implements UserRevocation {
         if (!isWellFormedRefresh(token)) {
             throw new InvalidRefreshToken("malformed");
         }
-        return store.findRefresh(Secrets.sha256Hex(token)).orElseThrow(() -> new InvalidRefreshToken("unknown"));
+        return store.findRefreshByHash(Secrets.sha256Hex(token)).orElseThrow(() -> new InvalidRefreshToken("unknown"));
     }
 
     private void reuseDetected(TokenFamily family, RequestContext request) {
@@ -279,53 +250,6 @@ public final class JwtTokens implements UserRevocation {
 
     private String newRefreshToken() {
         return REFRESH_PREFIX + secrets.urlSafeToken(REFRESH_BYTES);
-    }
-
-    private void ensureSyncing() {
-        if (syncer != null) {
-            return;
-        }
-        synchronized (this) {
-            if (syncer != null) {
-                return;
-            }
-            revoked.sync();
-            var executor = Executors.newSingleThreadScheduledExecutor(r -> {
-                var thread = new Thread(r, "latchkey-revocation-sync");
-                thread.setDaemon(true);
-                return thread;
-            });
-            executor.scheduleWithFixedDelay(this::syncQuietly, SYNC_INTERVAL.toMillis(), SYNC_INTERVAL.toMillis(),
-                    TimeUnit.MILLISECONDS);
-            syncer = executor;
-        }
-    }
-
-    private void syncQuietly() {
-        try {
-            revoked.sync();
-        } catch (RuntimeException e) {
-            log.warn("could not re-read revoked token families; retrying in {}", SYNC_INTERVAL, e);
-        }
-    }
-
-    private Expiry<String, AccessToken> untilExpiry() {
-        return new Expiry<>() {
-            @Override
-            public long expireAfterCreate(String key, AccessToken token, long currentTime) {
-                return Math.max(0, Duration.between(clock.instant(), token.expires()).toNanos());
-            }
-
-            @Override
-            public long expireAfterUpdate(String key, AccessToken token, long currentTime, long currentDuration) {
-                return expireAfterCreate(key, token, currentTime);
-            }
-
-            @Override
-            public long expireAfterRead(String key, AccessToken token, long currentTime, long currentDuration) {
-                return currentDuration;
-            }
-        };
     }
 
     private static Instant earlier(Instant a, Instant b) {

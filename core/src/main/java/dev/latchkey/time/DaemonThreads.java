@@ -1,0 +1,31 @@
+package dev.latchkey.time;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link Scheduler#daemonThreads()}: a single-thread executor per task. */
+final class DaemonThreads implements Scheduler {
+    private static final Logger log = LoggerFactory.getLogger(DaemonThreads.class);
+
+    @Override
+    public Cancellable every(String name, Duration interval, Runnable task) {
+        var executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            var thread = new Thread(r, "latchkey-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
+        // An executor stops repeating a task that throws; this contract says it goes on.
+        Runnable guarded = () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("{} failed; running it again in {}", name, interval, e);
+            }
+        };
+        executor.scheduleWithFixedDelay(guarded, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return executor::shutdownNow;
+    }
+}
