@@ -154,7 +154,7 @@ class ServeCommandTest {
             var logged = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
                     .toList();
             assertThat(logged).anySatisfy(line -> assertThat(line).startsWith("POST /api/session 401 ")
-                    .endsWith("user=-"));
+                    .endsWith("user=- ip=127.0.0.1"));
             assertThat(String.join("\n", logged)).doesNotContain("hunter2").doesNotContain("password=");
         } finally {
             requests.detachAppender(lines);
