@@ -95,6 +95,7 @@ public final class Argon2Hasher implements PasswordHasher {
     }
 
     /** One parsed encoded string. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed: only its components are read
     private record Parsed(int type, int version, int memoryKib, int iterations, int parallelism, byte[] salt,
                           byte[] hash) {
 

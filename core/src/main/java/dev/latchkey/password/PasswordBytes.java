@@ -5,7 +5,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /** A password's UTF-8 bytes, refused before any hashing when it is not valid Unicode or too long to hash cheaply. */
 public final class PasswordBytes {
@@ -30,7 +29,9 @@ public final class PasswordBytes {
             if (buffer.remaining() > MAX_BYTES) {
                 throw tooLong();
             }
-            return Arrays.copyOfRange(buffer.array(), buffer.position(), buffer.limit());
+            var bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
         } catch (CharacterCodingException e) {
             throw new InvalidInput("invalid_password", "the password is not valid Unicode text");
         }

@@ -136,8 +136,8 @@ public final class PasswordHashing {
             return Optional.empty();
         }
         String algorithm;
-        if (encoded.length() == 32 && !encoded.contains("$")
-                || encoded.length() == 37 && encoded.startsWith("md5$$")) {
+        if ((encoded.length() == 32 && !encoded.contains("$"))
+                || (encoded.length() == 37 && encoded.startsWith("md5$$"))) {
             algorithm = "unsalted_md5";
         } else if (encoded.length() == 46 && encoded.startsWith("sha1$$")) {
             algorithm = "unsalted_sha1";
@@ -153,7 +153,7 @@ public final class PasswordHashing {
      * that hasher is; any other asks its hasher.
      */
     private boolean costsAtLeastTheDefault(PasswordHasher hasher, String encoded) {
-        return hasher == preferred && !preferred.mustUpdate(encoded) || hasher.costsAtLeastTheDefault(encoded);
+        return (hasher == preferred && !preferred.mustUpdate(encoded)) || hasher.costsAtLeastTheDefault(encoded);
     }
 
     /** Django's {@code make_password(None)}: {@code !} and 40 random characters, which no password matches. */

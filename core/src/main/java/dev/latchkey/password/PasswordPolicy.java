@@ -26,7 +26,7 @@ public record PasswordPolicy(int minLength) {
         }
         var lower = password.toLowerCase(Locale.ROOT);
         if (lower.equals(username.toLowerCase(Locale.ROOT))
-                || email != null && !email.isEmpty() && lower.equals(email.toLowerCase(Locale.ROOT))) {
+                || (email != null && !email.isEmpty() && lower.equals(email.toLowerCase(Locale.ROOT)))) {
             throw new InvalidInput("weak_password", "the password must not be the username or the email");
         }
     }

@@ -103,7 +103,7 @@ final class ProviderHttp {
         }
         try {
             var node = json.readTree(bytes);
-            if (node == null || !(node.isObject() || arrayAllowed && node.isArray())) {
+            if (node == null || !(node.isObject() || (arrayAllowed && node.isArray()))) {
                 throw new ProviderFailure(provider, "answered HTTP " + response.statusCode() + " without a JSON object");
             }
             return new Answer(response.statusCode(), node);

@@ -19,6 +19,7 @@ import dev.latchkey.user.Users;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -146,7 +147,7 @@ public final class SocialAccounts {
         var email = identity.emailVerified() ? acceptable(identity.email()) : "";
         var base = usernameBase(identity);
         for (int attempt = 0; attempt < 20; attempt++) {
-            var candidate = attempt == 0 ? base : base + "-" + secrets.alphanumeric(5).toLowerCase();
+            var candidate = attempt == 0 ? base : base + "-" + secrets.alphanumeric(5).toLowerCase(Locale.ROOT);
             if (userStore.findByUsername(candidate).isPresent()) {
                 continue;
             }

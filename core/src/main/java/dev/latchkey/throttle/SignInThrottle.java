@@ -137,7 +137,7 @@ public final class SignInThrottle {
 
 
     private static Optional<Instant> later(Optional<Instant> a, Optional<Instant> b) {
-        if (a.isEmpty() || b.isPresent() && b.get().isAfter(a.get())) {
+        if (a.isEmpty() || (b.isPresent() && b.get().isAfter(a.get()))) {
             return b;
         }
         return a;

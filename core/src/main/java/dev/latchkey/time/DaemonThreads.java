@@ -25,7 +25,10 @@ final class DaemonThreads implements Scheduler {
                 log.warn("{} failed; running it again in {}", name, interval, e);
             }
         };
-        executor.scheduleWithFixedDelay(guarded, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        // A repeating task's future completes only when the task throws (guarded catches what tasks throw) or is
+        // cancelled (shutdownNow): there is nothing in it to wait for.
+        var unused = executor.scheduleWithFixedDelay(guarded, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
         return executor::shutdownNow;
     }
 }

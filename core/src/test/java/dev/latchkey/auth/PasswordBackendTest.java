@@ -15,6 +15,7 @@ import dev.latchkey.testing.CountingHasher;
 import dev.latchkey.testing.TestDatabase;
 import dev.latchkey.user.NewUser;
 import dev.latchkey.user.UserStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -83,8 +84,8 @@ class PasswordBackendTest {
     @Test
     void aCorrectPasswordUnderAnOldAlgorithmIsReHashedWithTheDefault() {
         var pbkdf2 = Pbkdf2Hasher.sha256(1000, SECRETS);
-        var bob = users.insert(NewUser.named("bob"), pbkdf2.encode("bob's password".getBytes(), pbkdf2.salt()),
-                Instant.EPOCH);
+        var old = pbkdf2.encode("bob's password".getBytes(StandardCharsets.UTF_8), pbkdf2.salt());
+        var bob = users.insert(NewUser.named("bob"), old, Instant.EPOCH);
 
         assertThat(backend.authenticate(RequestContext.NONE, new Credentials.Password("bob", "bob's password")))
                 .isPresent();
@@ -98,7 +99,7 @@ class PasswordBackendTest {
     @Test
     void aWrongPasswordLeavesAnOldHashAlone() {
         var pbkdf2 = Pbkdf2Hasher.sha256(1000, SECRETS);
-        var old = pbkdf2.encode("bob's password".getBytes(), pbkdf2.salt());
+        var old = pbkdf2.encode("bob's password".getBytes(StandardCharsets.UTF_8), pbkdf2.salt());
         users.insert(NewUser.named("bob"), old, Instant.EPOCH);
         backend.authenticate(RequestContext.NONE, new Credentials.Password("bob", "not bob's password"));
         assertThat(users.findCredentials("bob").orElseThrow().passwordHash()).isEqualTo(old);

@@ -3,6 +3,7 @@ package dev.latchkey.password;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.crypto.Secrets;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class BcryptBase64Test {
@@ -26,9 +27,9 @@ class BcryptBase64Test {
     @Test
     void newBcryptSaltsVerifyTheirOwnHashes() {
         var hasher = BcryptHasher.sha256(4, Secrets.create());
-        var hash = hasher.encode("pw".getBytes(), hasher.salt());
+        var hash = hasher.encode("pw".getBytes(StandardCharsets.UTF_8), hasher.salt());
         assertThat(hash).startsWith("bcrypt_sha256$$2b$04$");
-        assertThat(hasher.verify("pw".getBytes(), hash)).isTrue();
-        assertThat(hasher.verify("pX".getBytes(), hash)).isFalse();
+        assertThat(hasher.verify("pw".getBytes(StandardCharsets.UTF_8), hash)).isTrue();
+        assertThat(hasher.verify("pX".getBytes(StandardCharsets.UTF_8), hash)).isFalse();
     }
 }

@@ -64,8 +64,8 @@ class DjangoVectorsTest {
     /** An encoder with the parameters Django used for this entry. */
     private static PasswordHasher encoderLike(String algorithm, String encoded) {
         return switch (algorithm) {
-            case "pbkdf2_sha256" -> Pbkdf2Hasher.sha256(Integer.parseInt(encoded.split("\\$")[1]), SECRETS);
-            case "pbkdf2_sha1" -> Pbkdf2Hasher.sha1(Integer.parseInt(encoded.split("\\$")[1]), SECRETS);
+            case "pbkdf2_sha256" -> Pbkdf2Hasher.sha256(Integer.parseInt(encoded.split("\\$", -1)[1]), SECRETS);
+            case "pbkdf2_sha1" -> Pbkdf2Hasher.sha1(Integer.parseInt(encoded.split("\\$", -1)[1]), SECRETS);
             case "argon2" -> new Argon2Hasher(new Argon2Settings(102_400, 2, 8, 16), SECRETS);
             case "bcrypt" -> BcryptHasher.plain(12, SECRETS);
             case "bcrypt_sha256" -> BcryptHasher.sha256(12, SECRETS);

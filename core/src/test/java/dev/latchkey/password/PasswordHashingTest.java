@@ -52,7 +52,7 @@ class PasswordHashingTest {
     @Test
     void weakerArgon2ParametersAreReHashed() {
         var weak = new Argon2Hasher(new Argon2Settings(512, 1, 1, 32), SECRETS);
-        var hash = weak.encode("pw".getBytes(), weak.salt());
+        var hash = weak.encode("pw".getBytes(StandardCharsets.UTF_8), weak.salt());
         assertThat(hashing.verify("pw", hash)).isTrue();
         assertThat(hashing.mustUpdate(hash)).isTrue();
         var argon2i = hash.replace("argon2id", "argon2i");
@@ -62,7 +62,7 @@ class PasswordHashingTest {
     @Test
     void otherAlgorithmsAreReHashed() {
         var pbkdf2 = Pbkdf2Hasher.sha256(1000, SECRETS);
-        assertThat(hashing.mustUpdate(pbkdf2.encode("pw".getBytes(), pbkdf2.salt()))).isTrue();
+        assertThat(hashing.mustUpdate(pbkdf2.encode("pw".getBytes(StandardCharsets.UTF_8), pbkdf2.salt()))).isTrue();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ class OAuth2ProviderTest {
 
     @BeforeEach
     void start() throws Exception {
-        fake = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         base = "http://127.0.0.1:" + fake.getAddress().getPort();
         for (var path : List.of("/token", "/me", "/emails")) {
             fake.createContext(path, x -> {

@@ -15,11 +15,13 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.testing.MutableClock;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -57,7 +59,7 @@ class OidcProviderTest {
     @BeforeEach
     void start() throws Exception {
         key = new RSAKeyGenerator(2048).keyID("k1").generate();
-        fake = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         issuer = URI.create("http://127.0.0.1:" + fake.getAddress().getPort() + "/idp");
         discovery = "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
                 + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\"}";
@@ -110,9 +112,9 @@ class OidcProviderTest {
     }
 
     private String idToken(UnaryOperator<JWTClaimsSet.Builder> change, RSAKey signer) throws Exception {
-        var now = new Date();
+        var now = Instant.now();
         var claims = new JWTClaimsSet.Builder().issuer(issuer.toString()).subject("s-1").audience(CLIENT)
-                .issueTime(now).expirationTime(new Date(now.getTime() + 300_000)).claim("nonce", "n-1")
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).claim("nonce", "n-1")
                 .claim("email", "a@example.com").claim("email_verified", true);
         var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(),
                 change.apply(claims).build());
@@ -166,7 +168,7 @@ class OidcProviderTest {
         var bad = List.of(
                 idToken(b -> b.audience("someone-else"), key),
                 idToken(b -> b.issuer("https://evil.example"), key),
-                idToken(b -> b.expirationTime(new Date(System.currentTimeMillis() - 120_000)), key),
+                idToken(b -> b.expirationTime(Date.from(Instant.now().minusSeconds(120))), key),
                 idToken(b -> b.claim("nonce", "n-2"), key),
                 idToken(b -> b.claim("nonce", null), key),
                 idToken(b -> b.subject(null), key),

@@ -8,7 +8,9 @@ import dev.latchkey.server.cli.SessionsCommand;
 import dev.latchkey.server.cli.Terminal;
 import dev.latchkey.server.cli.TokenCommand;
 import dev.latchkey.server.cli.UserCommand;
+import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,8 +31,8 @@ public final class Main {
     /** Runs one command line against {@code terminal}; answers the exit status. */
     public static int run(Terminal terminal, String... args) {
         var commandLine = new CommandLine(new Main(), new TerminalFactory(terminal));
-        commandLine.setOut(new java.io.PrintWriter(terminal.out(), true));
-        commandLine.setErr(new java.io.PrintWriter(terminal.err(), true));
+        commandLine.setOut(new PrintWriter(terminal.out(), true, StandardCharsets.UTF_8));
+        commandLine.setErr(new PrintWriter(terminal.err(), true, StandardCharsets.UTF_8));
         commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof LatchkeyException refused) {
                 terminal.err().println("latchkey: " + refused.detail());

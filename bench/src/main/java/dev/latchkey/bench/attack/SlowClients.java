@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -59,7 +61,7 @@ final class SlowClients {
 
         var ticker = Executors.newSingleThreadScheduledExecutor(daemon("attack-ticker"));
         var ticks = new AtomicInteger();
-        ticker.scheduleWithFixedDelay(() -> {
+        var ticking = ticker.scheduleWithFixedDelay(() -> {
             long now = System.nanoTime();
             for (var v : victims) {
                 v.tick(now);
@@ -109,6 +111,7 @@ final class SlowClients {
         if (wait > 0) {
             Thread.sleep(wait);
         }
+        stillTicking(ticking);
         ticker.shutdown();
         ticker.awaitTermination(10, TimeUnit.SECONDS);
         var report = new Report(kind, n, List.copyOf(victims), counts(refused), notTried.get(),
@@ -117,6 +120,21 @@ final class SlowClients {
             v.conn.close();
         }
         return report;
+    }
+
+    /**
+     * Throws what stopped the ticker early. A repeating task's future is done before cancellation only when a tick
+     * threw; no bytes were trickled and no closes seen after it, and the report would be wrong without saying so.
+     */
+    private static void stillTicking(Future<?> ticking) throws InterruptedException {
+        if (!ticking.isDone()) {
+            return;
+        }
+        try {
+            ticking.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the ticker stopped: " + e.getCause(), e.getCause());
+        }
     }
 
     /**
@@ -133,7 +151,7 @@ final class SlowClients {
         for (var table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try (var lines = Files.lines(Path.of(table))) {
                 lines.skip(1).forEach(line -> {
-                    var f = line.trim().split("\\s+");
+                    var f = line.trim().split("\\s+", -1);
                     if (f.length < 4 || !f[2].endsWith(remote) || !(f[3].equals("08") || f[3].equals("07"))) {
                         return;
                     }

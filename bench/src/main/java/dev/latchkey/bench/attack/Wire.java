@@ -226,6 +226,7 @@ final class Wire {
     }
 
     /** A status, headers (names lower-cased, first value kept), the body and the time from start to its end. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared or hashed: its parts are read, the body as text
     record Response(int status, Map<String, String> headers, byte[] body, long nanos) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
@@ -255,7 +256,7 @@ final class Wire {
             if ("chunked".equalsIgnoreCase(headers.getOrDefault("transfer-encoding", ""))) {
                 String size;
                 while ((size = line(in)) != null) {
-                    int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+                    int n = Integer.parseInt(size.split(";", 2)[0].trim(), 16);
                     if (n == 0) {
                         break;
                     }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -115,18 +116,26 @@ public final class ServeCommand implements Callable<Integer> {
                 httpServer.addManagement(server.managementBind(), server.managementPort());
             }
         } catch (RuntimeException e) {
-            opening.thenAccept(Latchkey::close);
+            closeOnceOpen(opening);
             throw e;
         }
         try {
             httpServer.start(starting);
         } catch (Exception e) {
-            opening.thenAccept(Latchkey::close);
+            closeOnceOpen(opening);
             httpServer.close();
             throw e instanceof java.io.IOException ? new LatchkeyException("cannot_listen", 1, "cannot listen on "
                     + server.bind() + ":" + server.port() + ": " + e.getMessage()) : e;
         }
         return httpServer;
+    }
+
+    /**
+     * Closes the engine being opened, once it is open, without waiting for it. Its future is dropped: the command is
+     * already failing with the error that matters, and whether the engine then opened or closed cleanly is not news.
+     */
+    private static void closeOnceOpen(CompletableFuture<Latchkey> opening) {
+        var unused = opening.thenAccept(Latchkey::close);
     }
 
     /** The application behind the listening server, and the metrics on the management port if there is one. */
@@ -168,7 +177,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private HashMap<String, String> flags() {
+    private Map<String, String> flags() {
         var flags = new HashMap<String, String>();
         if (port != null) {
             flags.put("server.port", port.toString());

@@ -23,6 +23,8 @@ public record Settings(Path dataDir, DatabaseUrl database, Server server, Sessio
                        List<ProviderSettings> social, ApiTokens.Lifetimes tokenLifetimes) {
 
     /**
+     * How the server logs.
+     *
      * @param json     log lines as JSON objects rather than text
      * @param requests one line per request
      */

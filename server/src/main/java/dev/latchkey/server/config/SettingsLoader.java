@@ -44,7 +44,11 @@ public final class SettingsLoader {
     }
 
     /**
+     * The settings of the data directory {@code dataDir}: the defaults, overridden by its {@value #FILE_NAME}, then
+     * by {@code LATCHKEY_*} variables in {@code env}, then by {@code flags}.
+     *
      * @param flags settings given on the command line, by key (e.g. {@code server.port}); they win over all else
+     * @throws dev.latchkey.error.InvalidInput for a bad value or an unknown setting, naming it and where it came from
      */
     public static Settings load(Path dataDir, Map<String, String> env, Map<String, String> flags) {
         return new SettingsLoader(dataDir, SettingSources.read(dataDir.resolve(FILE_NAME), env, flags)).build();

@@ -1,11 +1,9 @@
 package dev.latchkey.server.tls;
 
+import dev.latchkey.time.Scheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,19 +18,14 @@ public final class CertificateReloader implements AutoCloseable {
 
     private final PemFiles files;
     private final SslContextFactory.Server ssl;
-    private final ScheduledExecutorService timer;
+    private final Scheduler.Cancellable checking;
     private String seen;
 
     public CertificateReloader(PemFiles files, SslContextFactory.Server ssl, Duration interval) {
         this.files = files;
         this.ssl = ssl;
         this.seen = stamp();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            var thread = new Thread(r, "latchkey-tls-reload");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        this.checking = Scheduler.daemonThreads().every("tls-reload", interval, this::check);
     }
 
     private void check() {
@@ -67,6 +60,6 @@ public final class CertificateReloader implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        checking.cancel();
     }
 }

@@ -31,8 +31,33 @@ public record PemFiles(Path certificate, Path privateKey) {
     private static final Pattern PKCS8 = Pattern.compile(
             "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
-    /** The key store and the (random, in-memory only) password that protects its entry. */
-    public record Loaded(KeyStore keyStore, char[] password, X509Certificate leaf) {
+    /**
+     * The key store, the (random, in-memory only) password that protects its entry, and the server's own
+     * certificate. A class, not a record: it is handed to Jetty, not compared, and a record would compare the
+     * password array by identity.
+     */
+    public static final class Loaded {
+        private final KeyStore keyStore;
+        private final char[] password;
+        private final X509Certificate leaf;
+
+        private Loaded(KeyStore keyStore, char[] password, X509Certificate leaf) {
+            this.keyStore = keyStore;
+            this.password = password;
+            this.leaf = leaf;
+        }
+
+        public KeyStore keyStore() {
+            return keyStore;
+        }
+
+        public char[] password() {
+            return password;
+        }
+
+        public X509Certificate leaf() {
+            return leaf;
+        }
     }
 
     public Loaded load() {

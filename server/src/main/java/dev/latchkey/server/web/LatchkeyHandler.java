@@ -178,8 +178,8 @@ public final class LatchkeyHandler extends Handler.Abstract {
                 csrf.checkOrigin(exchange);
             }
         }
-        if (policy.access() == Policy.Access.ANYONE || caller.isAuthenticated()
-                && (policy.access() != Policy.Access.STAFF || caller.user().staff())) {
+        if (policy.access() == Policy.Access.ANYONE || (caller.isAuthenticated()
+                && (policy.access() != Policy.Access.STAFF || caller.user().staff()))) {
             return true;
         }
         if (caller.isAuthenticated()) {

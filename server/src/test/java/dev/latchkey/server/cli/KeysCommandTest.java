@@ -26,7 +26,7 @@ class KeysCommandTest {
 
         var second = cli.run("keys", "rotate");
         try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
-            var kid = second.out().split(" ")[3];
+            var kid = second.out().split(" ", -1)[3];
             assertThat(latchkey.signingKeys().signingKey().getKeyID()).isEqualTo(kid);
             assertThat(latchkey.signingKeys().publicJwks().getKeys()).hasSize(2);
             var rotations = latchkey.audit().search(new dev.latchkey.audit.AuditQuery(null, "key_rotated", null, null,

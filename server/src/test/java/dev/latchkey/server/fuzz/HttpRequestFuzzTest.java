@@ -131,7 +131,7 @@ class HttpRequestFuzzTest {
         if (answer.status() == 401) {
             assertThat(answer.headers()).as(answer.toString()).containsKey("www-authenticate");
         }
-        if (answer.status() >= 400 || api && !answer.body().isEmpty()) {
+        if (answer.status() >= 400 || (api && !answer.body().isEmpty())) {
             assertThat(answer.headers().get("content-type")).as(answer.toString()).startsWith("application/json");
             var body = json(answer.body());
             if (answer.status() >= 400) {

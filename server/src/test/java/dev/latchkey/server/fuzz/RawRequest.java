@@ -3,6 +3,7 @@ package dev.latchkey.server.fuzz;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ final class RawRequest {
         out.writeBytes(new byte[] {'\r', '\n'});
         out.writeBytes(body);
         try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
             socket.getOutputStream().write(out.toByteArray());
             socket.getOutputStream().flush();
@@ -79,7 +80,7 @@ final class RawRequest {
             if (!text.startsWith("HTTP/1.1 ") || end < 0) {
                 throw new AssertionError("not an HTTP answer: " + text);
             }
-            var lines = text.substring(0, end).split("\r\n");
+            var lines = text.substring(0, end).split("\r\n", -1);
             int status = Integer.parseInt(lines[0].substring(9, 12));
             var headers = new LinkedHashMap<String, String>();
             for (int i = 1; i < lines.length; i++) {
@@ -100,7 +101,7 @@ final class RawRequest {
             int at = 0;
             while (true) {
                 int lineEnd = chunked.indexOf("\r\n", at);
-                int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].trim(), 16);
+                int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";", 2)[0].trim(), 16);
                 if (size == 0) {
                     return out.toString();
                 }

@@ -292,7 +292,7 @@ class SocialLoginTest {
                 + "&code_challenge=" + challenge + "&code_challenge_method=S256");
         var back = follow(authorize).toString();
         var query = back.substring(back.indexOf('?') + 1);
-        for (var part : query.split("&")) {
+        for (var part : query.split("&", -1)) {
             if (part.startsWith("code=")) {
                 return java.net.URLDecoder.decode(part.substring(5), StandardCharsets.UTF_8);
             }

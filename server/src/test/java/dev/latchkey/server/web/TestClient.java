@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -89,7 +90,7 @@ public final class TestClient {
             var nameValue = header.split(";", 2)[0];
             var parts = nameValue.split("=", 2);
             var name = parts[0].trim();
-            if (header.toLowerCase().contains("max-age=0") || parts.length < 2 || parts[1].isEmpty()) {
+            if (header.toLowerCase(Locale.ROOT).contains("max-age=0") || parts.length < 2 || parts[1].isEmpty()) {
                 cookies.remove(name);
             } else {
                 cookies.put(name, parts[1]);

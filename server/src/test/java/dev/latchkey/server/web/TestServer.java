@@ -127,7 +127,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         server.close();
         latchkey.close();
         db.close();

@@ -27,7 +27,17 @@ public final class BodyReader implements Invocable.Task {
     public sealed interface Outcome permits Complete, TooLarge, TimedOut, Failed, OverBudget {
     }
 
-    public record Complete(byte[] bytes) implements Outcome {
+    /** The whole body. A class, not a record: a record would compare its bytes by identity. */
+    public static final class Complete implements Outcome {
+        private final byte[] bytes;
+
+        public Complete(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        public byte[] bytes() {
+            return bytes;
+        }
     }
 
     public record TooLarge() implements Outcome {

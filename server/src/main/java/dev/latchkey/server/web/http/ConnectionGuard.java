@@ -38,11 +38,6 @@ public final class ConnectionGuard implements Connection.Listener {
 
     /** One wait for headers; compared by identity, so an old timer never closes a connection waiting anew. */
     private static final class Deadline {
-        final EndPoint endPoint;
-
-        Deadline(EndPoint endPoint) {
-            this.endPoint = endPoint;
-        }
     }
 
     /** An open connection's client: the address as counted, and its socket address. */
@@ -79,7 +74,7 @@ public final class ConnectionGuard implements Connection.Listener {
 
     /** Closes the connection unless a request's headers arrive within the header timeout. */
     private void awaitHeaders(SocketAddress remote, EndPoint endPoint) {
-        var deadline = new Deadline(endPoint);
+        var deadline = new Deadline();
         waiting.put(remote, deadline);
         scheduler.get().schedule(() -> {
             if (waiting.remove(remote, deadline)) {

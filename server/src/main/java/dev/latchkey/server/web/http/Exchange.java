@@ -165,7 +165,10 @@ public final class Exchange {
             return fields;
         }
         try {
-            for (var pair : text.split("&")) {
+            for (var pair : text.split("&", -1)) {
+                if (pair.isEmpty()) {
+                    continue; // "a=1&&b=2" holds two fields (WHATWG URL, application/x-www-form-urlencoded parsing)
+                }
                 var kv = pair.split("=", 2);
                 var name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
                 var value = kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";

@@ -187,12 +187,29 @@ public final class HttpServer implements AutoCloseable {
         server.join();
     }
 
+    /** Stops gracefully: requests in flight have up to ten seconds to finish. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (reloader != null) {
             reloader.close();
         }
-        server.stop();
+        stop(server);
+    }
+
+    /**
+     * Stops {@code server}, which Jetty declares may throw any exception. Interrupted while waiting for requests in
+     * flight, it stops waiting and leaves the thread interrupted; any other failure is thrown unchecked.
+     */
+    static void stop(Server server) {
+        try {
+            server.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not stop cleanly: " + e.getMessage(), e);
+        }
     }
 
     /** Tells the guard that a connection's request has arrived (its header deadline no longer applies). */

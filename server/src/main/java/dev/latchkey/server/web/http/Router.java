@@ -59,7 +59,7 @@ public final class Router {
                 continue;
             }
             var routeMethod = route.method;
-            if (routeMethod.equals(method) || routeMethod.equals("GET") && method.equals("HEAD")) {
+            if (routeMethod.equals(method) || (routeMethod.equals("GET") && method.equals("HEAD"))) {
                 return new Match(route.endpoint, route.policy, m.groupCount() > 0 ? m.group(1) : null, List.of(),
                         route.template);
             }

@@ -53,11 +53,7 @@ public final class TrustedProxies {
             return new ClientInfo(client, https, userAgent);
         }
         var hops = new ArrayList<String>();
-        request.getHeaders().getValuesList("X-Forwarded-For").forEach(v -> {
-            for (var hop : v.split(",")) {
-                hops.add(hop.trim());
-            }
-        });
+        request.getHeaders().getValuesList("X-Forwarded-For").forEach(line -> hops.addAll(hopsOf(line)));
         for (int i = hops.size() - 1; i >= 0; i--) {
             var hop = IpAddress.parse(hops.get(i));
             if (hop.isEmpty()) {
@@ -73,6 +69,24 @@ public final class TrustedProxies {
             https = proto.trim().toLowerCase(Locale.ROOT).equals("https");
         }
         return new ClientInfo(client, https, userAgent);
+    }
+
+    /**
+     * The hops of one {@code X-Forwarded-For} line, trimmed. Empty hops at the end of the line are dropped, so
+     * {@code "192.0.2.1,"} is one hop (and {@code ","} none); any other empty hop is kept, and ends the walk as a
+     * malformed one does.
+     */
+    static List<String> hopsOf(String line) {
+        var parts = line.split(",", -1);
+        int end = parts.length;
+        while (parts.length > 1 && end > 0 && parts[end - 1].isEmpty()) {
+            end--;
+        }
+        var hops = new ArrayList<String>(end);
+        for (int i = 0; i < end; i++) {
+            hops.add(parts[i].trim());
+        }
+        return hops;
     }
 
     boolean trusts(String address) {

@@ -20,6 +20,7 @@ import dev.latchkey.user.User;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -80,8 +81,8 @@ public final class Pages {
         try {
             credentials = new Credentials.Password(username, form.getOrDefault("password", ""));
         } catch (InvalidInput e) {
-            renderLogin(x, 400, next, username, e.detail().substring(0, 1).toUpperCase() + e.detail().substring(1)
-                    + ".");
+            renderLogin(x, 400, next, username,
+                    e.detail().substring(0, 1).toUpperCase(Locale.ROOT) + e.detail().substring(1) + ".");
             return;
         }
         try {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -79,7 +80,7 @@ class HttpServerTest {
                 var out = socket.getOutputStream();
                 boolean refused;
                 try {
-                    out.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes());
+                    out.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     refused = socket.getInputStream().read() == -1;
                 } catch (java.io.IOException e) {
@@ -117,7 +118,7 @@ class HttpServerTest {
                 started.countDown();
                 Thread.sleep(1_000);
                 response.setStatus(200);
-                response.write(true, java.nio.ByteBuffer.wrap("done".getBytes()), callback);
+                response.write(true, java.nio.ByteBuffer.wrap("done".getBytes(StandardCharsets.UTF_8)), callback);
                 return true;
             }
         };

@@ -96,7 +96,7 @@ public final class LocalJetty implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        HttpServer.stop(server);
     }
 }

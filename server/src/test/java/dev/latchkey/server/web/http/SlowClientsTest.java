@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SlowClientsTest {
     private static final InetAddress ATTACKER = loopback("127.0.0.1");
     private static final InetAddress BYSTANDER = loopback("127.0.0.2");
+    private static final String HEALTH_CHECK = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
 
     @TempDir
     Path dir;
@@ -45,8 +46,7 @@ class SlowClientsTest {
             attack.trickle(Duration.ofSeconds(1));
             assertThat(attack.stillOpen()).as("the slow bodies are all in flight").isEqualTo(300);
             for (int i = 0; i < 5; i++) {
-                var health = timed(() -> request(server, BYSTANDER, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n"
-                        + "Connection: close\r\n\r\n"));
+                var health = timed(() -> request(server, BYSTANDER, HEALTH_CHECK));
                 assertThat(health.response()).startsWith("HTTP/1.1 200");
                 assertThat(health.elapsed()).isLessThan(Duration.ofSeconds(1));
             }
@@ -171,8 +171,7 @@ class SlowClientsTest {
             }
             attack.trickle(Duration.ofSeconds(1));
             assertThat(attack.stillOpen()).as("over the cap, closed as accepted").isLessThanOrEqualTo(20);
-            var health = request(server, BYSTANDER, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Connection: close\r\n\r\n");
+            var health = request(server, BYSTANDER, HEALTH_CHECK);
             assertThat(health).startsWith("HTTP/1.1 200");
         }
     }
@@ -182,8 +181,7 @@ class SlowClientsTest {
         var limits = new HttpServer.Limits(3, Duration.ofSeconds(10), Duration.ofSeconds(10));
         try (var server = TestServer.https(dir, limits)) {
             for (int i = 0; i < 30; i++) {
-                assertThat(request(server, BYSTANDER, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n"
-                        + "Connection: close\r\n\r\n")).as("connection " + i).startsWith("HTTP/1.1 200");
+                assertThat(request(server, BYSTANDER, HEALTH_CHECK)).as("connection " + i).startsWith("HTTP/1.1 200");
             }
         }
     }

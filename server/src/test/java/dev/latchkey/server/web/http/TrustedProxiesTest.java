@@ -68,6 +68,20 @@ class TrustedProxiesTest {
     }
 
     @Test
+    void aForwardedForLineDropsOnlyTheEmptyHopsAtItsEnd() {
+        assertThat(TrustedProxies.hopsOf("203.0.113.9")).containsExactly("203.0.113.9");
+        assertThat(TrustedProxies.hopsOf("203.0.113.9,,")).containsExactly("203.0.113.9");
+        assertThat(TrustedProxies.hopsOf(",")).isEmpty();
+        assertThat(TrustedProxies.hopsOf("")).containsExactly("");
+        assertThat(TrustedProxies.hopsOf(",203.0.113.9")).containsExactly("", "203.0.113.9");
+        assertThat(TrustedProxies.hopsOf("203.0.113.9,,198.51.100.2")).containsExactly("203.0.113.9", "",
+                "198.51.100.2");
+        assertThat(TrustedProxies.hopsOf(" 203.0.113.9 , 198.51.100.2 ")).containsExactly("203.0.113.9",
+                "198.51.100.2");
+        assertThat(TrustedProxies.hopsOf("203.0.113.9, ")).containsExactly("203.0.113.9", "");
+    }
+
+    @Test
     void forwardedHeadersCountOnlyFromATrustedProxy() throws Exception {
         // Plain HTTP behind a proxy on loopback.
         try (var trusted = TestServer.plain(dir.resolve("a"), List.of("127.0.0.1"));
