@@ -19,6 +19,12 @@ import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.session.Sessions;
+import dev.latchkey.social.ProviderSettings;
+import dev.latchkey.social.ProviderTokenVault;
+import dev.latchkey.social.Providers;
+import dev.latchkey.social.SocialAccounts;
+import dev.latchkey.social.SocialBackend;
+import dev.latchkey.social.SocialLogin;
 import dev.latchkey.store.Database;
 import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
@@ -27,12 +33,6 @@ import dev.latchkey.store.JdbcSigningKeyStore;
 import dev.latchkey.store.JdbcSocialAccountStore;
 import dev.latchkey.store.JdbcTokenFamilyStore;
 import dev.latchkey.store.JdbcUserStore;
-import dev.latchkey.social.ProviderSettings;
-import dev.latchkey.social.ProviderTokenVault;
-import dev.latchkey.social.Providers;
-import dev.latchkey.social.SocialAccounts;
-import dev.latchkey.social.SocialBackend;
-import dev.latchkey.social.SocialLogin;
 import dev.latchkey.throttle.MemoryThrottleStore;
 import dev.latchkey.throttle.SignInThrottle;
 import dev.latchkey.throttle.ThrottleSettings;
@@ -49,8 +49,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The library's composition root: everything wired from one {@link Database}. Build one per process.
@@ -94,29 +94,60 @@ public final class Latchkey implements AutoCloseable {
         this.sessions = new Sessions(new JdbcSessionStore(database, b.json), b.sessionSettings, b.secrets, clock);
         this.userCache = new UserCache(userStore, b.sessionSettings.cacheTtl());
         this.audit = new JdbcAuditStore(database);
-        this.signingKeys = b.instanceSecret == null ? null : new SigningKeys(new JdbcSigningKeyStore(database),
-                new SecretBox(b.instanceSecret, "signing keys", b.secrets), b.secrets, clock, b.jwt.algorithm(),
-                b.jwt.accessLifetime());
+        this.signingKeys = b.instanceSecret == null
+                ? null
+                : new SigningKeys(
+                        new JdbcSigningKeyStore(database),
+                        new SecretBox(b.instanceSecret, "signing keys", b.secrets),
+                        b.secrets,
+                        clock,
+                        b.jwt.algorithm(),
+                        b.jwt.accessLifetime());
         var familyStore = new JdbcTokenFamilyStore(database);
         this.revokedFamilies = signingKeys == null ? null : new RevokedFamilies(familyStore, clock);
-        this.tokenFamilies = signingKeys == null ? null : new TokenFamilies(new AccessTokens(signingKeys, b.secrets,
-                clock, b.jwt.issuer(), b.jwt.audience(), b.jwt.accessLifetime(), b.jwt.algorithm()), familyStore,
-                revokedFamilies, userCache, audit, b.secrets, clock, b.jwt, meters);
+        this.tokenFamilies = signingKeys == null
+                ? null
+                : new TokenFamilies(
+                        new AccessTokens(
+                                signingKeys,
+                                b.secrets,
+                                clock,
+                                b.jwt.issuer(),
+                                b.jwt.audience(),
+                                b.jwt.accessLifetime(),
+                                b.jwt.algorithm()),
+                        familyStore,
+                        revokedFamilies,
+                        userCache,
+                        audit,
+                        b.secrets,
+                        clock,
+                        b.jwt,
+                        meters);
         var revocations = new ArrayList<UserRevocation>(List.of(sessions));
         if (tokenFamilies != null) {
             sessions.onEnd(tokenFamilies::sessionsEnded);
             revocations.add(tokenFamilies);
         }
-        this.apiTokens = new ApiTokens(new JdbcApiTokenStore(database), b.secrets, clock,
-                b.sessionSettings.touchInterval(), b.sessionSettings.cacheTtl(), b.tokenLifetimes);
+        this.apiTokens = new ApiTokens(
+                new JdbcApiTokenStore(database),
+                b.secrets,
+                clock,
+                b.sessionSettings.touchInterval(),
+                b.sessionSettings.cacheTtl(),
+                b.tokenLifetimes);
         revocations.add(apiTokens);
         this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, revocations, audit, clock);
         var providers = Providers.of(b.socialProviders, b.json, clock);
         var socialStore = new JdbcSocialAccountStore(database);
-        var providerTokens = new ProviderTokenVault(providers, socialStore, b.instanceSecret == null ? null
-                : new SecretBox(b.instanceSecret, "provider tokens", b.secrets), b.json, clock);
-        var socialAccounts = new SocialAccounts(providers, socialStore, userStore, users, audit, b.json, b.secrets,
-                clock, providerTokens);
+        var providerTokens = new ProviderTokenVault(
+                providers,
+                socialStore,
+                b.instanceSecret == null ? null : new SecretBox(b.instanceSecret, "provider tokens", b.secrets),
+                b.json,
+                clock);
+        var socialAccounts = new SocialAccounts(
+                providers, socialStore, userStore, users, audit, b.json, b.secrets, clock, providerTokens);
         this.socialLogin = new SocialLogin(providers, socialAccounts, providerTokens);
         var chain = new ArrayList<AuthenticationBackend>();
         chain.add(new PasswordBackend(userStore, hashing));
@@ -132,7 +163,8 @@ public final class Latchkey implements AutoCloseable {
         this.throttle = new SignInThrottle(new MemoryThrottleStore(b.throttle.maxKeys()), b.throttle, clock, meters);
         this.signIn = new SignIn(authenticator, sessions, userStore, audit, throttle, clock, meters);
         Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)
-                .description("signed-in sessions that have not expired").register(meters);
+                .description("signed-in sessions that have not expired")
+                .register(meters);
         if (revokedFamilies != null) {
             // Last, once everything is wired: the first read of the revocations happens here.
             revokedFamilies.start(b.scheduler);
@@ -187,8 +219,8 @@ public final class Latchkey implements AutoCloseable {
     /** The JWT signing keys; needs an instance secret ({@link Builder#instanceSecret}) to seal private keys. */
     public SigningKeys signingKeys() {
         if (signingKeys == null) {
-            throw new IllegalStateException("JWT signing keys need an instance secret: Latchkey.builder(..)"
-                    + ".instanceSecret(bytes)");
+            throw new IllegalStateException(
+                    "JWT signing keys need an instance secret: Latchkey.builder(..)" + ".instanceSecret(bytes)");
         }
         return signingKeys;
     }

@@ -12,15 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Usage: {@code java -cp benchmarks.jar dev.latchkey.bench.HashCeiling [seconds]} — prints "hashes/s: N".
  */
 public final class HashCeiling {
-    private HashCeiling() {
-    }
+    private HashCeiling() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         var hashing = PasswordHashing.standard(Argon2Settings.OWASP, Secrets.create());
         var hash = hashing.hash("correct horse battery staple");
         for (int i = 0; i < 20; i++) {
-            hashing.verify("correct horse battery staple", hash);   // warm-up
+            hashing.verify("correct horse battery staple", hash); // warm-up
         }
         var count = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;

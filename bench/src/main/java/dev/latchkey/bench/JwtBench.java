@@ -7,11 +7,11 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.latchkey.Latchkey;
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.jwt.AccessTokens;
 import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.jwt.TokenFamilies;
 import dev.latchkey.jwt.TokenPair;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.store.Database;
 import dev.latchkey.store.DatabaseUrl;
 import dev.latchkey.user.NewUser;
@@ -69,19 +69,30 @@ public class JwtBench {
         dir = Files.createTempDirectory("latchkey-bench");
         var database = Database.open(DatabaseUrl.sqlite(dir.resolve("bench.sqlite3")));
         var settings = JwtSettings.DEFAULT.withAlgorithm(JWSAlgorithm.parse(algorithm));
-        latchkey = Latchkey.builder(database).instanceSecret(new byte[32]).jwt(settings).build();
-        var alice = latchkey.users().create(NewUser.named("alice"), Optional.empty()).id();
+        latchkey = Latchkey.builder(database)
+                .instanceSecret(new byte[32])
+                .jwt(settings)
+                .build();
+        var alice = latchkey.users()
+                .create(NewUser.named("alice"), Optional.empty())
+                .id();
         jwt = latchkey.tokenFamilies();
         pair = jwt.obtain(alice, null);
         token = pair.access();
-        strict = new AccessTokens(latchkey.signingKeys(), dev.latchkey.crypto.Secrets.create(), latchkey.clock(),
-                settings.issuer(), settings.audience(), settings.accessLifetime(), settings.algorithm());
+        strict = new AccessTokens(
+                latchkey.signingKeys(),
+                dev.latchkey.crypto.Secrets.create(),
+                latchkey.clock(),
+                settings.issuer(),
+                settings.audience(),
+                settings.accessLifetime(),
+                settings.algorithm());
         plain = new DefaultJWTProcessor<>();
-        plain.setJWSTypeVerifier((type, context) -> { });
+        plain.setJWSTypeVerifier((type, context) -> {});
         var key = latchkey.signingKeys().signingKey();
         var verifying = key.toPublicJWK() != null ? key.toPublicJWK() : key;
-        plain.setJWSKeySelector(new JWSVerificationKeySelector<>(settings.algorithm(),
-                new ImmutableJWKSet<>(new JWKSet(verifying))));
+        plain.setJWSKeySelector(
+                new JWSVerificationKeySelector<>(settings.algorithm(), new ImmutableJWKSet<>(new JWKSet(verifying))));
         jwt.verify(token);
     }
 
@@ -89,7 +100,8 @@ public class JwtBench {
     public void tearDown() throws Exception {
         latchkey.close();
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 

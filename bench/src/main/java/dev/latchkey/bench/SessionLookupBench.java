@@ -78,10 +78,18 @@ public class SessionLookupBench {
         });
         var store = new JdbcSessionStore(database, new ObjectMapper());
         var base = SessionSettings.DEFAULT;
-        warm = new Sessions(store, new SessionSettings(base.idleTimeout(), base.absoluteTimeout(), false,
-                base.touchInterval(), Duration.ofHours(1)), secrets, clock);
-        cold = new Sessions(store, new SessionSettings(base.idleTimeout(), base.absoluteTimeout(), false,
-                base.touchInterval(), Duration.ZERO), secrets, clock);
+        warm = new Sessions(
+                store,
+                new SessionSettings(
+                        base.idleTimeout(), base.absoluteTimeout(), false, base.touchInterval(), Duration.ofHours(1)),
+                secrets,
+                clock);
+        cold = new Sessions(
+                store,
+                new SessionSettings(
+                        base.idleTimeout(), base.absoluteTimeout(), false, base.touchInterval(), Duration.ZERO),
+                secrets,
+                clock);
         // Every id looked up once, so that the warm benchmark finds each in the cache.
         for (var id : ids) {
             if (warm.find(id).isEmpty()) {

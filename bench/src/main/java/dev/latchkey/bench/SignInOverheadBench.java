@@ -49,15 +49,16 @@ public class SignInOverheadBench {
         dir = Files.createTempDirectory("latchkey-bench");
         database = Database.open(DatabaseUrl.sqlite(dir.resolve("bench.sqlite3")));
         audit = new JdbcAuditStore(database);
-        throttle = new SignInThrottle(new MemoryThrottleStore(100_000), ThrottleSettings.DEFAULT, clock,
-                new SimpleMeterRegistry());
+        throttle = new SignInThrottle(
+                new MemoryThrottleStore(100_000), ThrottleSettings.DEFAULT, clock, new SimpleMeterRegistry());
     }
 
     @TearDown
     public void tearDown() throws Exception {
         database.close();
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
@@ -84,7 +85,14 @@ public class SignInOverheadBench {
 
     @Benchmark
     public void auditAppend() {
-        audit.append(new AuditEvent(clock.instant(), "sign_in", 1L, "alice", "success", "", "192.0.2.1",
+        audit.append(new AuditEvent(
+                clock.instant(),
+                "sign_in",
+                1L,
+                "alice",
+                "success",
+                "",
+                "192.0.2.1",
                 "Mozilla/5.0 (X11; Linux x86_64) bench"));
     }
 }

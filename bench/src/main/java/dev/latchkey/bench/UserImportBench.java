@@ -48,13 +48,18 @@ public class UserImportBench {
     public void makeDump() {
         var json = new StringBuilder(USERS * 400).append('[');
         for (int i = 0; i < USERS; i++) {
-            json.append(i == 0 ? "" : ",").append("{\"model\": \"auth.user\", \"pk\": ").append(i + 1)
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"model\": \"auth.user\", \"pk\": ")
+                    .append(i + 1)
                     .append(", \"fields\": {\"password\": \"pbkdf2_sha256$260000$wecZgj2DyciQszjsP0VdFm$")
                     .append("sn1/XXwFENom9l/CPt0rWgC2lsOclolOp0J2GC3R9pE=\", \"last_login\": null,")
-                    .append(" \"is_superuser\": false, \"username\": \"user").append(i)
-                    .append("\", \"first_name\": \"\", \"last_name\": \"\", \"email\": \"user").append(i)
+                    .append(" \"is_superuser\": false, \"username\": \"user")
+                    .append(i)
+                    .append("\", \"first_name\": \"\", \"last_name\": \"\", \"email\": \"user")
+                    .append(i)
                     .append("@example.com\", \"is_staff\": false, \"is_active\": true,")
-                    .append(" \"date_joined\": \"2026-11-27T05:57:47.289Z\", \"groups\": [], \"user_permissions\": []}}");
+                    .append(
+                            " \"date_joined\": \"2026-11-27T05:57:47.289Z\", \"groups\": [], \"user_permissions\": []}}");
         }
         dump = json.append(']').toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -77,7 +82,7 @@ public class UserImportBench {
     @Benchmark
     public ImportResult import100kUsers() {
         var hashing = PasswordHashing.standard(Argon2Settings.OWASP, Secrets.create());
-        var users = new DjangoDump(new ObjectMapper(), hashing).read(new ByteArrayInputStream(dump), n -> { });
+        var users = new DjangoDump(new ObjectMapper(), hashing).read(new ByteArrayInputStream(dump), n -> {});
         return new JdbcUserStore(database).upsertAll(users);
     }
 }

@@ -12,8 +12,15 @@ import java.util.Objects;
  * @param outcome  {@code success} or {@code failure}
  * @param reason   a fixed word for failures ({@code invalid_credentials}, {@code inactive}, ...), empty on success
  */
-public record AuditEvent(Instant at, String kind, Long userId, String username, String outcome, String reason,
-                         String clientIp, String userAgent) {
+public record AuditEvent(
+        Instant at,
+        String kind,
+        Long userId,
+        String username,
+        String outcome,
+        String reason,
+        String clientIp,
+        String userAgent) {
     private static final int MAX_TEXT = 512;
 
     public AuditEvent {

@@ -8,7 +8,11 @@ import dev.latchkey.error.LatchkeyException;
  */
 public final class AuthenticationDenied extends LatchkeyException {
     /** Why, for the audit trail only. */
-    public enum Reason { INVALID_CREDENTIALS, INACTIVE, DENIED_BY_BACKEND }
+    public enum Reason {
+        INVALID_CREDENTIALS,
+        INACTIVE,
+        DENIED_BY_BACKEND
+    }
 
     private final Reason reason;
 

@@ -5,11 +5,11 @@ import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.error.StoreFailure;
 import dev.latchkey.request.RequestContext;
+import dev.latchkey.user.User;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import dev.latchkey.user.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +51,15 @@ public final class Authenticator {
                 throw e;
             } catch (RuntimeException e) {
                 if (e instanceof LatchkeyException known) {
-                    log.warn("authentication backend {} failed ({}); trying the next one", backend.name(),
+                    log.warn(
+                            "authentication backend {} failed ({}); trying the next one",
+                            backend.name(),
                             known.detail());
                 } else {
                     log.warn("authentication backend {} failed; trying the next one", backend.name(), e);
                 }
-                meters.counter("latchkey.auth.backend.failures", "backend", backend.name()).increment();
+                meters.counter("latchkey.auth.backend.failures", "backend", backend.name())
+                        .increment();
                 if (failure == null && e instanceof LatchkeyException known && known.status() >= 500) {
                     failure = known;
                 }

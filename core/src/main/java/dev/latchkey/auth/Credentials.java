@@ -7,8 +7,8 @@ import dev.latchkey.password.PasswordBytes;
  * What a client presents to prove who it is. A closed set: each backend picks the kind it understands with
  * {@code instanceof} and answers "not mine" to the rest.
  */
-public sealed interface Credentials permits Credentials.Password, Credentials.ApiToken,
-        Credentials.AccessJwt, Credentials.SocialCode {
+public sealed interface Credentials
+        permits Credentials.Password, Credentials.ApiToken, Credentials.AccessJwt, Credentials.SocialCode {
 
     /** A username and password, as typed. {@code toString} never shows the password. */
     record Password(String username, String password) implements Credentials {

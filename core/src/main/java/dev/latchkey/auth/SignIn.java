@@ -36,11 +36,19 @@ public final class SignIn {
     private final Clock clock;
     private final SignInThrottle throttle;
     private final MeterRegistry meters;
-    private final Cache<String, Boolean> auditedThrottles = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(Duration.ofMinutes(1)).build();
+    private final Cache<String, Boolean> auditedThrottles = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .build();
 
-    public SignIn(Authenticator authenticator, Sessions sessions, UserStore users, AuditStore audit,
-                  SignInThrottle throttle, Clock clock, MeterRegistry meters) {
+    public SignIn(
+            Authenticator authenticator,
+            Sessions sessions,
+            UserStore users,
+            AuditStore audit,
+            SignInThrottle throttle,
+            Clock clock,
+            MeterRegistry meters) {
         this.meters = meters;
         this.throttle = throttle;
         this.authenticator = authenticator;
@@ -63,7 +71,8 @@ public final class SignIn {
      */
     public Authenticated verify(RequestContext request, Credentials credentials) {
         var method = method(credentials);
-        var attempt = credentials instanceof Credentials.Password password ? reserve(request, password)
+        var attempt = credentials instanceof Credentials.Password password
+                ? reserve(request, password)
                 : reserveAddress(request);
         Authenticated authenticated;
         try {
@@ -84,9 +93,15 @@ public final class SignIn {
         count(method, "success");
         var user = authenticated.user();
         users.updateLastLogin(user.id(), authenticated.at());
-        audit.append(new AuditEvent(authenticated.at(), AUDIT_KIND, user.id(), user.username(), "success",
+        audit.append(new AuditEvent(
+                authenticated.at(),
+                AUDIT_KIND,
+                user.id(),
+                user.username(),
+                "success",
                 credentials instanceof Credentials.SocialCode code ? "via_" + code.provider() : "",
-                request.clientIp(), request.userAgent()));
+                request.clientIp(),
+                request.userAgent()));
         return authenticated;
     }
 
@@ -117,15 +132,24 @@ public final class SignIn {
         return switch (denied.reason()) {
             case INACTIVE -> "inactive";
             case DENIED_BY_BACKEND -> "denied";
-            case INVALID_CREDENTIALS -> credentials instanceof Credentials.SocialCode code ? "via_" + code.provider()
-                    : userOf(credentials).isPresent() ? "bad_password" : "unknown_user";
+            case INVALID_CREDENTIALS ->
+                credentials instanceof Credentials.SocialCode code
+                        ? "via_" + code.provider()
+                        : userOf(credentials).isPresent() ? "bad_password" : "unknown_user";
         };
     }
 
     private AuditEvent failure(RequestContext request, Credentials credentials, String reason) {
         var username = credentials instanceof Credentials.Password password ? password.username() : "";
-        return new AuditEvent(clock.instant(), AUDIT_KIND, userOf(credentials).map(User::id).orElse(null), username,
-                "failure", reason, request.clientIp(), request.userAgent());
+        return new AuditEvent(
+                clock.instant(),
+                AUDIT_KIND,
+                userOf(credentials).map(User::id).orElse(null),
+                username,
+                "failure",
+                reason,
+                request.clientIp(),
+                request.userAgent());
     }
 
     private Optional<User> userOf(Credentials credentials) {
@@ -150,6 +174,5 @@ public final class SignIn {
     }
 
     /** Who signed in, and the session that now carries them. */
-    public record SignedIn(Authenticated authenticated, IssuedSession session) {
-    }
+    public record SignedIn(Authenticated authenticated, IssuedSession session) {}
 }

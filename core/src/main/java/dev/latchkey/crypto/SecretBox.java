@@ -46,8 +46,11 @@ public final class SecretBox {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
             var sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
-                    .put(nonce).put(sealed).array());
+            return Base64.getEncoder()
+                    .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
+                            .put(nonce)
+                            .put(sealed)
+                            .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is required by the Java platform", e);
         }
@@ -66,8 +69,11 @@ public final class SecretBox {
             var plain = cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (AEADBadTagException | IllegalArgumentException e) {
-            throw new LatchkeyException("wrong_secret", 500, "a stored secret cannot be decrypted: the instance "
-                    + "secret (LATCHKEY_SECRET or secret.key in the data directory) is not the one it was made with");
+            throw new LatchkeyException(
+                    "wrong_secret",
+                    500,
+                    "a stored secret cannot be decrypted: the instance "
+                            + "secret (LATCHKEY_SECRET or secret.key in the data directory) is not the one it was made with");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is required by the Java platform", e);
         }

@@ -40,8 +40,14 @@ public final class AccessTokens {
     private final Duration lifetime;
     private final DefaultJWTProcessor<SecurityContext> processor;
 
-    public AccessTokens(SigningKeys keys, Secrets secrets, Clock clock, String issuer, String audience,
-                        Duration lifetime, JWSAlgorithm algorithm) {
+    public AccessTokens(
+            SigningKeys keys,
+            Secrets secrets,
+            Clock clock,
+            String issuer,
+            String audience,
+            Duration lifetime,
+            JWSAlgorithm algorithm) {
         this.keys = keys;
         this.secrets = secrets;
         this.clock = clock;
@@ -53,14 +59,17 @@ public final class AccessTokens {
         var verificationKeys = new VerificationKeys(keys, algorithm);
         processor.setJWSKeySelector(verificationKeys);
         processor.setJWSVerifierFactory(verificationKeys);
-        var claims = new DefaultJWTClaimsVerifier<SecurityContext>(Set.of(audience),
-                new JWTClaimsSet.Builder().issuer(issuer).build(),
-                Set.of("sub", "iat", "nbf", "exp", "jti", "sid"), Set.of()) {
-            @Override
-            protected Date currentTime() {
-                return Date.from(clock.instant());
-            }
-        };
+        var claims =
+                new DefaultJWTClaimsVerifier<SecurityContext>(
+                        Set.of(audience),
+                        new JWTClaimsSet.Builder().issuer(issuer).build(),
+                        Set.of("sub", "iat", "nbf", "exp", "jti", "sid"),
+                        Set.of()) {
+                    @Override
+                    protected Date currentTime() {
+                        return Date.from(clock.instant());
+                    }
+                };
         claims.setMaxClockSkew(MAX_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
     }
@@ -84,8 +93,11 @@ public final class AccessTokens {
                 .jwtID(secrets.urlSafeToken(16))
                 .claim("sid", family)
                 .build();
-        var header = new JWSHeader.Builder(JWSAlgorithm.parse(signing.getAlgorithm().getName())).type(TYPE)
-                .keyID(signing.getKeyID()).build();
+        var header = new JWSHeader.Builder(
+                        JWSAlgorithm.parse(signing.getAlgorithm().getName()))
+                .type(TYPE)
+                .keyID(signing.getKeyID())
+                .build();
         try {
             var jwt = new SignedJWT(header, claims);
             jwt.sign(new DefaultJWSSignerFactory().createJWSSigner(signing));
@@ -113,7 +125,10 @@ public final class AccessTokens {
         }
         try {
             var sid = claims.getStringClaim("sid");
-            return new AccessToken(Long.parseLong(claims.getSubject()), sid, claims.getJWTID(),
+            return new AccessToken(
+                    Long.parseLong(claims.getSubject()),
+                    sid,
+                    claims.getJWTID(),
                     claims.getExpirationTime().toInstant());
         } catch (ParseException | NumberFormatException e) {
             throw new InvalidAccessToken("claims of the wrong type");

@@ -11,15 +11,21 @@ import java.util.Objects;
  * {@code refreshLifetime} from its issue (sliding: each refresh starts a new one), but never past
  * {@code familyLifetime} from the sign-in that started its family (the absolute cap simplejwt and Spring lack).
  */
-public record JwtSettings(JWSAlgorithm algorithm, String issuer, String audience, Duration accessLifetime,
-                          Duration refreshLifetime, Duration familyLifetime) {
+public record JwtSettings(
+        JWSAlgorithm algorithm,
+        String issuer,
+        String audience,
+        Duration accessLifetime,
+        Duration refreshLifetime,
+        Duration familyLifetime) {
     /**
      * The longest access lifetime allowed. Revoked families are remembered for this long (not for the lifetime now
      * configured), so that lowering the lifetime and restarting cannot revive a token issued under the old one.
      */
     public static final Duration MAX_ACCESS_LIFETIME = Duration.ofDays(1);
-    public static final JwtSettings DEFAULT = new JwtSettings(JWSAlgorithm.RS256, "latchkey", "latchkey",
-            Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofDays(30));
+
+    public static final JwtSettings DEFAULT = new JwtSettings(
+            JWSAlgorithm.RS256, "latchkey", "latchkey", Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofDays(30));
 
     public JwtSettings {
         Objects.requireNonNull(algorithm, "algorithm");

@@ -26,6 +26,7 @@ public final class RevokedFamilies {
      * minutes of them.
      */
     public static final Duration REMEMBER = JwtSettings.MAX_ACCESS_LIFETIME.plus(Duration.ofSeconds(60));
+
     public static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(RevokedFamilies.class);
     /** How far back each sync looks, beyond its last run: room for clocks of other nodes that run a little behind. */

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param publicJwk the public half, or null for an HMAC key, which has none
  * @param retired   null while the key is the one that signs
  */
-public record SigningKey(String kid, String algorithm, JWK publicJwk, String sealedPrivateJwk, Instant created,
-                         Instant retired) {
+public record SigningKey(
+        String kid, String algorithm, JWK publicJwk, String sealedPrivateJwk, Instant created, Instant retired) {
     public SigningKey {
         Objects.requireNonNull(kid, "kid");
         if (publicJwk != null && publicJwk.isPrivate()) {

@@ -37,8 +37,9 @@ public final class SigningKeys {
      * The algorithms keys are made for. HS256 keys are secrets: they verify only here and are never published, so
      * choose it only when no other service needs to check latchkey's tokens.
      */
-    public static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256,
-            JWSAlgorithm.EdDSA, JWSAlgorithm.HS256);
+    public static final List<JWSAlgorithm> ALGORITHMS =
+            List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.EdDSA, JWSAlgorithm.HS256);
+
     private static final Duration RELOAD = Duration.ofSeconds(30);
 
     private final SigningKeyStore store;
@@ -50,11 +51,15 @@ public final class SigningKeys {
     private final AtomicReference<Loaded> loaded = new AtomicReference<>();
 
     /** The keys as last read; {@code secretKeys} holds the unsealed HMAC keys, which verify with their secret. */
-    private record Loaded(List<SigningKey> keys, JWK signing, Map<String, JWK> secretKeys, Instant at) {
-    }
+    private record Loaded(List<SigningKey> keys, JWK signing, Map<String, JWK> secretKeys, Instant at) {}
 
-    public SigningKeys(SigningKeyStore store, SecretBox box, Secrets secrets, Clock clock, JWSAlgorithm algorithm,
-                       Duration tokenLifetime) {
+    public SigningKeys(
+            SigningKeyStore store,
+            SecretBox box,
+            Secrets secrets,
+            Clock clock,
+            JWSAlgorithm algorithm,
+            Duration tokenLifetime) {
         if (!ALGORITHMS.contains(algorithm)) {
             throw new IllegalArgumentException("signing algorithm must be one of " + ALGORITHMS + ", was " + algorithm);
         }
@@ -73,7 +78,10 @@ public final class SigningKeys {
 
     /** The public keys that may have signed a live token: the JWKS document's content (never an HMAC key). */
     public JWKSet publicJwks() {
-        return new JWKSet(liveKeys(state()).map(SigningKey::publicJwk).filter(Objects::nonNull).toList());
+        return new JWKSet(liveKeys(state())
+                .map(SigningKey::publicJwk)
+                .filter(Objects::nonNull)
+                .toList());
     }
 
     /** The key that verifies tokens with this id (public, or the secret for HMAC), if it may sign a live token. */
@@ -87,13 +95,16 @@ public final class SigningKeys {
     }
 
     private Optional<JWK> find(Loaded state, String kid) {
-        return liveKeys(state).filter(k -> k.kid().equals(kid)).findFirst()
+        return liveKeys(state)
+                .filter(k -> k.kid().equals(kid))
+                .findFirst()
                 .map(k -> k.publicJwk() != null ? k.publicJwk() : state.secretKeys.get(k.kid()));
     }
 
     private Stream<SigningKey> liveKeys(Loaded state) {
         var cutoff = clock.instant().minus(tokenLifetime);
-        return state.keys.stream().filter(k -> k.retired() == null || k.retired().isAfter(cutoff));
+        return state.keys.stream()
+                .filter(k -> k.retired() == null || k.retired().isAfter(cutoff));
     }
 
     /** Makes a new signing key; the others retire now and leave the JWKS when their tokens have expired. */
@@ -147,13 +158,17 @@ public final class SigningKeys {
             } else {
                 generator = new OctetSequenceKeyGenerator(256);
             }
-            jwk = generator.keyID(kid).algorithm(algorithm).keyUse(KeyUse.SIGNATURE).generate();
+            jwk = generator
+                    .keyID(kid)
+                    .algorithm(algorithm)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("could not generate a " + algorithm + " key", e);
         }
         // An HMAC key has no public half: it is stored sealed only, and published nowhere.
-        var key = new SigningKey(kid, algorithm.getName(), jwk.toPublicJWK(), box.seal(jwk.toJSONString(), kid),
-                clock.instant(), null);
+        var key = new SigningKey(
+                kid, algorithm.getName(), jwk.toPublicJWK(), box.seal(jwk.toJSONString(), kid), clock.instant(), null);
         store.insert(key);
         return key;
     }

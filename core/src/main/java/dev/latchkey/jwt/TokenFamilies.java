@@ -2,8 +2,8 @@ package dev.latchkey.jwt;
 
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditStore;
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.user.User;
 import dev.latchkey.user.UserCache;
 import dev.latchkey.user.UserRevocation;
@@ -53,8 +53,16 @@ public final class TokenFamilies implements UserRevocation {
     private final Counter reuses;
 
     /** @param revoked the revoked families of {@code store}, started by the caller ({@link RevokedFamilies#start}) */
-    public TokenFamilies(AccessTokens accessTokens, TokenFamilyStore store, RevokedFamilies revoked, UserCache users,
-                         AuditStore audit, Secrets secrets, Clock clock, JwtSettings settings, MeterRegistry meters) {
+    public TokenFamilies(
+            AccessTokens accessTokens,
+            TokenFamilyStore store,
+            RevokedFamilies revoked,
+            UserCache users,
+            AuditStore audit,
+            Secrets secrets,
+            Clock clock,
+            JwtSettings settings,
+            MeterRegistry meters) {
         this.accessTokens = accessTokens;
         this.store = store;
         this.revoked = revoked;
@@ -78,8 +86,13 @@ public final class TokenFamilies implements UserRevocation {
     /** A new family and its first pair, for a user who has just proven who they are. */
     public TokenPair obtain(long userId, String sessionHash) {
         var now = clock.instant();
-        var family = new TokenFamily(secrets.urlSafeToken(FAMILY_BYTES), userId, sessionHash, now,
-                now.plus(settings.familyLifetime()), null);
+        var family = new TokenFamily(
+                secrets.urlSafeToken(FAMILY_BYTES),
+                userId,
+                sessionHash,
+                now,
+                now.plus(settings.familyLifetime()),
+                null);
         var refresh = newRefreshToken();
         var refreshExpires = refreshExpiry(family, now);
         store.insert(family, Secrets.sha256Hex(refresh), refreshExpires);
@@ -205,7 +218,8 @@ public final class TokenFamilies implements UserRevocation {
 
     /** {@code lkr_} and 43 base64url characters: the only shape a refresh token has. */
     public static boolean isWellFormedRefresh(String token) {
-        return token != null && token.startsWith(REFRESH_PREFIX)
+        return token != null
+                && token.startsWith(REFRESH_PREFIX)
                 && Secrets.isUrlSafeToken(token, REFRESH_PREFIX.length(), 43);
     }
 
@@ -219,8 +233,10 @@ public final class TokenFamilies implements UserRevocation {
     private void reuseDetected(TokenFamily family, RequestContext request) {
         reuses.increment();
         if (revokeFamily(family.id(), AUDIT_REUSE)) {
-            log.warn("a spent refresh token of family {} (user {}) was presented again; the family is revoked",
-                    family.id(), family.userId());
+            log.warn(
+                    "a spent refresh token of family {} (user {}) was presented again; the family is revoked",
+                    family.id(),
+                    family.userId());
         }
         audit.append(event(family, AUDIT_REUSE, "failure", "family_revoked", request));
     }
@@ -234,7 +250,14 @@ public final class TokenFamilies implements UserRevocation {
 
     private AuditEvent event(TokenFamily family, String kind, String outcome, String reason, RequestContext request) {
         var username = users.find(family.userId()).map(User::username).orElse("");
-        return new AuditEvent(clock.instant(), kind, family.userId(), username, outcome, reason, request.clientIp(),
+        return new AuditEvent(
+                clock.instant(),
+                kind,
+                family.userId(),
+                username,
+                outcome,
+                reason,
+                request.clientIp(),
                 request.userAgent());
     }
 

@@ -10,8 +10,8 @@ import java.time.Instant;
  * @param expires     the absolute end: no refresh token of the family lives past it
  * @param revoked     when it was revoked, or null while it lives
  */
-public record TokenFamily(String id, long userId, String sessionHash, Instant created, Instant expires,
-                          Instant revoked) {
+public record TokenFamily(
+        String id, long userId, String sessionHash, Instant created, Instant expires, Instant revoked) {
 
     public boolean isLiveAt(Instant now) {
         return revoked == null && now.isBefore(expires);

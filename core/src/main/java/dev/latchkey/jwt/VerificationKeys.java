@@ -39,8 +39,7 @@ final class VerificationKeys implements JWSKeySelector<SecurityContext>, JWSVeri
         if (!algorithm.equals(header.getAlgorithm()) || header.getKeyID() == null) {
             return List.of();
         }
-        var jwk = keys.verificationKey(header.getKeyID())
-                .filter(k -> algorithm.equals(k.getAlgorithm()));
+        var jwk = keys.verificationKey(header.getKeyID()).filter(k -> algorithm.equals(k.getAlgorithm()));
         if (jwk.isEmpty()) {
             return List.of();
         }

@@ -22,7 +22,10 @@ final class VerifiedTokens {
     VerifiedTokens(AccessTokens accessTokens, Clock clock) {
         this.accessTokens = accessTokens;
         this.clock = clock;
-        this.verified = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfter(untilExpiry()).build();
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(MAX_ENTRIES)
+                .expireAfter(untilExpiry())
+                .build();
     }
 
     /** What the token says, verified now or before and not yet expired; {@link InvalidAccessToken} otherwise. */
@@ -40,7 +43,8 @@ final class VerifiedTokens {
         return new Expiry<>() {
             @Override
             public long expireAfterCreate(String key, AccessToken token, long currentTime) {
-                return Math.max(0, Duration.between(clock.instant(), token.expires()).toNanos());
+                return Math.max(
+                        0, Duration.between(clock.instant(), token.expires()).toNanos());
             }
 
             @Override

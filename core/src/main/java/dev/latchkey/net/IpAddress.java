@@ -18,6 +18,7 @@ import java.util.Optional;
 public final class IpAddress {
     /** Longer text is refused before any parsing; the longest IPv6 literal with brackets is 47 characters. */
     private static final int MAX_TEXT = 64;
+
     private static final int MAX_ZONE = 15;
 
     private final byte[] bytes;
@@ -34,7 +35,8 @@ public final class IpAddress {
         byte[] bytes;
         if (text.charAt(0) == '[') {
             bytes = text.length() > 2 && text.charAt(text.length() - 1) == ']'
-                    ? ipv6(text.substring(1, text.length() - 1)) : null;
+                    ? ipv6(text.substring(1, text.length() - 1))
+                    : null;
         } else if (text.indexOf(':') >= 0) {
             bytes = ipv6(text);
         } else {
@@ -98,7 +100,7 @@ public final class IpAddress {
             while (j < 8 && group(j) == 0) {
                 j++;
             }
-            if (j - i > runLength && j - i > 1) {   // RFC 5952 section 4.2.2: never :: for a single zero group
+            if (j - i > runLength && j - i > 1) { // RFC 5952 section 4.2.2: never :: for a single zero group
                 runStart = i;
                 runLength = j - i;
             }
@@ -242,8 +244,13 @@ public final class IpAddress {
         }
         for (int i = from; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~';
+            boolean unreserved = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~';
             if (!unreserved) {
                 return false;
             }

@@ -12,6 +12,7 @@ import java.util.Optional;
 public record IpRange(IpAddress network, int prefix) {
     /** Beyond this the text is not a range; the longest is an IPv6 literal with a zone and "/128". */
     private static final int MAX_TEXT = 90;
+
     private static final int MAPPED_PREFIX = 96;
 
     public IpRange {

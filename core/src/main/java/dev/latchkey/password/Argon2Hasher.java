@@ -45,8 +45,13 @@ public final class Argon2Hasher implements PasswordHasher {
     @Override
     public String encode(byte[] password, String salt) {
         var saltBytes = salt.getBytes(StandardCharsets.UTF_8);
-        var parsed = new Parsed(Argon2Parameters.ARGON2_id, Argon2Parameters.ARGON2_VERSION_13,
-                settings.memoryKib(), settings.iterations(), settings.parallelism(), saltBytes,
+        var parsed = new Parsed(
+                Argon2Parameters.ARGON2_id,
+                Argon2Parameters.ARGON2_VERSION_13,
+                settings.memoryKib(),
+                settings.iterations(),
+                settings.parallelism(),
+                saltBytes,
                 new byte[settings.hashLength()]);
         var hash = hash(password, parsed);
         return ALGORITHM + "$argon2id$v=19$m=" + settings.memoryKib() + ",t=" + settings.iterations()
@@ -96,8 +101,8 @@ public final class Argon2Hasher implements PasswordHasher {
 
     /** One parsed encoded string. */
     @SuppressWarnings("ArrayRecordComponent") // never compared or hashed: only its components are read
-    private record Parsed(int type, int version, int memoryKib, int iterations, int parallelism, byte[] salt,
-                          byte[] hash) {
+    private record Parsed(
+            int type, int version, int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {
 
         static Parsed of(String encoded, HashBounds.Argon2Limits limits) {
             var fields = encoded.split("\\$", -1);
@@ -112,7 +117,8 @@ public final class Argon2Hasher implements PasswordHasher {
                 if (!fields[2].equals("v=19") && !fields[2].equals("v=16")) {
                     throw new MalformedHash(ALGORITHM, "unknown version");
                 }
-                version = fields[2].equals("v=19") ? Argon2Parameters.ARGON2_VERSION_13
+                version = fields[2].equals("v=19")
+                        ? Argon2Parameters.ARGON2_VERSION_13
                         : Argon2Parameters.ARGON2_VERSION_10;
                 next = 3;
             }

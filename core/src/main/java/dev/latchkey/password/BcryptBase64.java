@@ -9,8 +9,7 @@ import java.util.Optional;
 final class BcryptBase64 {
     private static final String ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    private BcryptBase64() {
-    }
+    private BcryptBase64() {}
 
     static String encode(byte[] data) {
         var out = new StringBuilder();

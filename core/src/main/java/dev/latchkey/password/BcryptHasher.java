@@ -81,7 +81,9 @@ public final class BcryptHasher implements PasswordHasher {
 
     /** {@code settings} is a salt or a whole bcrypt string; its first 29 characters are version, cost and salt. */
     private String bcrypt(byte[] password, String settings) {
-        if (settings.length() < 29 || settings.charAt(0) != '$' || settings.charAt(3) != '$'
+        if (settings.length() < 29
+                || settings.charAt(0) != '$'
+                || settings.charAt(3) != '$'
                 || settings.charAt(6) != '$') {
             throw new MalformedHash(algorithm, "bcrypt settings must look like $2b$12$<22 characters>");
         }
@@ -100,8 +102,12 @@ public final class BcryptHasher implements PasswordHasher {
     }
 
     private int parseCost(String settings) {
-        return (int) HashBounds.within(algorithm, "cost", Encoded.number(algorithm, "cost", settings.substring(4, 6)),
-                HashBounds.BCRYPT_MIN_COST, HashBounds.BCRYPT_MAX_COST);
+        return (int) HashBounds.within(
+                algorithm,
+                "cost",
+                Encoded.number(algorithm, "cost", settings.substring(4, 6)),
+                HashBounds.BCRYPT_MIN_COST,
+                HashBounds.BCRYPT_MAX_COST);
     }
 
     private static byte[] hexSha256(byte[] password) {

@@ -49,7 +49,8 @@ public final class CryptHasher implements PasswordHasher {
     }
 
     private static String crypt(byte[] password, String salt) {
-        if (salt.length() < 2 || SALT_ALPHABET.indexOf(salt.charAt(0)) < 0
+        if (salt.length() < 2
+                || SALT_ALPHABET.indexOf(salt.charAt(0)) < 0
                 || SALT_ALPHABET.indexOf(salt.charAt(1)) < 0) {
             throw new MalformedHash(ALGORITHM, "salt must be two characters of [./0-9A-Za-z]");
         }

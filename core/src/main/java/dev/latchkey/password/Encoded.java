@@ -4,8 +4,7 @@ import java.util.Base64;
 
 /** Splitting and number parsing shared by the hashers; every failure is a {@link MalformedHash}. */
 final class Encoded {
-    private Encoded() {
-    }
+    private Encoded() {}
 
     /** Splits into exactly {@code parts} fields on {@code $}; the last field keeps any further {@code $}. */
     static String[] split(String algorithm, String encoded, int parts) {

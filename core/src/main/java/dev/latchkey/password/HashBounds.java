@@ -36,8 +36,7 @@ final class HashBounds {
     static final long ARGON2_MAX_PARALLELISM = 64;
     static final long ARGON2_MAX_WORK = 1024 * 1024;
 
-    private HashBounds() {
-    }
+    private HashBounds() {}
 
     /** {@code value} if it lies in {@code [min, max]}; {@link HashOutOfBounds} naming the parameter otherwise. */
     static long within(String algorithm, String name, long value, long min, long max) {
@@ -52,12 +51,12 @@ final class HashBounds {
      * parameters where an operator chose more, so that a hash latchkey wrote itself always verifies.
      */
     static Argon2Limits argon2(Argon2Settings settings) {
-        return new Argon2Limits(Math.max(ARGON2_MAX_MEMORY_KIB, settings.memoryKib()),
+        return new Argon2Limits(
+                Math.max(ARGON2_MAX_MEMORY_KIB, settings.memoryKib()),
                 Math.max(ARGON2_MAX_ITERATIONS, settings.iterations()),
                 Math.max(ARGON2_MAX_PARALLELISM, settings.parallelism()),
                 Math.max(ARGON2_MAX_WORK, (long) settings.memoryKib() * settings.iterations()));
     }
 
-    record Argon2Limits(long maxMemoryKib, long maxIterations, long maxParallelism, long maxWork) {
-    }
+    record Argon2Limits(long maxMemoryKib, long maxIterations, long maxParallelism, long maxWork) {}
 }

@@ -8,7 +8,13 @@ import java.util.Locale;
  */
 public final class HashOutOfBounds extends MalformedHash {
     HashOutOfBounds(String algorithm, String parameter, long value, long min, long max) {
-        super(String.format(Locale.ROOT, "%s hash asks for %s %,d; latchkey takes %,d to %,d", algorithm, parameter,
-                value, min, max));
+        super(String.format(
+                Locale.ROOT,
+                "%s hash asks for %s %,d; latchkey takes %,d to %,d",
+                algorithm,
+                parameter,
+                value,
+                min,
+                max));
     }
 }

@@ -11,8 +11,7 @@ public final class PasswordBytes {
     /** Longer passwords are refused before hashing, so that nobody can buy minutes of CPU with one request. */
     public static final int MAX_BYTES = 4096;
 
-    private PasswordBytes() {
-    }
+    private PasswordBytes() {}
 
     public static byte[] of(String password) {
         if (password == null) {
@@ -22,7 +21,8 @@ public final class PasswordBytes {
             throw tooLong();
         }
         try {
-            var buffer = StandardCharsets.UTF_8.newEncoder()
+            var buffer = StandardCharsets.UTF_8
+                    .newEncoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .encode(CharBuffer.wrap(password));

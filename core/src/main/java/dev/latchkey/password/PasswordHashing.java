@@ -41,17 +41,20 @@ public final class PasswordHashing {
 
     /** Argon2id with {@code argon2} for new hashes; verifies every format Django 3.2 writes, and its legacy ones. */
     public static PasswordHashing standard(Argon2Settings argon2, Secrets secrets) {
-        return new PasswordHashing(new Argon2Hasher(argon2, secrets), List.of(
-                Pbkdf2Hasher.sha256(Pbkdf2Hasher.DJANGO_32_ITERATIONS, secrets),
-                Pbkdf2Hasher.sha1(Pbkdf2Hasher.DJANGO_32_ITERATIONS, secrets),
-                BcryptHasher.sha256(12, secrets),
-                BcryptHasher.plain(12, secrets),
-                DigestHasher.sha1(secrets),
-                DigestHasher.md5(secrets),
-                DigestHasher.unsaltedSha1(secrets),
-                DigestHasher.unsaltedMd5(secrets),
-                new CryptHasher(secrets)),
-                secrets, Runtime.getRuntime().availableProcessors());
+        return new PasswordHashing(
+                new Argon2Hasher(argon2, secrets),
+                List.of(
+                        Pbkdf2Hasher.sha256(Pbkdf2Hasher.DJANGO_32_ITERATIONS, secrets),
+                        Pbkdf2Hasher.sha1(Pbkdf2Hasher.DJANGO_32_ITERATIONS, secrets),
+                        BcryptHasher.sha256(12, secrets),
+                        BcryptHasher.plain(12, secrets),
+                        DigestHasher.sha1(secrets),
+                        DigestHasher.md5(secrets),
+                        DigestHasher.unsaltedSha1(secrets),
+                        DigestHasher.unsaltedMd5(secrets),
+                        new CryptHasher(secrets)),
+                secrets,
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** A new hash of {@code password} with the preferred hasher. */

@@ -92,8 +92,12 @@ public final class Pbkdf2Hasher implements PasswordHasher {
     }
 
     private int rounds(String[] fields) {
-        return (int) HashBounds.within(algorithm, "iterations", Encoded.number(algorithm, "iterations", fields[1]),
-                HashBounds.PBKDF2_MIN_ITERATIONS, HashBounds.PBKDF2_MAX_ITERATIONS);
+        return (int) HashBounds.within(
+                algorithm,
+                "iterations",
+                Encoded.number(algorithm, "iterations", fields[1]),
+                HashBounds.PBKDF2_MIN_ITERATIONS,
+                HashBounds.PBKDF2_MAX_ITERATIONS);
     }
 
     private byte[] derive(byte[] password, byte[] salt, int rounds) {
@@ -101,7 +105,9 @@ public final class Pbkdf2Hasher implements PasswordHasher {
         var chars = new String(password, StandardCharsets.UTF_8).toCharArray();
         var spec = new PBEKeySpec(chars, salt, rounds, keyLength * 8);
         try {
-            return SecretKeyFactory.getInstance(jdkAlgorithm).generateSecret(spec).getEncoded();
+            return SecretKeyFactory.getInstance(jdkAlgorithm)
+                    .generateSecret(spec)
+                    .getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(jdkAlgorithm + " is required by the Java platform", e);
         } finally {

@@ -5,8 +5,7 @@ final class Salts {
     /** log2(62) bits per character; 22 characters are the shortest that reach 128 bits. */
     private static final double BITS_PER_CHARACTER = Math.log(62) / Math.log(2);
 
-    private Salts() {
-    }
+    private Salts() {}
 
     static boolean tooShort(String salt) {
         return salt.length() * BITS_PER_CHARACTER < 128;

@@ -10,7 +10,8 @@ public record RequestContext(String clientIp, String userAgent) {
 
     public RequestContext {
         clientIp = clientIp == null ? "" : clientIp;
-        userAgent = userAgent == null ? "" : userAgent.length() > MAX_USER_AGENT
-                ? userAgent.substring(0, MAX_USER_AGENT) : userAgent;
+        userAgent = userAgent == null
+                ? ""
+                : userAgent.length() > MAX_USER_AGENT ? userAgent.substring(0, MAX_USER_AGENT) : userAgent;
     }
 }

@@ -14,8 +14,15 @@ import java.util.Objects;
  * @param expires   when it ends unless used again: the idle timeout after {@code lastSeen}, never past the
  *                  absolute timeout after {@code created}
  */
-public record Session(String idHash, Long userId, Map<String, Object> data, Instant created, Instant lastSeen,
-                      Instant expires, String userAgent, String clientIp) {
+public record Session(
+        String idHash,
+        Long userId,
+        Map<String, Object> data,
+        Instant created,
+        Instant lastSeen,
+        Instant expires,
+        String userAgent,
+        String clientIp) {
 
     public Session {
         Objects.requireNonNull(idHash, "idHash");

@@ -9,10 +9,14 @@ import java.time.Duration;
  * long a looked-up session is trusted without asking the database again: the upper bound on how late this process
  * notices a session ended by another process (a command, another node).
  */
-public record SessionSettings(Duration idleTimeout, Duration absoluteTimeout, boolean expireAtBrowserClose,
-                              Duration touchInterval, Duration cacheTtl) {
-    public static final SessionSettings DEFAULT = new SessionSettings(Duration.ofDays(14), Duration.ofDays(30),
-            false, Duration.ofMinutes(1), Duration.ofSeconds(1));
+public record SessionSettings(
+        Duration idleTimeout,
+        Duration absoluteTimeout,
+        boolean expireAtBrowserClose,
+        Duration touchInterval,
+        Duration cacheTtl) {
+    public static final SessionSettings DEFAULT = new SessionSettings(
+            Duration.ofDays(14), Duration.ofDays(30), false, Duration.ofMinutes(1), Duration.ofSeconds(1));
 
     public SessionSettings {
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {

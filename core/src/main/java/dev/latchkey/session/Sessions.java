@@ -2,8 +2,8 @@ package dev.latchkey.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.user.UserRevocation;
 import java.time.Clock;
 import java.time.Instant;
@@ -186,8 +186,15 @@ public final class Sessions implements UserRevocation {
     private IssuedSession issue(Long userId, Map<String, Object> data, RequestContext request) {
         var id = secrets.urlSafeToken(ID_BYTES);
         var now = clock.instant();
-        var session = new Session(Secrets.sha256Hex(id), userId, data, now, now, expiryFor(now, now),
-                request.userAgent(), request.clientIp());
+        var session = new Session(
+                Secrets.sha256Hex(id),
+                userId,
+                data,
+                now,
+                now,
+                expiryFor(now, now),
+                request.userAgent(),
+                request.clientIp());
         return new IssuedSession(id, session);
     }
 

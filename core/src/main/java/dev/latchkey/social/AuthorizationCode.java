@@ -10,12 +10,17 @@ import java.util.stream.Collectors;
 
 /** The two messages of the OAuth 2.0 authorization-code grant with PKCE (RFC 6749 4.1, RFC 7636), for every provider. */
 final class AuthorizationCode {
-    private AuthorizationCode() {
-    }
+    private AuthorizationCode() {}
 
     /** The browser's redirect to the authorization endpoint; {@code nonce} null for plain OAuth 2.0. */
-    static URI request(URI endpoint, String clientId, String redirectUri, Collection<String> scopes, String state,
-                       String codeChallenge, String nonce) {
+    static URI request(
+            URI endpoint,
+            String clientId,
+            String redirectUri,
+            Collection<String> scopes,
+            String state,
+            String codeChallenge,
+            String nonce) {
         var query = new LinkedHashMap<String, String>();
         query.put("response_type", "code");
         query.put("client_id", clientId);

@@ -34,8 +34,15 @@ public final class OAuth2Provider implements SocialProvider {
     private final Profile profile;
     private final Clock clock;
 
-    private OAuth2Provider(ProviderSettings settings, ObjectMapper json, Clock clock, String authorization,
-                           String token, String profileUri, String emailsUri, Profile profile) {
+    private OAuth2Provider(
+            ProviderSettings settings,
+            ObjectMapper json,
+            Clock clock,
+            String authorization,
+            String token,
+            String profileUri,
+            String emailsUri,
+            Profile profile) {
         this.clock = clock;
         this.settings = settings;
         this.http = new ProviderHttp(settings.name(), settings.timeout(), json);
@@ -48,36 +55,58 @@ public final class OAuth2Provider implements SocialProvider {
 
     /** GitHub: the email from {@code /user/emails} when it is the verified primary one, else none. */
     public static OAuth2Provider github(ProviderSettings settings, ObjectMapper json, Clock clock) {
-        return new OAuth2Provider(settings, json, clock, "https://github.com/login/oauth/authorize",
-                "https://github.com/login/oauth/access_token", "https://api.github.com/user",
-                "https://api.github.com/user/emails", (provider, user, emails) -> {
+        return new OAuth2Provider(
+                settings,
+                json,
+                clock,
+                "https://github.com/login/oauth/authorize",
+                "https://github.com/login/oauth/access_token",
+                "https://api.github.com/user",
+                "https://api.github.com/user/emails",
+                (provider, user, emails) -> {
                     String email = "";
                     var list = emails.fetch();
                     if (list != null && list.isArray()) {
                         for (var entry : list) {
-                            if (entry.path("primary").asBoolean(false) && entry.path("verified").asBoolean(false)
+                            if (entry.path("primary").asBoolean(false)
+                                    && entry.path("verified").asBoolean(false)
                                     && entry.path("email").isTextual()) {
                                 email = entry.get("email").asText();
                             }
                         }
                     }
-                    return new SocialIdentity(provider, id(provider, user, "id"), email, !email.isEmpty(),
-                            text(user, "name", text(user, "login", "")), fields(user, "id", "login", "name",
-                            "avatar_url"));
+                    return new SocialIdentity(
+                            provider,
+                            id(provider, user, "id"),
+                            email,
+                            !email.isEmpty(),
+                            text(user, "name", text(user, "login", "")),
+                            fields(user, "id", "login", "name", "avatar_url"));
                 });
     }
 
     /** Naver: the profile is wrapped in {@code response}; Naver asserts nothing about the email. */
     public static OAuth2Provider naver(ProviderSettings settings, ObjectMapper json, Clock clock) {
-        return new OAuth2Provider(settings, json, clock, "https://nid.naver.com/oauth2.0/authorize",
-                "https://nid.naver.com/oauth2.0/token", "https://openapi.naver.com/v1/nid/me", null,
+        return new OAuth2Provider(
+                settings,
+                json,
+                clock,
+                "https://nid.naver.com/oauth2.0/authorize",
+                "https://nid.naver.com/oauth2.0/token",
+                "https://openapi.naver.com/v1/nid/me",
+                null,
                 (provider, answer, emails) -> {
                     var user = answer.get("response");
                     if (user == null || !user.isObject()) {
                         throw new ProviderFailure(provider, "its profile has no \"response\" object");
                     }
-                    return new SocialIdentity(provider, id(provider, user, "id"), text(user, "email", ""), false,
-                            text(user, "name", text(user, "nickname", "")), fields(user, "id", "name", "nickname"));
+                    return new SocialIdentity(
+                            provider,
+                            id(provider, user, "id"),
+                            text(user, "email", ""),
+                            false,
+                            text(user, "name", text(user, "nickname", "")),
+                            fields(user, "id", "name", "nickname"));
                 });
     }
 
@@ -86,27 +115,48 @@ public final class OAuth2Provider implements SocialProvider {
      * verified and valid. (With the {@code openid} scope, Kakao is configured as OIDC instead.)
      */
     public static OAuth2Provider kakao(ProviderSettings settings, ObjectMapper json, Clock clock) {
-        return new OAuth2Provider(settings, json, clock, "https://kauth.kakao.com/oauth/authorize",
-                "https://kauth.kakao.com/oauth/token", "https://kapi.kakao.com/v2/user/me", null,
+        return new OAuth2Provider(
+                settings,
+                json,
+                clock,
+                "https://kauth.kakao.com/oauth/authorize",
+                "https://kauth.kakao.com/oauth/token",
+                "https://kapi.kakao.com/v2/user/me",
+                null,
                 (provider, user, emails) -> {
                     var account = user.path("kakao_account");
                     var email = text(account, "email", "");
                     var verified = account.path("is_email_verified").asBoolean(false)
                             && account.path("is_email_valid").asBoolean(false);
-                    var nickname = text(account.path("profile"), "nickname",
-                            text(user.path("properties"), "nickname", ""));
-                    return new SocialIdentity(provider, id(provider, user, "id"), email, verified && !email.isEmpty(),
-                            nickname, fields(user, "id"));
+                    var nickname =
+                            text(account.path("profile"), "nickname", text(user.path("properties"), "nickname", ""));
+                    return new SocialIdentity(
+                            provider,
+                            id(provider, user, "id"),
+                            email,
+                            verified && !email.isEmpty(),
+                            nickname,
+                            fields(user, "id"));
                 });
     }
 
     /** Facebook: Graph API {@code /me?fields=id,name,email}; Facebook asserts nothing about the email. */
     public static OAuth2Provider facebook(ProviderSettings settings, ObjectMapper json, Clock clock) {
-        return new OAuth2Provider(settings, json, clock, "https://www.facebook.com/v19.0/dialog/oauth",
+        return new OAuth2Provider(
+                settings,
+                json,
+                clock,
+                "https://www.facebook.com/v19.0/dialog/oauth",
                 "https://graph.facebook.com/v19.0/oauth/access_token",
-                "https://graph.facebook.com/me?fields=id,name,email", null,
-                (provider, user, emails) -> new SocialIdentity(provider, id(provider, user, "id"),
-                        text(user, "email", ""), false, text(user, "name", ""), fields(user, "id", "name")));
+                "https://graph.facebook.com/me?fields=id,name,email",
+                null,
+                (provider, user, emails) -> new SocialIdentity(
+                        provider,
+                        id(provider, user, "id"),
+                        text(user, "email", ""),
+                        false,
+                        text(user, "name", ""),
+                        fields(user, "id", "name")));
     }
 
     @Override
@@ -121,23 +171,25 @@ public final class OAuth2Provider implements SocialProvider {
 
     @Override
     public URI authorizationUri(String redirectUri, String state, String codeChallenge, String nonce) {
-        return AuthorizationCode.request(authorization, settings.clientId(), redirectUri, settings.scopes(), state,
-                codeChallenge, null);
+        return AuthorizationCode.request(
+                authorization, settings.clientId(), redirectUri, settings.scopes(), state, codeChallenge, null);
     }
 
     @Override
     public SocialIdentity exchange(String code, String redirectUri, String codeVerifier, String expectedNonce) {
-        var answer = http.postFormWithSecret(token, AuthorizationCode.exchange(code, redirectUri, codeVerifier),
-                settings.clientId(), settings.clientSecret());
+        var answer = http.postFormWithSecret(
+                token,
+                AuthorizationCode.exchange(code, redirectUri, codeVerifier),
+                settings.clientId(),
+                settings.clientSecret());
         var accessToken = answer.body().get("access_token");
         // GitHub answers a refused code with 200 and an "error" field; others with 400.
         if (answer.body().has("error") || answer.status() == 400 || answer.status() == 401) {
-            throw new SocialDenied("the provider refused the code (" + text(answer.body(), "error", "no reason")
-                    + ")");
+            throw new SocialDenied("the provider refused the code (" + text(answer.body(), "error", "no reason") + ")");
         }
         if (answer.status() != 200 || accessToken == null || !accessToken.isTextual()) {
-            throw new ProviderFailure(name(), "the token endpoint answered HTTP " + answer.status()
-                    + " without an access_token");
+            throw new ProviderFailure(
+                    name(), "the token endpoint answered HTTP " + answer.status() + " without an access_token");
         }
         var me = http.get(profileUri, accessToken.asText());
         if (me.status() != 200) {
@@ -152,14 +204,19 @@ public final class OAuth2Provider implements SocialProvider {
 
     @Override
     public ProviderTokens refresh(String refreshToken) {
-        var answer = http.postFormWithSecret(token, Map.of("grant_type", "refresh_token", "refresh_token",
-                refreshToken), settings.clientId(), settings.clientSecret());
+        var answer = http.postFormWithSecret(
+                token,
+                Map.of("grant_type", "refresh_token", "refresh_token", refreshToken),
+                settings.clientId(),
+                settings.clientSecret());
         return ProviderRefresh.tokens(name(), answer, clock, refreshToken);
     }
 
     private static String id(String provider, JsonNode user, String field) {
         var value = user.get(field);
-        if (value == null || !(value.isTextual() || value.isIntegralNumber()) || value.asText().isBlank()) {
+        if (value == null
+                || !(value.isTextual() || value.isIntegralNumber())
+                || value.asText().isBlank()) {
             throw new ProviderFailure(provider, "its profile has no usable \"" + field + "\"");
         }
         return value.asText();

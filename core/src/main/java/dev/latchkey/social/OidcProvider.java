@@ -35,8 +35,14 @@ import org.slf4j.LoggerFactory;
  * HMAC), exact issuer, our client id in the audience, expiry with 60 s of skew, the nonce we sent.
  */
 public final class OidcProvider implements SocialProvider {
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
-            JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.EdDSA);
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.EdDSA);
     private static final Duration DISCOVERY_TTL = Duration.ofHours(1);
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(OidcProvider.class);
@@ -50,8 +56,7 @@ public final class OidcProvider implements SocialProvider {
     /** After a failed fetch, when the next may be tried; null after a success. */
     private volatile Instant nextTry;
 
-    private record Discovery(URI authorization, URI token, JWKSource<SecurityContext> keys, Instant at) {
-    }
+    private record Discovery(URI authorization, URI token, JWKSource<SecurityContext> keys, Instant at) {}
 
     public OidcProvider(ProviderSettings settings, ObjectMapper json, Clock clock) {
         this.settings = settings;
@@ -74,17 +79,19 @@ public final class OidcProvider implements SocialProvider {
     public URI authorizationUri(String redirectUri, String state, String codeChallenge, String nonce) {
         var scopes = new TreeSet<>(settings.scopes());
         scopes.add("openid");
-        return AuthorizationCode.request(discover().authorization(), settings.clientId(), redirectUri, scopes, state,
-                codeChallenge, nonce);
+        return AuthorizationCode.request(
+                discover().authorization(), settings.clientId(), redirectUri, scopes, state, codeChallenge, nonce);
     }
 
     @Override
     public SocialIdentity exchange(String code, String redirectUri, String codeVerifier, String expectedNonce) {
-        var answer = http.postForm(discover().token(), AuthorizationCode.exchange(code, redirectUri, codeVerifier),
-                settings.clientId(), settings.clientSecret());
+        var answer = http.postForm(
+                discover().token(),
+                AuthorizationCode.exchange(code, redirectUri, codeVerifier),
+                settings.clientId(),
+                settings.clientSecret());
         if (answer.status() == 400 || answer.status() == 401) {
-            throw new SocialDenied("the provider refused the code (" + text(answer.body(), "error", "no reason")
-                    + ")");
+            throw new SocialDenied("the provider refused the code (" + text(answer.body(), "error", "no reason") + ")");
         }
         if (answer.status() != 200) {
             throw new ProviderFailure(name(), "the token endpoint answered HTTP " + answer.status());
@@ -99,25 +106,30 @@ public final class OidcProvider implements SocialProvider {
 
     @Override
     public ProviderTokens refresh(String refreshToken) {
-        var answer = http.postForm(discover().token(), Map.of("grant_type", "refresh_token", "refresh_token",
-                refreshToken), settings.clientId(), settings.clientSecret());
+        var answer = http.postForm(
+                discover().token(),
+                Map.of("grant_type", "refresh_token", "refresh_token", refreshToken),
+                settings.clientId(),
+                settings.clientSecret());
         return ProviderRefresh.tokens(name(), answer, clock, refreshToken);
     }
 
     private JWTClaimsSet validate(String idToken, String expectedNonce) {
         var processor = new DefaultJWTProcessor<SecurityContext>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, discover().keys()));
+        processor.setJWSKeySelector(
+                new JWSVerificationKeySelector<>(ALGORITHMS, discover().keys()));
         var exact = new JWTClaimsSet.Builder().issuer(settings.issuer().toString());
         if (expectedNonce != null) {
             exact.claim("nonce", expectedNonce);
         }
-        var verifier = new DefaultJWTClaimsVerifier<SecurityContext>(settings.clientId(), exact.build(),
-                Set.of("sub", "iat", "exp")) {
-            @Override
-            protected Date currentTime() {
-                return Date.from(clock.instant());
-            }
-        };
+        var verifier =
+                new DefaultJWTClaimsVerifier<SecurityContext>(
+                        settings.clientId(), exact.build(), Set.of("sub", "iat", "exp")) {
+                    @Override
+                    protected Date currentTime() {
+                        return Date.from(clock.instant());
+                    }
+                };
         verifier.setMaxClockSkew(MAX_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(verifier);
         try {
@@ -131,8 +143,17 @@ public final class OidcProvider implements SocialProvider {
 
     private SocialIdentity identity(JWTClaimsSet claims) {
         var profile = new LinkedHashMap<String, Object>();
-        for (var key : new String[] {"sub", "email", "email_verified", "name", "given_name", "family_name",
-            "preferred_username", "picture", "locale"}) {
+        for (var key : new String[] {
+            "sub",
+            "email",
+            "email_verified",
+            "name",
+            "given_name",
+            "family_name",
+            "preferred_username",
+            "picture",
+            "locale"
+        }) {
             var value = claims.getClaim(key);
             if (value instanceof String || value instanceof Boolean || value instanceof Number) {
                 profile.put(key, value);
@@ -142,10 +163,10 @@ public final class OidcProvider implements SocialProvider {
         var verified = claims.getClaim("email_verified");
         // Some providers send the boolean as a string; anything else is "not verified".
         boolean emailVerified = Boolean.TRUE.equals(verified) || "true".equals(verified);
-        var name = claims.getClaim("name") instanceof String s ? s
+        var name = claims.getClaim("name") instanceof String s
+                ? s
                 : claims.getClaim("preferred_username") instanceof String p ? p : "";
-        return new SocialIdentity(name(), claims.getSubject(), email, emailVerified && !email.isEmpty(), name,
-                profile);
+        return new SocialIdentity(name(), claims.getSubject(), email, emailVerified && !email.isEmpty(), name, profile);
     }
 
     /**
@@ -167,15 +188,15 @@ public final class OidcProvider implements SocialProvider {
         try {
             current = discovery;
             if (current != null && isFresh(current)) {
-                return current;   // fetched by the caller this one queued behind
+                return current; // fetched by the caller this one queued behind
             }
             var retryAt = nextTry;
             if (retryAt != null && clock.instant().isBefore(retryAt)) {
                 if (current != null) {
                     return current;
                 }
-                throw new ProviderFailure(name(), "its discovery document could not be fetched; next try after "
-                        + retryAt);
+                throw new ProviderFailure(
+                        name(), "its discovery document could not be fetched; next try after " + retryAt);
             }
             try {
                 var fetched = fetchDiscovery();
@@ -200,8 +221,8 @@ public final class OidcProvider implements SocialProvider {
     }
 
     private Discovery fetchDiscovery() {
-        var document = http.get(URI.create(stripSlash(settings.issuer().toString())
-                + "/.well-known/openid-configuration"));
+        var document =
+                http.get(URI.create(stripSlash(settings.issuer().toString()) + "/.well-known/openid-configuration"));
         if (document.status() != 200) {
             throw new ProviderFailure(name(), "its discovery document answered HTTP " + document.status());
         }
@@ -215,8 +236,9 @@ public final class OidcProvider implements SocialProvider {
         JWKSource<SecurityContext> keys;
         try {
             int millis = (int) settings.timeout().toMillis();
-            keys = JWKSourceBuilder.<SecurityContext>create(jwks.toURL(),
-                    new DefaultResourceRetriever(millis, millis, ProviderHttp.MAX_BODY)).build();
+            keys = JWKSourceBuilder.<SecurityContext>create(
+                            jwks.toURL(), new DefaultResourceRetriever(millis, millis, ProviderHttp.MAX_BODY))
+                    .build();
         } catch (MalformedURLException e) {
             throw new ProviderFailure(name(), "its jwks_uri is not a URL");
         }
@@ -242,7 +264,8 @@ public final class OidcProvider implements SocialProvider {
         if (uri == null || uri.getHost() == null) {
             throw new ProviderFailure(settings.name(), "its " + what + " is not an absolute URL");
         }
-        var loopback = uri.getHost().equals("localhost") || uri.getHost().equals("127.0.0.1")
+        var loopback = uri.getHost().equals("localhost")
+                || uri.getHost().equals("127.0.0.1")
                 || uri.getHost().equals("[::1]");
         if (!"https".equals(uri.getScheme()) && !(loopback && "http".equals(uri.getScheme()))) {
             throw new ProviderFailure(settings.name(), "its " + what + " must be https:// (http:// only on loopback)");

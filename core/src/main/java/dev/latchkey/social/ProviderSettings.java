@@ -18,9 +18,18 @@ import java.util.Objects;
  * @param linkByEmail  a new identity whose email the provider vouches for may join the one non-staff account whose
  *                     own email is verified and the same; false: it never joins an existing account by itself
  */
-public record ProviderSettings(String name, String type, URI issuer, String clientId, String clientSecret,
-                               List<String> scopes, List<String> redirectUris, Duration timeout,
-                               Map<String, URI> endpoints, boolean keepTokens, boolean linkByEmail) {
+public record ProviderSettings(
+        String name,
+        String type,
+        URI issuer,
+        String clientId,
+        String clientSecret,
+        List<String> scopes,
+        List<String> redirectUris,
+        Duration timeout,
+        Map<String, URI> endpoints,
+        boolean keepTokens,
+        boolean linkByEmail) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     public ProviderSettings {
@@ -33,9 +42,17 @@ public record ProviderSettings(String name, String type, URI issuer, String clie
     }
 
     /** Linking by email on (the default). */
-    public ProviderSettings(String name, String type, URI issuer, String clientId, String clientSecret,
-                            List<String> scopes, List<String> redirectUris, Duration timeout,
-                            Map<String, URI> endpoints, boolean keepTokens) {
+    public ProviderSettings(
+            String name,
+            String type,
+            URI issuer,
+            String clientId,
+            String clientSecret,
+            List<String> scopes,
+            List<String> redirectUris,
+            Duration timeout,
+            Map<String, URI> endpoints,
+            boolean keepTokens) {
         this(name, type, issuer, clientId, clientSecret, scopes, redirectUris, timeout, endpoints, keepTokens, true);
     }
 

@@ -24,12 +24,16 @@ public final class ProviderTokenVault {
     /**
      * @param box seals the tokens; null without an instance secret, which is refused when a provider keeps tokens
      */
-    public ProviderTokenVault(Map<String, SocialProvider> providers, SocialAccountStore accounts, SecretBox box,
-                              ObjectMapper json, Clock clock) {
+    public ProviderTokenVault(
+            Map<String, SocialProvider> providers,
+            SocialAccountStore accounts,
+            SecretBox box,
+            ObjectMapper json,
+            Clock clock) {
         for (var provider : providers.values()) {
             if (provider.settings().keepTokens() && box == null) {
-                throw new IllegalArgumentException("social." + provider.name() + ".keep_tokens needs an instance"
-                        + " secret to seal the tokens");
+                throw new IllegalArgumentException(
+                        "social." + provider.name() + ".keep_tokens needs an instance" + " secret to seal the tokens");
             }
         }
         this.providers = Map.copyOf(providers);
@@ -42,9 +46,12 @@ public final class ProviderTokenVault {
     /** Keeps the tokens the identity came with, when its provider keeps tokens and gave some; otherwise nothing. */
     public void keep(long accountId, SocialIdentity identity) {
         var provider = provider(identity.provider());
-        if (identity.tokens() != null && provider.isPresent() && provider.get().settings().keepTokens()) {
-            accounts.updateTokens(accountId, box.seal(write(identity.tokens()), associatedData(identity.provider(),
-                    identity.subject())));
+        if (identity.tokens() != null
+                && provider.isPresent()
+                && provider.get().settings().keepTokens()) {
+            accounts.updateTokens(
+                    accountId,
+                    box.seal(write(identity.tokens()), associatedData(identity.provider(), identity.subject())));
         }
     }
 
@@ -55,7 +62,9 @@ public final class ProviderTokenVault {
      * when it cannot be reached.
      */
     public Optional<String> accessToken(long userId, long accountId) {
-        var account = accounts.findByUser(userId).stream().filter(a -> a.id() == accountId).findFirst();
+        var account = accounts.findByUser(userId).stream()
+                .filter(a -> a.id() == accountId)
+                .findFirst();
         if (account.isEmpty() || box == null) {
             return Optional.empty();
         }
@@ -99,9 +108,10 @@ public final class ProviderTokenVault {
         try {
             var node = json.readTree(text);
             var expires = node.get("expires");
-            return new ProviderTokens(node.get("access").asText(), node.get("refresh").isNull() ? null
-                    : node.get("refresh").asText(), expires == null || expires.isNull() ? null
-                    : Instant.ofEpochMilli(expires.asLong()));
+            return new ProviderTokens(
+                    node.get("access").asText(),
+                    node.get("refresh").isNull() ? null : node.get("refresh").asText(),
+                    expires == null || expires.isNull() ? null : Instant.ofEpochMilli(expires.asLong()));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalStateException("kept provider tokens are unreadable", e);
         }

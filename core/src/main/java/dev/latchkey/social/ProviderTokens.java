@@ -22,10 +22,14 @@ public record ProviderTokens(String accessToken, String refreshToken, Instant ex
         }
         var refresh = answer.get("refresh_token");
         var expiresIn = answer.get("expires_in");
-        return new ProviderTokens(access.asText(), refresh != null && refresh.isTextual() ? refresh.asText()
-                : previousRefresh, expiresIn != null && expiresIn.canConvertToLong() && expiresIn.asLong() > 0
-                ? now.plusSeconds(expiresIn.asLong()) : null);
+        return new ProviderTokens(
+                access.asText(),
+                refresh != null && refresh.isTextual() ? refresh.asText() : previousRefresh,
+                expiresIn != null && expiresIn.canConvertToLong() && expiresIn.asLong() > 0
+                        ? now.plusSeconds(expiresIn.asLong())
+                        : null);
     }
+
     public boolean isExpiredAt(Instant now) {
         return expires != null && !now.isBefore(expires);
     }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditStore;
 import dev.latchkey.auth.AuthenticationDenied;
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.Conflict;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.password.PasswordHashing;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.user.Emails;
 import dev.latchkey.user.NewUser;
 import dev.latchkey.user.User;
@@ -49,9 +49,16 @@ public final class SocialAccounts {
     private final ProviderTokenVault vault;
 
     /** @param vault keeps the tokens an identity comes with, for providers that keep them */
-    public SocialAccounts(Map<String, SocialProvider> providers, SocialAccountStore accounts, UserStore userStore,
-                          Users users, AuditStore audit, ObjectMapper json, Secrets secrets, Clock clock,
-                          ProviderTokenVault vault) {
+    public SocialAccounts(
+            Map<String, SocialProvider> providers,
+            SocialAccountStore accounts,
+            UserStore userStore,
+            Users users,
+            AuditStore audit,
+            ObjectMapper json,
+            Secrets secrets,
+            Clock clock,
+            ProviderTokenVault vault) {
         this.vault = vault;
         this.providers = Map.copyOf(providers);
         this.accounts = accounts;
@@ -75,8 +82,9 @@ public final class SocialAccounts {
         if (existing.isPresent()) {
             accounts.updateProfile(existing.get().id(), identity, profile(identity), now);
             vault.keep(existing.get().id(), identity);
-            user = userStore.findById(existing.get().userId()).orElseThrow(
-                    () -> new AuthenticationDenied(AuthenticationDenied.Reason.INVALID_CREDENTIALS));
+            user = userStore
+                    .findById(existing.get().userId())
+                    .orElseThrow(() -> new AuthenticationDenied(AuthenticationDenied.Reason.INVALID_CREDENTIALS));
         } else {
             user = byVerifiedEmail(identity).orElseGet(() -> create(identity));
             tie(identity, user, now, request);
@@ -89,8 +97,9 @@ public final class SocialAccounts {
         var existing = accounts.findByIdentity(identity.provider(), identity.subject());
         if (existing.isPresent()) {
             if (existing.get().userId() != user.id()) {
-                throw new Conflict("social_account_taken", "that " + identity.provider()
-                        + " account already belongs to another user");
+                throw new Conflict(
+                        "social_account_taken",
+                        "that " + identity.provider() + " account already belongs to another user");
             }
             return;
         }
@@ -109,11 +118,14 @@ public final class SocialAccounts {
         if (target.isEmpty()) {
             return false;
         }
-        var hasPassword = userStore.findCredentials(user.username())
-                .map(c -> PasswordHashing.isUsable(c.passwordHash())).orElse(false);
+        var hasPassword = userStore
+                .findCredentials(user.username())
+                .map(c -> PasswordHashing.isUsable(c.passwordHash()))
+                .orElse(false);
         if (!hasPassword && mine.size() == 1) {
-            throw new InvalidInput("last_sign_in_method", "this is your only way to sign in: set a password or link"
-                    + " another account first");
+            throw new InvalidInput(
+                    "last_sign_in_method",
+                    "this is your only way to sign in: set a password or link" + " another account first");
         }
         accounts.delete(user.id(), accountId);
         record("social_unlink", user, "success", "via_" + target.get().provider(), request);
@@ -127,7 +139,9 @@ public final class SocialAccounts {
      * over — and never a staff account, whose takeover costs the most.
      */
     private Optional<User> byVerifiedEmail(SocialIdentity identity) {
-        var linkByEmail = provider(identity.provider()).map(p -> p.settings().linkByEmail()).orElse(true);
+        var linkByEmail = provider(identity.provider())
+                .map(p -> p.settings().linkByEmail())
+                .orElse(true);
         if (!identity.emailVerified() || identity.email().isEmpty() || !linkByEmail) {
             return Optional.empty();
         }
@@ -147,7 +161,8 @@ public final class SocialAccounts {
         var email = identity.emailVerified() ? acceptable(identity.email()) : "";
         var base = usernameBase(identity);
         for (int attempt = 0; attempt < 20; attempt++) {
-            var candidate = attempt == 0 ? base : base + "-" + secrets.alphanumeric(5).toLowerCase(Locale.ROOT);
+            var candidate =
+                    attempt == 0 ? base : base + "-" + secrets.alphanumeric(5).toLowerCase(Locale.ROOT);
             if (userStore.findByUsername(candidate).isPresent()) {
                 continue;
             }
@@ -181,7 +196,8 @@ public final class SocialAccounts {
             vault.keep(account.id(), identity);
         } catch (Conflict raced) {
             // A concurrent first sign-in with the same identity tied it a moment ago: that tie stands.
-            var winner = accounts.findByIdentity(identity.provider(), identity.subject()).orElseThrow(() -> raced);
+            var winner = accounts.findByIdentity(identity.provider(), identity.subject())
+                    .orElseThrow(() -> raced);
             if (winner.userId() != user.id()) {
                 throw raced;
             }
@@ -191,11 +207,20 @@ public final class SocialAccounts {
     }
 
     static String usernameBase(SocialIdentity identity) {
-        var source = !identity.email().isEmpty() ? identity.email().substring(0, Math.max(0,
-                identity.email().indexOf('@') < 0 ? identity.email().length() : identity.email().indexOf('@')))
+        var source = !identity.email().isEmpty()
+                ? identity.email()
+                        .substring(
+                                0,
+                                Math.max(
+                                        0,
+                                        identity.email().indexOf('@') < 0
+                                                ? identity.email().length()
+                                                : identity.email().indexOf('@')))
                 : identity.name();
-        var cleaned = NOT_USERNAME.matcher(Usernames.tryNormalize(source.replace(' ', '.')).orElse(
-                NOT_USERNAME.matcher(source).replaceAll(""))).replaceAll("");
+        var cleaned = NOT_USERNAME
+                .matcher(Usernames.tryNormalize(source.replace(' ', '.'))
+                        .orElse(NOT_USERNAME.matcher(source).replaceAll("")))
+                .replaceAll("");
         if (cleaned.length() > BASE_LENGTH) {
             cleaned = cleaned.substring(0, BASE_LENGTH);
         }
@@ -211,7 +236,14 @@ public final class SocialAccounts {
     }
 
     private void record(String kind, User user, String outcome, String reason, RequestContext request) {
-        audit.append(new AuditEvent(clock.instant(), kind, user.id(), user.username(), outcome, reason,
-                request.clientIp(), request.userAgent()));
+        audit.append(new AuditEvent(
+                clock.instant(),
+                kind,
+                user.id(),
+                user.username(),
+                outcome,
+                reason,
+                request.clientIp(),
+                request.userAgent()));
     }
 }

@@ -33,7 +33,8 @@ public final class SocialBackend implements AuthenticationBackend {
 
     @Override
     public Optional<User> authenticate(RequestContext request, Credentials credentials) {
-        if (!(credentials instanceof Credentials.SocialCode code) || !code.provider().equals(provider.name())) {
+        if (!(credentials instanceof Credentials.SocialCode code)
+                || !code.provider().equals(provider.name())) {
             return Optional.empty();
         }
         var identity = provider.exchange(code.code(), code.redirectUri(), code.codeVerifier(), code.nonce());

@@ -6,11 +6,22 @@ import java.util.Map;
  * Who a provider says signed in: its name for them ({@code subject}, stable), and what it asserts about them. An
  * email counts for linking accounts only when {@code emailVerified}.
  */
-public record SocialIdentity(String provider, String subject, String email, boolean emailVerified, String name,
-                             Map<String, Object> profile, ProviderTokens tokens) {
+public record SocialIdentity(
+        String provider,
+        String subject,
+        String email,
+        boolean emailVerified,
+        String name,
+        Map<String, Object> profile,
+        ProviderTokens tokens) {
 
-    public SocialIdentity(String provider, String subject, String email, boolean emailVerified, String name,
-                          Map<String, Object> profile) {
+    public SocialIdentity(
+            String provider,
+            String subject,
+            String email,
+            boolean emailVerified,
+            String name,
+            Map<String, Object> profile) {
         this(provider, subject, email, emailVerified, name, profile, null);
     }
 
@@ -18,6 +29,7 @@ public record SocialIdentity(String provider, String subject, String email, bool
     public SocialIdentity withTokens(ProviderTokens value) {
         return new SocialIdentity(provider, subject, email, emailVerified, name, profile, value);
     }
+
     public SocialIdentity {
         if (subject == null || subject.isBlank() || subject.length() > 255) {
             throw new ProviderFailure(provider, "the provider named no usable subject");

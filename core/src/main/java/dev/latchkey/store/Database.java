@@ -88,8 +88,8 @@ public final class Database implements AutoCloseable {
     /** The highest successfully applied migration, or -1 when there is none (or no history table yet). */
     static int appliedVersion(DataSource dataSource) {
         try (var connection = dataSource.getConnection();
-             var statement = connection.createStatement();
-             var rows = statement.executeQuery("SELECT version FROM flyway_schema_history WHERE success")) {
+                var statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT version FROM flyway_schema_history WHERE success")) {
             int highest = -1;
             while (rows.next()) {
                 var version = rows.getString(1);
@@ -127,7 +127,7 @@ public final class Database implements AutoCloseable {
     /** True when a connection answers a trivial query: the readiness check. */
     public boolean isReachable() {
         try {
-            return sql.one("SELECT 1", s -> { }, r -> r.getInt(1)).isPresent();
+            return sql.one("SELECT 1", s -> {}, r -> r.getInt(1)).isPresent();
         } catch (StoreFailure e) {
             return false;
         }

@@ -14,10 +14,13 @@ import java.nio.file.Path;
  */
 public record DatabaseUrl(Dialect dialect, String jdbcUrl, String user, String password) {
 
-    public enum Dialect { SQLITE, POSTGRESQL }
+    public enum Dialect {
+        SQLITE,
+        POSTGRESQL
+    }
 
-    public static final String ACCEPTED = "postgresql://user@host:5432/name, sqlite:/path/file.sqlite3, "
-            + "jdbc:postgresql://..., jdbc:sqlite:...";
+    public static final String ACCEPTED =
+            "postgresql://user@host:5432/name, sqlite:/path/file.sqlite3, " + "jdbc:postgresql://..., jdbc:sqlite:...";
 
     public static DatabaseUrl sqlite(Path file) {
         return new DatabaseUrl(Dialect.SQLITE, "jdbc:sqlite:" + file.toAbsolutePath(), null, null);

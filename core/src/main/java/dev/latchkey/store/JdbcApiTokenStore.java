@@ -12,12 +12,13 @@ import java.util.Optional;
 
 /** {@link ApiTokenStore} on SQLite or PostgreSQL. */
 public final class JdbcApiTokenStore implements ApiTokenStore {
-    private static final String COLUMNS = "id, user_id, name, key_prefix, created_at, expires_at, last_used_at, created_by";
+    private static final String COLUMNS =
+            "id, user_id, name, key_prefix, created_at, expires_at, last_used_at, created_by";
     private static final String INSERT = "INSERT INTO api_tokens (user_id, name, key_hash, key_prefix, created_at,"
             + " expires_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String FIND = "SELECT " + COLUMNS + " FROM api_tokens WHERE key_hash = ?";
-    private static final String FIND_BY_USER = "SELECT " + COLUMNS + " FROM api_tokens WHERE user_id = ?"
-            + " ORDER BY created_at DESC, id DESC";
+    private static final String FIND_BY_USER =
+            "SELECT " + COLUMNS + " FROM api_tokens WHERE user_id = ?" + " ORDER BY created_at DESC, id DESC";
     private static final String DELETE = "DELETE FROM api_tokens WHERE user_id = ? AND id = ?";
     private static final String DELETE_CREATED_BY = "DELETE FROM api_tokens WHERE user_id = ? AND created_by = ?";
     private static final String UPDATE_LAST_USED = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
@@ -30,8 +31,14 @@ public final class JdbcApiTokenStore implements ApiTokenStore {
     }
 
     @Override
-    public ApiToken insert(long userId, String name, String keyHash, String prefix, Instant created,
-                           Instant expires, ApiTokens.Origin createdBy) {
+    public ApiToken insert(
+            long userId,
+            String name,
+            String keyHash,
+            String prefix,
+            Instant created,
+            Instant expires,
+            ApiTokens.Origin createdBy) {
         sql.update(INSERT, s -> {
             s.setString(7, createdBy.column());
             s.setLong(1, userId);
@@ -85,8 +92,14 @@ public final class JdbcApiTokenStore implements ApiTokenStore {
     }
 
     private static ApiToken token(ResultSet r) throws SQLException {
-        return new ApiToken(r.getLong("id"), r.getLong("user_id"), r.getString("name"), r.getString("key_prefix"),
-                Instant.ofEpochMilli(r.getLong("created_at")), Sql.instantOrNull(r, "expires_at"),
-                Sql.instantOrNull(r, "last_used_at"), ApiTokens.Origin.ofColumn(r.getString("created_by")));
+        return new ApiToken(
+                r.getLong("id"),
+                r.getLong("user_id"),
+                r.getString("name"),
+                r.getString("key_prefix"),
+                Instant.ofEpochMilli(r.getLong("created_at")),
+                Sql.instantOrNull(r, "expires_at"),
+                Sql.instantOrNull(r, "last_used_at"),
+                ApiTokens.Origin.ofColumn(r.getString("created_by")));
     }
 }

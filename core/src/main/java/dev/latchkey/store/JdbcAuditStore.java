@@ -48,11 +48,14 @@ public final class JdbcAuditStore implements AuditStore {
 
     @Override
     public List<AuditEvent> findRecentByUser(long userId, String kind, int limit) {
-        return sql.list(RECENT, s -> {
-            s.setLong(1, userId);
-            s.setString(2, kind);
-            s.setInt(3, limit);
-        }, JdbcAuditStore::event);
+        return sql.list(
+                RECENT,
+                s -> {
+                    s.setLong(1, userId);
+                    s.setString(2, kind);
+                    s.setInt(3, limit);
+                },
+                JdbcAuditStore::event);
     }
 
     @Override
@@ -67,11 +70,14 @@ public final class JdbcAuditStore implements AuditStore {
         var query = "SELECT id, " + COLUMNS + " FROM audit_events"
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " ORDER BY id DESC LIMIT " + q.limit();
-        return sql.list(query, s -> {
-            for (int i = 0; i < values.size(); i++) {
-                s.setObject(i + 1, values.get(i));
-            }
-        }, r -> new AuditEntry(r.getLong("id"), event(r)));
+        return sql.list(
+                query,
+                s -> {
+                    for (int i = 0; i < values.size(); i++) {
+                        s.setObject(i + 1, values.get(i));
+                    }
+                },
+                r -> new AuditEntry(r.getLong("id"), event(r)));
     }
 
     @Override
@@ -96,8 +102,14 @@ public final class JdbcAuditStore implements AuditStore {
     private static AuditEvent event(ResultSet r) throws SQLException {
         long userId = r.getLong("user_id");
         var user = r.wasNull() ? null : userId;
-        return new AuditEvent(Instant.ofEpochMilli(r.getLong("at")), r.getString("kind"), user,
-                r.getString("username"), r.getString("outcome"), r.getString("reason"), r.getString("client_ip"),
+        return new AuditEvent(
+                Instant.ofEpochMilli(r.getLong("at")),
+                r.getString("kind"),
+                user,
+                r.getString("username"),
+                r.getString("outcome"),
+                r.getString("reason"),
+                r.getString("client_ip"),
                 r.getString("user_agent"));
     }
 }

@@ -23,24 +23,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcSessionStore implements SessionStore {
     private static final Logger log = LoggerFactory.getLogger(JdbcSessionStore.class);
-    private static final TypeReference<Map<String, Object>> DATA = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> DATA = new TypeReference<>() {};
     private static final String COLUMNS =
             "id_hash, user_id, data, created_at, last_seen_at, expires_at, user_agent, client_ip";
     private static final String FIND = "SELECT " + COLUMNS + " FROM sessions WHERE id_hash = ?";
     private static final String FIND_BY_USER = "SELECT " + COLUMNS + " FROM sessions WHERE user_id = ?";
     private static final String INSERT = "INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String UPDATE = "UPDATE sessions SET user_id = ?, data = ?, last_seen_at = ?,"
-            + " expires_at = ? WHERE id_hash = ?";
-    private static final String UPDATE_LAST_SEEN = "UPDATE sessions SET last_seen_at = ?, expires_at = ?"
-            + " WHERE id_hash = ?";
+    private static final String UPDATE =
+            "UPDATE sessions SET user_id = ?, data = ?, last_seen_at = ?," + " expires_at = ? WHERE id_hash = ?";
+    private static final String UPDATE_LAST_SEEN =
+            "UPDATE sessions SET last_seen_at = ?, expires_at = ?" + " WHERE id_hash = ?";
     private static final String DELETE = "DELETE FROM sessions WHERE id_hash = ?";
     private static final String IDS_BY_USER = "SELECT id_hash FROM sessions WHERE user_id = ?";
     private static final String DELETE_BY_USER = "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?";
-    private static final String COUNT_SIGNED_IN = "SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL"
-            + " AND expires_at > ?";
+    private static final String COUNT_SIGNED_IN =
+            "SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL" + " AND expires_at > ?";
     // A bounded sub-select keeps each delete short on both databases (neither accepts DELETE ... LIMIT portably).
-    private static final String DELETE_EXPIRED = "DELETE FROM sessions WHERE id_hash IN"
-            + " (SELECT id_hash FROM sessions WHERE expires_at <= ? LIMIT ?)";
+    private static final String DELETE_EXPIRED =
+            "DELETE FROM sessions WHERE id_hash IN" + " (SELECT id_hash FROM sessions WHERE expires_at <= ? LIMIT ?)";
 
     private final Sql sql;
     private final ObjectMapper json;
@@ -117,7 +117,8 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     public long countSignedIn(Instant now) {
-        return sql.one(COUNT_SIGNED_IN, s -> s.setLong(1, now.toEpochMilli()), r -> r.getLong(1)).orElse(0L);
+        return sql.one(COUNT_SIGNED_IN, s -> s.setLong(1, now.toEpochMilli()), r -> r.getLong(1))
+                .orElse(0L);
     }
 
     @Override
@@ -153,11 +154,20 @@ public final class JdbcSessionStore implements SessionStore {
             long userId = r.getLong("user_id");
             var user = r.wasNull() ? null : userId;
             Map<String, Object> data = json.readValue(r.getString("data"), DATA);
-            return new Session(idHash, user, data, Instant.ofEpochMilli(r.getLong("created_at")),
-                    Instant.ofEpochMilli(r.getLong("last_seen_at")), Instant.ofEpochMilli(r.getLong("expires_at")),
-                    r.getString("user_agent"), r.getString("client_ip"));
+            return new Session(
+                    idHash,
+                    user,
+                    data,
+                    Instant.ofEpochMilli(r.getLong("created_at")),
+                    Instant.ofEpochMilli(r.getLong("last_seen_at")),
+                    Instant.ofEpochMilli(r.getLong("expires_at")),
+                    r.getString("user_agent"),
+                    r.getString("client_ip"));
         } catch (JsonProcessingException | RuntimeException e) {
-            log.warn("ignoring unreadable session row {}: {}", idHash, e.getClass().getSimpleName());
+            log.warn(
+                    "ignoring unreadable session row {}: {}",
+                    idHash,
+                    e.getClass().getSimpleName());
             return null;
         }
     }

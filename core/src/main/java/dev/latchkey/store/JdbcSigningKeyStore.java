@@ -41,7 +41,9 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
 
     @Override
     public List<SigningKey> findAll() {
-        return sql.list(ALL, s -> { }, JdbcSigningKeyStore::keyOrNull).stream().filter(Objects::nonNull).toList();
+        return sql.list(ALL, s -> {}, JdbcSigningKeyStore::keyOrNull).stream()
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     @Override
@@ -54,7 +56,8 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
 
     @Override
     public int deleteExpired(Instant now, Duration retiredFor) {
-        return sql.update(DELETE_RETIRED, s -> s.setLong(1, now.minus(retiredFor).toEpochMilli()));
+        return sql.update(
+                DELETE_RETIRED, s -> s.setLong(1, now.minus(retiredFor).toEpochMilli()));
     }
 
     private static SigningKey keyOrNull(ResultSet r) throws SQLException {
@@ -62,8 +65,13 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
         try {
             var retiredAt = Sql.instantOrNull(r, "retired_at");
             var publicJwk = r.getString("public_jwk");
-            return new SigningKey(kid, r.getString("algorithm"), publicJwk.isEmpty() ? null : JWK.parse(publicJwk),
-                    r.getString("private_jwk_encrypted"), Instant.ofEpochMilli(r.getLong("created_at")), retiredAt);
+            return new SigningKey(
+                    kid,
+                    r.getString("algorithm"),
+                    publicJwk.isEmpty() ? null : JWK.parse(publicJwk),
+                    r.getString("private_jwk_encrypted"),
+                    Instant.ofEpochMilli(r.getLong("created_at")),
+                    retiredAt);
         } catch (ParseException | IllegalArgumentException e) {
             log.warn("ignoring unreadable signing key {}: {}", kid, e.getClass().getSimpleName());
             return null;

@@ -13,11 +13,11 @@ import java.util.Optional;
 
 /** {@link SocialAccountStore} on SQLite or PostgreSQL. */
 public final class JdbcSocialAccountStore implements SocialAccountStore {
-    private static final String COLUMNS = "id, provider, subject, user_id, email, email_verified, created_at,"
-            + " last_login_at";
+    private static final String COLUMNS =
+            "id, provider, subject, user_id, email, email_verified, created_at," + " last_login_at";
     private static final String FIND = "SELECT " + COLUMNS + " FROM social_accounts WHERE provider = ? AND subject = ?";
-    private static final String FIND_BY_USER = "SELECT " + COLUMNS + " FROM social_accounts WHERE user_id = ?"
-            + " ORDER BY id";
+    private static final String FIND_BY_USER =
+            "SELECT " + COLUMNS + " FROM social_accounts WHERE user_id = ?" + " ORDER BY id";
     private static final String INSERT = "INSERT INTO social_accounts (provider, subject, user_id, email,"
             + " email_verified, profile, created_at, last_login_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_PROFILE = "UPDATE social_accounts SET email = ?, email_verified = ?,"
@@ -34,10 +34,13 @@ public final class JdbcSocialAccountStore implements SocialAccountStore {
 
     @Override
     public Optional<SocialAccount> findByIdentity(String provider, String subject) {
-        return sql.one(FIND, s -> {
-            s.setString(1, provider);
-            s.setString(2, subject);
-        }, JdbcSocialAccountStore::account);
+        return sql.one(
+                FIND,
+                s -> {
+                    s.setString(1, provider);
+                    s.setString(2, subject);
+                },
+                JdbcSocialAccountStore::account);
     }
 
     @Override
@@ -60,8 +63,8 @@ public final class JdbcSocialAccountStore implements SocialAccountStore {
             });
         } catch (StoreFailure e) {
             if (findByIdentity(identity.provider(), identity.subject()).isPresent()) {
-                throw new Conflict("social_account_taken", "that " + identity.provider()
-                        + " account is already tied to a user");
+                throw new Conflict(
+                        "social_account_taken", "that " + identity.provider() + " account is already tied to a user");
             }
             throw e;
         }
@@ -98,8 +101,14 @@ public final class JdbcSocialAccountStore implements SocialAccountStore {
     }
 
     private static SocialAccount account(ResultSet r) throws SQLException {
-        return new SocialAccount(r.getLong("id"), r.getString("provider"), r.getString("subject"),
-                r.getLong("user_id"), r.getString("email"), r.getBoolean("email_verified"),
-                Instant.ofEpochMilli(r.getLong("created_at")), Instant.ofEpochMilli(r.getLong("last_login_at")));
+        return new SocialAccount(
+                r.getLong("id"),
+                r.getString("provider"),
+                r.getString("subject"),
+                r.getLong("user_id"),
+                r.getString("email"),
+                r.getBoolean("email_verified"),
+                Instant.ofEpochMilli(r.getLong("created_at")),
+                Instant.ofEpochMilli(r.getLong("last_login_at")));
     }
 }

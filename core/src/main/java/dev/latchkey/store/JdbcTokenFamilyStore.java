@@ -15,12 +15,12 @@ import java.util.Optional;
 
 /** {@link TokenFamilyStore} on SQLite or PostgreSQL. */
 public final class JdbcTokenFamilyStore implements TokenFamilyStore {
-    private static final String FAMILY_COLUMNS = "f.id, f.user_id, f.session_hash, f.created_at, f.expires_at,"
-            + " f.revoked_at";
+    private static final String FAMILY_COLUMNS =
+            "f.id, f.user_id, f.session_hash, f.created_at, f.expires_at," + " f.revoked_at";
     private static final String INSERT_FAMILY = "INSERT INTO token_families (id, user_id, session_hash, created_at,"
             + " expires_at) VALUES (?, ?, ?, ?, ?)";
-    private static final String INSERT_TOKEN = "INSERT INTO refresh_tokens (token_hash, family_id, issued_at,"
-            + " expires_at) VALUES (?, ?, ?, ?)";
+    private static final String INSERT_TOKEN =
+            "INSERT INTO refresh_tokens (token_hash, family_id, issued_at," + " expires_at) VALUES (?, ?, ?, ?)";
     private static final String FIND_TOKEN = "SELECT t.token_hash, t.issued_at, t.expires_at AS token_expires_at,"
             + " t.spent_at, " + FAMILY_COLUMNS + " FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id"
             + " WHERE t.token_hash = ?";
@@ -28,17 +28,17 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
     private static final String SPEND = "UPDATE refresh_tokens SET spent_at = ? WHERE token_hash = ? AND family_id = ?"
             + " AND spent_at IS NULL AND expires_at > ?"
             + " AND EXISTS (SELECT 1 FROM token_families f WHERE f.id = ? AND f.revoked_at IS NULL)";
-    private static final String REVOKE = "UPDATE token_families SET revoked_at = ?, revoked_reason = ?"
-            + " WHERE id = ? AND revoked_at IS NULL";
-    private static final String LIVE_FOR_USER = "SELECT id FROM token_families WHERE user_id = ?"
-            + " AND revoked_at IS NULL";
-    private static final String LIVE_FOR_SESSION = "SELECT id FROM token_families WHERE session_hash = ?"
-            + " AND revoked_at IS NULL";
-    private static final String REVOKED_SINCE = "SELECT " + FAMILY_COLUMNS + " FROM token_families f"
-            + " WHERE f.revoked_at >= ?";
+    private static final String REVOKE =
+            "UPDATE token_families SET revoked_at = ?, revoked_reason = ?" + " WHERE id = ? AND revoked_at IS NULL";
+    private static final String LIVE_FOR_USER =
+            "SELECT id FROM token_families WHERE user_id = ?" + " AND revoked_at IS NULL";
+    private static final String LIVE_FOR_SESSION =
+            "SELECT id FROM token_families WHERE session_hash = ?" + " AND revoked_at IS NULL";
+    private static final String REVOKED_SINCE =
+            "SELECT " + FAMILY_COLUMNS + " FROM token_families f" + " WHERE f.revoked_at >= ?";
     private static final String DELETE_EXPIRED_TOKENS = "DELETE FROM refresh_tokens WHERE expires_at < ?";
-    private static final String DELETE_ENDED_FAMILIES = "DELETE FROM token_families WHERE expires_at < ?"
-            + " OR revoked_at < ?";
+    private static final String DELETE_ENDED_FAMILIES =
+            "DELETE FROM token_families WHERE expires_at < ?" + " OR revoked_at < ?";
 
     private final Sql sql;
 
@@ -67,9 +67,15 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
 
     @Override
     public Optional<StoredRefreshToken> findRefreshByHash(String tokenHash) {
-        return sql.one(FIND_TOKEN, s -> s.setString(1, tokenHash), r -> new StoredRefreshToken(
-                r.getString("token_hash"), family(r), Instant.ofEpochMilli(r.getLong("issued_at")),
-                Instant.ofEpochMilli(r.getLong("token_expires_at")), Sql.instantOrNull(r, "spent_at")));
+        return sql.one(
+                FIND_TOKEN,
+                s -> s.setString(1, tokenHash),
+                r -> new StoredRefreshToken(
+                        r.getString("token_hash"),
+                        family(r),
+                        Instant.ofEpochMilli(r.getLong("issued_at")),
+                        Instant.ofEpochMilli(r.getLong("token_expires_at")),
+                        Sql.instantOrNull(r, "spent_at")));
     }
 
     @Override
@@ -93,16 +99,17 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
     @Override
     public boolean revoke(String familyId, Instant now, String reason) {
         return sql.update(REVOKE, s -> {
-            s.setLong(1, now.toEpochMilli());
-            s.setString(2, reason);
-            s.setString(3, familyId);
-        }) == 1;
+                    s.setLong(1, now.toEpochMilli());
+                    s.setString(2, reason);
+                    s.setString(3, familyId);
+                })
+                == 1;
     }
 
     @Override
     public List<String> revokeForUser(long userId, Instant now, String reason) {
-        return sql.inTransaction(c -> revokeAll(c, Sql.list(c, LIVE_FOR_USER, s -> s.setLong(1, userId),
-                r -> r.getString(1)), now, reason));
+        return sql.inTransaction(c ->
+                revokeAll(c, Sql.list(c, LIVE_FOR_USER, s -> s.setLong(1, userId), r -> r.getString(1)), now, reason));
     }
 
     @Override
@@ -164,8 +171,12 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
     }
 
     private static TokenFamily family(ResultSet r) throws SQLException {
-        return new TokenFamily(r.getString("id"), r.getLong("user_id"), r.getString("session_hash"),
-                Instant.ofEpochMilli(r.getLong("created_at")), Instant.ofEpochMilli(r.getLong("expires_at")),
+        return new TokenFamily(
+                r.getString("id"),
+                r.getLong("user_id"),
+                r.getString("session_hash"),
+                Instant.ofEpochMilli(r.getLong("created_at")),
+                Instant.ofEpochMilli(r.getLong("expires_at")),
                 Sql.instantOrNull(r, "revoked_at"));
     }
 }

@@ -23,8 +23,8 @@ public final class JdbcUserStore implements UserStore {
             "id, username, email, is_active, is_staff, is_superuser, date_joined, last_login, email_verified";
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = ?";
     private static final String FIND_BY_USERNAME = "SELECT " + COLUMNS + " FROM users WHERE username = ?";
-    private static final String FIND_BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(?)"
-            + " ORDER BY id LIMIT ?";
+    private static final String FIND_BY_EMAIL =
+            "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(?)" + " ORDER BY id LIMIT ?";
     private static final String FIND_CREDENTIALS =
             "SELECT " + COLUMNS + ", password_hash FROM users WHERE username = ?";
     private static final String INSERT = "INSERT INTO users (username, email, password_hash, is_active, is_staff,"
@@ -57,10 +57,13 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public List<User> findByEmail(String email, int limit) {
-        return sql.list(FIND_BY_EMAIL, s -> {
-            s.setString(1, email);
-            s.setInt(2, limit);
-        }, JdbcUserStore::user);
+        return sql.list(
+                FIND_BY_EMAIL,
+                s -> {
+                    s.setString(1, email);
+                    s.setInt(2, limit);
+                },
+                JdbcUserStore::user);
     }
 
     @Override
@@ -70,7 +73,9 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public Optional<UserCredentials> findCredentials(String username) {
-        return sql.one(FIND_CREDENTIALS, s -> s.setString(1, username),
+        return sql.one(
+                FIND_CREDENTIALS,
+                s -> s.setString(1, username),
                 r -> new UserCredentials(user(r), r.getString("password_hash")));
     }
 
@@ -101,25 +106,28 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public boolean updatePassword(long id, String passwordHash) {
         return sql.update(UPDATE_PASSWORD, s -> {
-            s.setString(1, passwordHash);
-            s.setLong(2, id);
-        }) == 1;
+                    s.setString(1, passwordHash);
+                    s.setLong(2, id);
+                })
+                == 1;
     }
 
     @Override
     public boolean updateEmailVerified(long id, boolean verified) {
         return sql.update(UPDATE_EMAIL_VERIFIED, s -> {
-            s.setBoolean(1, verified);
-            s.setLong(2, id);
-        }) > 0;
+                    s.setBoolean(1, verified);
+                    s.setLong(2, id);
+                })
+                > 0;
     }
 
     @Override
     public boolean updateActive(long id, boolean active) {
         return sql.update(UPDATE_ACTIVE, s -> {
-            s.setBoolean(1, active);
-            s.setLong(2, id);
-        }) == 1;
+                    s.setBoolean(1, active);
+                    s.setLong(2, id);
+                })
+                == 1;
     }
 
     @Override
@@ -132,16 +140,19 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public List<User> findAll(long afterId, int limit) {
-        return sql.list(FIND_ALL, s -> {
-            s.setLong(1, afterId);
-            s.setInt(2, limit);
-        }, JdbcUserStore::user);
+        return sql.list(
+                FIND_ALL,
+                s -> {
+                    s.setLong(1, afterId);
+                    s.setInt(2, limit);
+                },
+                JdbcUserStore::user);
     }
 
     @Override
     public ImportResult upsertAll(List<ImportedUser> users) {
         return sql.inTransaction(c -> {
-            var existing = new HashSet<>(Sql.list(c, EXISTING_USERNAMES, s -> { }, r -> r.getString(1)));
+            var existing = new HashSet<>(Sql.list(c, EXISTING_USERNAMES, s -> {}, r -> r.getString(1)));
             int updated = 0;
             try (var statement = c.prepareStatement(UPSERT)) {
                 int pending = 0;
@@ -182,9 +193,16 @@ public final class JdbcUserStore implements UserStore {
     private static User user(ResultSet r) throws SQLException {
         long lastLogin = r.getLong("last_login");
         var lastLoginAt = r.wasNull() ? null : Instant.ofEpochMilli(lastLogin);
-        return new User(r.getLong("id"), r.getString("username"), r.getString("email"), r.getBoolean("is_active"),
-                r.getBoolean("is_staff"), r.getBoolean("is_superuser"),
-                Instant.ofEpochMilli(r.getLong("date_joined")), lastLoginAt, r.getBoolean("email_verified"));
+        return new User(
+                r.getLong("id"),
+                r.getString("username"),
+                r.getString("email"),
+                r.getBoolean("is_active"),
+                r.getBoolean("is_staff"),
+                r.getBoolean("is_superuser"),
+                Instant.ofEpochMilli(r.getLong("date_joined")),
+                lastLoginAt,
+                r.getBoolean("email_verified"));
     }
 
     private static Conflict taken(String username) {

@@ -66,9 +66,10 @@ public final class Sql {
      */
     public boolean deleteOwned(String sql, long userId, long id) {
         return update(sql, s -> {
-            s.setLong(1, userId);
-            s.setLong(2, id);
-        }) > 0;
+                    s.setLong(1, userId);
+                    s.setLong(2, id);
+                })
+                > 0;
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */

@@ -20,7 +20,10 @@ public final class MemoryThrottleStore implements ThrottleStore {
     private final Cache<String, Entry> entries;
 
     public MemoryThrottleStore(int maxKeys) {
-        this.entries = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(FORGET_AFTER).build();
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(maxKeys)
+                .expireAfterAccess(FORGET_AFTER)
+                .build();
     }
 
     private static final class Entry {
@@ -76,7 +79,8 @@ public final class MemoryThrottleStore implements ThrottleStore {
 
     private static Optional<Instant> blocked(Entry entry, Instant now) {
         return entry.blockedUntil != null && entry.blockedUntil.isAfter(now)
-                ? Optional.of(entry.blockedUntil) : Optional.empty();
+                ? Optional.of(entry.blockedUntil)
+                : Optional.empty();
     }
 
     @Override

@@ -51,8 +51,8 @@ public final class SignInThrottle {
         if (ipKey.isPresent()) {
             refuseIfBlocked(store.reserve(ipKey.get(), now, settings.perIp(), settings.maxBlock()), now);
         }
-        var pairBlocked = store.reserve(pairKey, now, underAttack ? settings.tightened() : settings.perAccountAndIp(),
-                settings.maxBlock());
+        var pairBlocked = store.reserve(
+                pairKey, now, underAttack ? settings.tightened() : settings.perAccountAndIp(), settings.maxBlock());
         if (pairBlocked.isPresent()) {
             ipKey.ifPresent(k -> store.release(k, now));
             refuseIfBlocked(pairBlocked, now);
@@ -134,7 +134,6 @@ public final class SignInThrottle {
     public static String network(String clientIp) {
         return IpAddress.network(clientIp);
     }
-
 
     private static Optional<Instant> later(Optional<Instant> a, Optional<Instant> b) {
         if (a.isEmpty() || (b.isPresent() && b.get().isAfter(a.get()))) {

@@ -14,14 +14,15 @@ import java.util.Objects;
  * @param maxBlock         the longest a block lasts, however often it repeats (each repeat doubles it)
  * @param maxKeys          how many counters are kept in memory at most
  */
-public record ThrottleSettings(Rule perIp, Rule perAccountAndIp, Rule perAccount, Rule tightened, Duration maxBlock,
-                               int maxKeys) {
+public record ThrottleSettings(
+        Rule perIp, Rule perAccountAndIp, Rule perAccount, Rule tightened, Duration maxBlock, int maxKeys) {
     public static final ThrottleSettings DEFAULT = new ThrottleSettings(
             new Rule(10, Duration.ofMinutes(1)),
             new Rule(5, Duration.ofMinutes(5)),
             new Rule(30, Duration.ofMinutes(15)),
             new Rule(1, Duration.ofMinutes(5)),
-            Duration.ofHours(1), 100_000);
+            Duration.ofHours(1),
+            100_000);
 
     public ThrottleSettings {
         Objects.requireNonNull(perIp);

@@ -27,8 +27,8 @@ final class DaemonThreads implements Scheduler {
         };
         // A repeating task's future completes only when the task throws (guarded catches what tasks throw) or is
         // cancelled (shutdownNow): there is nothing in it to wait for.
-        var unused = executor.scheduleWithFixedDelay(guarded, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        var unused = executor.scheduleWithFixedDelay(
+                guarded, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return executor::shutdownNow;
     }
 }

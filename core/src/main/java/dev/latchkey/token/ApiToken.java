@@ -11,8 +11,15 @@ import java.util.Objects;
  * @param lastUsed  null when never used; kept to the minute
  * @param createdBy who made it: a user for themselves (revoked when their password changes) or an operator
  */
-public record ApiToken(long id, long userId, String name, String prefix, Instant created, Instant expires,
-                       Instant lastUsed, ApiTokens.Origin createdBy) {
+public record ApiToken(
+        long id,
+        long userId,
+        String name,
+        String prefix,
+        Instant created,
+        Instant expires,
+        Instant lastUsed,
+        ApiTokens.Origin createdBy) {
     public ApiToken {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(created, "created");

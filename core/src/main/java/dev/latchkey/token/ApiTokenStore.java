@@ -6,8 +6,14 @@ import java.util.Optional;
 
 /** Where API tokens live, found by the SHA-256 of their key. */
 public interface ApiTokenStore {
-    ApiToken insert(long userId, String name, String keyHash, String prefix, Instant created, Instant expires,
-                    ApiTokens.Origin createdBy);
+    ApiToken insert(
+            long userId,
+            String name,
+            String keyHash,
+            String prefix,
+            Instant created,
+            Instant expires,
+            ApiTokens.Origin createdBy);
 
     Optional<ApiToken> findByKeyHash(String keyHash);
 

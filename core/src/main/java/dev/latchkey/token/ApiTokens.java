@@ -43,8 +43,11 @@ public final class ApiTokens implements UserRevocation {
         public static final Lifetimes DEFAULT = new Lifetimes(Duration.ofDays(90), Duration.ofDays(365));
 
         public Lifetimes {
-            if (defaultLifetime.isNegative() || defaultLifetime.isZero() || maxLifetime.compareTo(defaultLifetime) < 0) {
-                throw new IllegalArgumentException("token lifetimes must be positive, the maximum not below the default");
+            if (defaultLifetime.isNegative()
+                    || defaultLifetime.isZero()
+                    || maxLifetime.compareTo(defaultLifetime) < 0) {
+                throw new IllegalArgumentException(
+                        "token lifetimes must be positive, the maximum not below the default");
             }
         }
     }
@@ -62,14 +65,22 @@ public final class ApiTokens implements UserRevocation {
     private final Cache<String, ApiToken> cache;
     private final Lifetimes lifetimes;
 
-    public ApiTokens(ApiTokenStore store, Secrets secrets, Clock clock, Duration touchInterval, Duration cacheTtl,
-                     Lifetimes lifetimes) {
+    public ApiTokens(
+            ApiTokenStore store,
+            Secrets secrets,
+            Clock clock,
+            Duration touchInterval,
+            Duration cacheTtl,
+            Lifetimes lifetimes) {
         this.lifetimes = lifetimes;
         this.store = store;
         this.secrets = secrets;
         this.clock = clock;
         this.touchInterval = touchInterval;
-        this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(cacheTtl).build();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(cacheTtl)
+                .build();
     }
 
     /** A token a user makes for themselves: {@code lifetime} empty for the default, never past the maximum. */
@@ -79,8 +90,9 @@ public final class ApiTokens implements UserRevocation {
             throw new InvalidInput("invalid_expiry", "a token lives at least a minute");
         }
         if (asked.compareTo(lifetimes.maxLifetime()) > 0) {
-            throw new InvalidInput("invalid_expiry", "a token lives at most " + lifetimes.maxLifetime().toDays()
-                    + " days");
+            throw new InvalidInput(
+                    "invalid_expiry",
+                    "a token lives at most " + lifetimes.maxLifetime().toDays() + " days");
         }
         return insert(userId, name, Optional.of(asked), Origin.USER);
     }
@@ -96,16 +108,23 @@ public final class ApiTokens implements UserRevocation {
     private IssuedApiToken insert(long userId, String name, Optional<Duration> lifetime, Origin origin) {
         var cleanName = name == null || name.isBlank() ? "token" : name.strip();
         if (cleanName.length() > MAX_NAME || cleanName.codePoints().anyMatch(Character::isISOControl)) {
-            throw new InvalidInput("invalid_name", "a token name has at most " + MAX_NAME
-                    + " characters and no control characters");
+            throw new InvalidInput(
+                    "invalid_name", "a token name has at most " + MAX_NAME + " characters and no control characters");
         }
-        if (lifetime.isPresent() && (lifetime.get().isNegative() || lifetime.get().isZero())) {
+        if (lifetime.isPresent()
+                && (lifetime.get().isNegative() || lifetime.get().isZero())) {
             throw new InvalidInput("invalid_expiry", "a token's lifetime must be positive");
         }
         var key = PREFIX + secrets.urlSafeToken(KEY_BYTES);
         var now = clock.instant();
-        var token = store.insert(userId, cleanName, Secrets.sha256Hex(key), key.substring(0, PREFIX.length() + 6),
-                now, lifetime.map(now::plus).orElse(null), origin);
+        var token = store.insert(
+                userId,
+                cleanName,
+                Secrets.sha256Hex(key),
+                key.substring(0, PREFIX.length() + 6),
+                now,
+                lifetime.map(now::plus).orElse(null),
+                origin);
         return new IssuedApiToken(token, key);
     }
 
@@ -130,8 +149,15 @@ public final class ApiTokens implements UserRevocation {
         }
         if (token.lastUsed() == null || !now.isBefore(token.lastUsed().plus(touchInterval))) {
             store.updateLastUsed(token.id(), now);
-            token = new ApiToken(token.id(), token.userId(), token.name(), token.prefix(), token.created(),
-                    token.expires(), now, token.createdBy());
+            token = new ApiToken(
+                    token.id(),
+                    token.userId(),
+                    token.name(),
+                    token.prefix(),
+                    token.created(),
+                    token.expires(),
+                    now,
+                    token.createdBy());
             cache.put(hash, token);
         }
         return Optional.of(token);

@@ -71,11 +71,17 @@ public final class DjangoDump {
             }
             progress.accept(index);
         } catch (JsonEOFException e) {
-            throw new InvalidInput("invalid_dump", "the file ends in the middle of the JSON (truncated?) at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw new InvalidInput(
+                    "invalid_dump",
+                    "the file ends in the middle of the JSON (truncated?) at line "
+                            + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr());
         } catch (JsonProcessingException e) {
-            throw new InvalidInput("invalid_dump", "the file is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw new InvalidInput(
+                    "invalid_dump",
+                    "the file is not valid JSON: " + e.getOriginalMessage() + " at line "
+                            + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw new InvalidInput("invalid_dump", "the file could not be read: " + e.getMessage());
         }
@@ -116,8 +122,14 @@ public final class DjangoDump {
             throw problem(index + " (" + username + ")", "password " + e.getMessage());
         }
         var joined = time(index, fields, "date_joined", true);
-        return new ImportedUser(username, email, hash, bool(index, fields, "is_active", true),
-                bool(index, fields, "is_staff", false), bool(index, fields, "is_superuser", false), joined,
+        return new ImportedUser(
+                username,
+                email,
+                hash,
+                bool(index, fields, "is_active", true),
+                bool(index, fields, "is_staff", false),
+                bool(index, fields, "is_superuser", false),
+                joined,
                 time(index, fields, "last_login", false));
     }
 

@@ -14,8 +14,7 @@ public final class Emails {
     public static final int MAX_LENGTH = 254;
     private static final Pattern SHAPE = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
-    private Emails() {
-    }
+    private Emails() {}
 
     public static String normalize(String email) {
         if (email == null || email.isEmpty()) {

@@ -12,8 +12,16 @@ import java.util.Optional;
  * @param emailVerified the email is known to be the user's (a provider vouched for it, or an operator said so);
  *                      only then may a social identity with that email join this account
  */
-public record User(long id, String username, String email, boolean active, boolean staff, boolean superuser,
-                   Instant dateJoined, Instant lastLogin, boolean emailVerified) {
+public record User(
+        long id,
+        String username,
+        String email,
+        boolean active,
+        boolean staff,
+        boolean superuser,
+        Instant dateJoined,
+        Instant lastLogin,
+        boolean emailVerified) {
 
     public User {
         Objects.requireNonNull(username, "username");

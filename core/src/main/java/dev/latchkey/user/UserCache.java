@@ -15,7 +15,8 @@ public final class UserCache {
 
     public UserCache(UserStore store, Duration ttl) {
         this.store = store;
-        this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).build();
+        this.cache =
+                Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).build();
     }
 
     public Optional<User> find(long id) {

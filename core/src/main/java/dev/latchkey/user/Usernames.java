@@ -17,8 +17,7 @@ public final class Usernames {
     public static final int MAX_LENGTH = 150;
     private static final Pattern VALID = Pattern.compile("[\\p{L}\\p{N}\\p{M}_.@+-]+");
 
-    private Usernames() {
-    }
+    private Usernames() {}
 
     /** The normalised form of a valid username, or {@link InvalidInput} naming the problem. */
     public static String normalize(String username) {
@@ -36,8 +35,8 @@ public final class Usernames {
             throw tooLong();
         }
         if (!VALID.matcher(normalized).matches()) {
-            throw new InvalidInput("invalid_username",
-                    "a username may contain only letters, digits and the characters @ . + - _");
+            throw new InvalidInput(
+                    "invalid_username", "a username may contain only letters, digits and the characters @ . + - _");
         }
         return normalized;
     }
@@ -59,7 +58,9 @@ public final class Usernames {
     static boolean hasControlCharacter(String text) {
         return text.codePoints().anyMatch(c -> {
             int type = Character.getType(c);
-            return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+            return type == Character.CONTROL
+                    || type == Character.FORMAT
+                    || type == Character.LINE_SEPARATOR
                     || type == Character.PARAGRAPH_SEPARATOR;
         });
     }

@@ -26,8 +26,14 @@ public final class Users {
     private final UserCache cache;
     private final AuditStore audit;
 
-    public Users(UserStore store, UserCache cache, PasswordHashing hashing, PasswordPolicy policy,
-                 List<UserRevocation> revocations, AuditStore audit, Clock clock) {
+    public Users(
+            UserStore store,
+            UserCache cache,
+            PasswordHashing hashing,
+            PasswordPolicy policy,
+            List<UserRevocation> revocations,
+            AuditStore audit,
+            Clock clock) {
         this.audit = audit;
         this.store = store;
         this.cache = cache;
@@ -81,7 +87,8 @@ public final class Users {
             page = store.findAll(after, EXISTING_PAGE);
             for (var user : page) {
                 if (names.contains(user.username())) {
-                    store.findCredentials(user.username()).ifPresent(c -> found.put(c.user().username(), c));
+                    store.findCredentials(user.username())
+                            .ifPresent(c -> found.put(c.user().username(), c));
                 }
                 after = user.id();
             }

@@ -22,9 +22,11 @@ class AuthenticatorTest {
 
     @Test
     void aThrowingBackendIsContainedAndTheNextOneStillAuthenticates() {
-        var chain = chain(backend("broken", c -> {
-            throw new IllegalStateException("provider answered a shape nobody expected");
-        }), backend("working", c -> Optional.of(user(true))));
+        var chain = chain(
+                backend("broken", c -> {
+                    throw new IllegalStateException("provider answered a shape nobody expected");
+                }),
+                backend("working", c -> Optional.of(user(true))));
 
         var result = chain.authenticate(RequestContext.NONE, ALICE);
 
@@ -32,17 +34,22 @@ class AuthenticatorTest {
         assertThat(result.backend()).isEqualTo("working");
         assertThat(result.at()).isEqualTo(clock.instant());
         assertThat(asked).containsExactly("broken", "working");
-        assertThat(meters.counter("latchkey.auth.backend.failures", "backend", "broken").count()).isEqualTo(1.0);
+        assertThat(meters.counter("latchkey.auth.backend.failures", "backend", "broken")
+                        .count())
+                .isEqualTo(1.0);
     }
 
     @Test
     void aDenyingBackendStopsTheChain() {
-        var chain = chain(backend("deny", c -> {
-            throw new AuthenticationDenied(AuthenticationDenied.Reason.DENIED_BY_BACKEND);
-        }), backend("never", c -> Optional.of(user(true))));
+        var chain = chain(
+                backend("deny", c -> {
+                    throw new AuthenticationDenied(AuthenticationDenied.Reason.DENIED_BY_BACKEND);
+                }),
+                backend("never", c -> Optional.of(user(true))));
 
         assertThatThrownBy(() -> chain.authenticate(RequestContext.NONE, ALICE))
-                .isInstanceOfSatisfying(AuthenticationDenied.class,
+                .isInstanceOfSatisfying(
+                        AuthenticationDenied.class,
                         d -> assertThat(d.reason()).isEqualTo(AuthenticationDenied.Reason.DENIED_BY_BACKEND));
         assertThat(asked).containsExactly("deny");
     }
@@ -56,8 +63,8 @@ class AuthenticatorTest {
 
     @Test
     void anInactiveUserIsRefusedOnceInTheChain() {
-        var chain = chain(backend("first", c -> Optional.of(user(false))),
-                backend("second", c -> Optional.of(user(true))));
+        var chain =
+                chain(backend("first", c -> Optional.of(user(false))), backend("second", c -> Optional.of(user(true))));
 
         assertThatThrownBy(() -> chain.authenticate(RequestContext.NONE, ALICE))
                 .isInstanceOfSatisfying(AuthenticationDenied.class, d -> {

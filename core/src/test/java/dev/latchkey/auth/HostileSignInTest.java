@@ -20,11 +20,14 @@ class HostileSignInTest {
     @EnumSource(TestDatabase.Kind.class)
     void overlongAndOddUsernamesAreOrdinaryFailuresThatTheThrottleCounts(TestDatabase.Kind kind) {
         try (var db = TestDatabase.create(kind)) {
-            var latchkey = Latchkey.builder(db.database()).argon2(new Argon2Settings(1024, 2, 1, 32)).build();
+            var latchkey = Latchkey.builder(db.database())
+                    .argon2(new Argon2Settings(1024, 2, 1, 32))
+                    .build();
             latchkey.users().create(NewUser.named("alice"), Optional.of("correct horse"));
             var from = new RequestContext("203.0.113.9", "x".repeat(2_000));
-            var names = new String[] {"a".repeat(151), "가".repeat(151), "😀".repeat(151), "a".repeat(4_000),
-                "admin\u202e", "tab\there"};
+            var names = new String[] {
+                "a".repeat(151), "가".repeat(151), "😀".repeat(151), "a".repeat(4_000), "admin\u202e", "tab\there"
+            };
             for (var name : names) {
                 assertThatThrownBy(() -> latchkey.signIn().verify(from, new Credentials.Password(name, "guess")))
                         .as(name.substring(0, Math.min(10, name.length())))
@@ -40,8 +43,9 @@ class HostileSignInTest {
             }
             assertThatThrownBy(() -> latchkey.signIn().verify(from, new Credentials.Password("alice", "guess")))
                     .isInstanceOf(Throttled.class);
-            assertThat(latchkey.audit().search(new dev.latchkey.audit.AuditQuery(null, "sign_in", null, null, null,
-                    100))).isNotEmpty();
+            assertThat(latchkey.audit()
+                            .search(new dev.latchkey.audit.AuditQuery(null, "sign_in", null, null, null, 100)))
+                    .isNotEmpty();
         }
     }
 }

@@ -122,12 +122,15 @@ class PasswordBackendTest {
 
     @Test
     void anInactiveUserWithTheRightPasswordIsRefusedByTheChain() {
-        var chain = new Authenticator(List.of(backend), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+        var chain = new Authenticator(
+                List.of(backend),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
                 java.time.Clock.systemUTC());
         users.updateActive(users.findByUsername("alice").orElseThrow().id(), false);
-        assertThatThrownBy(() -> chain.authenticate(RequestContext.NONE,
-                new Credentials.Password("alice", "correct horse")))
-                .isInstanceOfSatisfying(AuthenticationDenied.class,
+        assertThatThrownBy(() ->
+                        chain.authenticate(RequestContext.NONE, new Credentials.Password("alice", "correct horse")))
+                .isInstanceOfSatisfying(
+                        AuthenticationDenied.class,
                         d -> assertThat(d.reason()).isEqualTo(AuthenticationDenied.Reason.INACTIVE));
     }
 }

@@ -24,8 +24,13 @@ class SignInTest {
     @BeforeEach
     void setUp() {
         db = TestDatabase.sqlite();
-        latchkey = Latchkey.builder(db.database()).clock(clock).argon2(new Argon2Settings(1024, 2, 1, 32)).build();
-        alice = latchkey.users().create(NewUser.named("alice"), Optional.of("correct horse")).id();
+        latchkey = Latchkey.builder(db.database())
+                .clock(clock)
+                .argon2(new Argon2Settings(1024, 2, 1, 32))
+                .build();
+        alice = latchkey.users()
+                .create(NewUser.named("alice"), Optional.of("correct horse"))
+                .id();
     }
 
     @AfterEach
@@ -49,11 +54,13 @@ class SignInTest {
 
     @Test
     void failuresAreAuditedWithTheirReasonAndNeverTheirPassword() {
-        assertThatThrownBy(() -> latchkey.signIn().withSession(FROM,
-                new Credentials.Password("alice", "wrong horse"), null)).isInstanceOf(AuthenticationDenied.class);
+        assertThatThrownBy(() ->
+                        latchkey.signIn().withSession(FROM, new Credentials.Password("alice", "wrong horse"), null))
+                .isInstanceOf(AuthenticationDenied.class);
         latchkey.users().deactivate("alice");
-        assertThatThrownBy(() -> latchkey.signIn().withSession(FROM,
-                new Credentials.Password("alice", "correct horse"), null)).isInstanceOf(AuthenticationDenied.class);
+        assertThatThrownBy(() ->
+                        latchkey.signIn().withSession(FROM, new Credentials.Password("alice", "correct horse"), null))
+                .isInstanceOf(AuthenticationDenied.class);
         var events = latchkey.audit().findRecentByUser(alice, SignIn.AUDIT_KIND, 10);
         assertThat(events).extracting(e -> e.reason()).containsExactlyInAnyOrder("bad_password", "inactive");
         assertThat(events).allSatisfy(e -> {
@@ -65,10 +72,16 @@ class SignInTest {
 
     @Test
     void anUnknownUsernameIsAuditedWithoutAUser() {
-        assertThatThrownBy(() -> latchkey.signIn().withSession(FROM,
-                new Credentials.Password("mallory", "whatever"), null)).isInstanceOf(AuthenticationDenied.class);
-        var count = db.database().sql().one("SELECT COUNT(*) FROM audit_events WHERE user_id IS NULL"
-                + " AND reason = 'unknown_user' AND username = 'mallory'", s -> { }, r -> r.getInt(1));
+        assertThatThrownBy(() ->
+                        latchkey.signIn().withSession(FROM, new Credentials.Password("mallory", "whatever"), null))
+                .isInstanceOf(AuthenticationDenied.class);
+        var count = db.database()
+                .sql()
+                .one(
+                        "SELECT COUNT(*) FROM audit_events WHERE user_id IS NULL"
+                                + " AND reason = 'unknown_user' AND username = 'mallory'",
+                        s -> {},
+                        r -> r.getInt(1));
         assertThat(count).hasValue(1);
     }
 }

@@ -18,7 +18,8 @@ class SecretBoxTest {
         assertThat(sealed).doesNotContain("private");
         assertThat(box.open(sealed, "kid-1")).isEqualTo("{\"d\":\"private\"}");
         assertThat(new SecretBox(instanceSecret.clone(), "signing keys", secrets).open(sealed, "kid-1"))
-                .as("another node with the same secret").isEqualTo("{\"d\":\"private\"}");
+                .as("another node with the same secret")
+                .isEqualTo("{\"d\":\"private\"}");
         assertThat(box.open(box.seal("", "kid-1"), "kid-1")).isEmpty();
         assertThat(box.open(box.seal("ünïcødé \u202e", "kid-1"), "kid-1")).isEqualTo("ünïcødé \u202e");
     }
@@ -53,8 +54,8 @@ class SecretBoxTest {
             var text = Base64.getEncoder().encodeToString(altered);
             assertWrongSecret(() -> box.open(text, "kid"));
         }
-        assertWrongSecret(() -> box.open(Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bytes, 27)),
-                "kid"));
+        assertWrongSecret(
+                () -> box.open(Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bytes, 27)), "kid"));
         assertWrongSecret(() -> box.open("not base64 at all!", "kid"));
         assertWrongSecret(() -> box.open("", "kid"));
     }
@@ -62,7 +63,8 @@ class SecretBoxTest {
     @Test
     void aShortInstanceSecretIsRefused() {
         assertThatThrownBy(() -> new SecretBox(new byte[31], "signing keys", secrets))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256 bits");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("256 bits");
     }
 
     private static void assertWrongSecret(org.assertj.core.api.ThrowableAssert.ThrowingCallable open) {

@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 class DjangoDumpFuzzTest {
     private static final int MAX_INPUT = 64 * 1024;
-    private static final DjangoDump DUMP = new DjangoDump(new ObjectMapper(),
-            dev.latchkey.password.PasswordHashing.standard(dev.latchkey.password.Argon2Settings.OWASP,
-                    dev.latchkey.crypto.Secrets.create()));
+    private static final DjangoDump DUMP = new DjangoDump(
+            new ObjectMapper(),
+            dev.latchkey.password.PasswordHashing.standard(
+                    dev.latchkey.password.Argon2Settings.OWASP, dev.latchkey.crypto.Secrets.create()));
 
     @FuzzTest
     void anyFileIsReadWholeOrRefusedWithAReason(byte[] data) {

@@ -72,9 +72,10 @@ class PasswordHashingFuzzTest {
                 for (var field : encoded.split("\\$", -1)) {
                     for (var pair : field.split(",", -1)) {
                         var kv = pair.split("=", 2);
-                        if (kv.length == 2 && ((kv[0].equals("m") && number(kv[1]) > MAX_ARGON2_MEMORY_KIB)
-                                || (kv[0].equals("t") && number(kv[1]) > MAX_ARGON2_ITERATIONS)
-                                || (kv[0].equals("p") && number(kv[1]) > MAX_ARGON2_PARALLELISM))) {
+                        if (kv.length == 2
+                                && ((kv[0].equals("m") && number(kv[1]) > MAX_ARGON2_MEMORY_KIB)
+                                        || (kv[0].equals("t") && number(kv[1]) > MAX_ARGON2_ITERATIONS)
+                                        || (kv[0].equals("p") && number(kv[1]) > MAX_ARGON2_PARALLELISM))) {
                             return true;
                         }
                     }

@@ -35,8 +35,12 @@ class AccessTokensTest {
     @BeforeEach
     void setUp() {
         db = TestDatabase.sqlite();
-        keys = new SigningKeys(new JdbcSigningKeyStore(db.database()),
-                new SecretBox(secrets.bytes(32), "signing keys", secrets), secrets, clock, JWSAlgorithm.RS256,
+        keys = new SigningKeys(
+                new JdbcSigningKeyStore(db.database()),
+                new SecretBox(secrets.bytes(32), "signing keys", secrets),
+                secrets,
+                clock,
+                JWSAlgorithm.RS256,
                 LIFETIME);
         tokens = new AccessTokens(keys, secrets, clock, "https://auth.example", "api", LIFETIME, JWSAlgorithm.RS256);
     }
@@ -87,13 +91,21 @@ class AccessTokensTest {
     void hmacKeyedWithThePublicKeyIsRefused() throws Exception {
         var publicKey = keys.signingKey().toRSAKey().toPublicJWK();
         var claims = SignedJWT.parse(tokens.issue(1, "f")).getJWTClaimsSet();
-        for (var secret : new byte[][] {publicKey.toJSONString().getBytes(StandardCharsets.UTF_8),
+        for (var secret : new byte[][] {
+            publicKey.toJSONString().getBytes(StandardCharsets.UTF_8),
             publicKey.toRSAPublicKey().getEncoded(),
-            ("-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
-                    publicKey.toRSAPublicKey().getEncoded()) + "\n-----END PUBLIC KEY-----\n")
-                    .getBytes(StandardCharsets.US_ASCII)}) {
-            var forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("at+jwt"))
-                    .keyID(publicKey.getKeyID()).build(), claims);
+            ("-----BEGIN PUBLIC KEY-----\n"
+                            + java.util.Base64.getMimeEncoder()
+                                    .encodeToString(publicKey.toRSAPublicKey().getEncoded())
+                            + "\n-----END PUBLIC KEY-----\n")
+                    .getBytes(StandardCharsets.US_ASCII)
+        }) {
+            var forged = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256)
+                            .type(new JOSEObjectType("at+jwt"))
+                            .keyID(publicKey.getKeyID())
+                            .build(),
+                    claims);
             forged.sign(new MACSigner(pad(secret)));
             assertRefused(forged.serialize());
         }
@@ -104,39 +116,76 @@ class AccessTokensTest {
         var claims = SignedJWT.parse(tokens.issue(1, "f")).getJWTClaimsSet();
         var kid = keys.signingKey().getKeyID();
         var foreign = new RSAKeyGenerator(2048).keyID(kid).generate();
-        assertRefused(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt")).keyID(kid)
-                .build(), claims, foreign));
+        assertRefused(sign(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .type(new JOSEObjectType("at+jwt"))
+                        .keyID(kid)
+                        .build(),
+                claims,
+                foreign));
         var other = new RSAKeyGenerator(2048).keyID("someone-else").generate();
-        assertRefused(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt"))
-                .keyID("someone-else").build(), claims, other));
+        assertRefused(sign(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .type(new JOSEObjectType("at+jwt"))
+                        .keyID("someone-else")
+                        .build(),
+                claims,
+                other));
         var real = keys.signingKey().toRSAKey();
-        assertRefused(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt")).build(),
-                claims, real));
+        assertRefused(sign(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .type(new JOSEObjectType("at+jwt"))
+                        .build(),
+                claims,
+                real));
     }
 
     @Test
     void wrongIssuerAudienceTypeOrMissingClaimsAreRefused() throws Exception {
         var real = keys.signingKey().toRSAKey();
-        var header = new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt"))
-                .keyID(real.getKeyID()).build();
+        var header = new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .type(new JOSEObjectType("at+jwt"))
+                .keyID(real.getKeyID())
+                .build();
         var good = SignedJWT.parse(tokens.issue(1, "f")).getJWTClaimsSet();
         assertThat(tokens.verify(sign(header, good, real)).userId()).isEqualTo(1);
-        assertRefused(sign(header, new JWTClaimsSet.Builder(good).issuer("https://evil.example").build(), real));
-        assertRefused(sign(header, new JWTClaimsSet.Builder(good).audience("other-api").build(), real));
-        assertRefused(sign(header, new JWTClaimsSet.Builder(good).claim("sid", null).build(), real));
-        assertRefused(sign(header, new JWTClaimsSet.Builder(good).expirationTime(null).build(), real));
-        assertRefused(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT)
-                .keyID(real.getKeyID()).build(), good, real));
-        assertRefused(sign(header, new JWTClaimsSet.Builder(good).subject("not-a-number").build(), real));
+        assertRefused(sign(
+                header,
+                new JWTClaimsSet.Builder(good).issuer("https://evil.example").build(),
+                real));
+        assertRefused(sign(
+                header, new JWTClaimsSet.Builder(good).audience("other-api").build(), real));
+        assertRefused(
+                sign(header, new JWTClaimsSet.Builder(good).claim("sid", null).build(), real));
+        assertRefused(
+                sign(header, new JWTClaimsSet.Builder(good).expirationTime(null).build(), real));
+        assertRefused(sign(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .type(JOSEObjectType.JWT)
+                        .keyID(real.getKeyID())
+                        .build(),
+                good,
+                real));
+        assertRefused(sign(
+                header, new JWTClaimsSet.Builder(good).subject("not-a-number").build(), real));
     }
 
     @Test
     void malformedTruncatedAndOversizedTokensAreRefused() throws Exception {
         var token = tokens.issue(1, "f");
-        for (var bad : new String[] {"", "x", "a.b.c", token.substring(0, token.length() - 5),
-            token.substring(0, token.lastIndexOf('.')), token + "x", token.replace('.', '!'),
-            "%%%." + token.substring(token.indexOf('.')), "lk_" + "A".repeat(43), token + "." + token,
-            "e30." + "A".repeat(9000) + ".e30"}) {
+        for (var bad : new String[] {
+            "",
+            "x",
+            "a.b.c",
+            token.substring(0, token.length() - 5),
+            token.substring(0, token.lastIndexOf('.')),
+            token + "x",
+            token.replace('.', '!'),
+            "%%%." + token.substring(token.indexOf('.')),
+            "lk_" + "A".repeat(43),
+            token + "." + token,
+            "e30." + "A".repeat(9000) + ".e30"
+        }) {
             assertRefused(bad);
         }
         assertThatThrownBy(() -> tokens.verify(null)).isInstanceOf(InvalidAccessToken.class);
@@ -154,7 +203,8 @@ class AccessTokensTest {
     }
 
     private void assertRefused(String token) {
-        assertThatThrownBy(() -> tokens.verify(token)).as(token.length() > 60 ? token.substring(0, 60) : token)
+        assertThatThrownBy(() -> tokens.verify(token))
+                .as(token.length() > 60 ? token.substring(0, 60) : token)
                 .isInstanceOf(InvalidAccessToken.class);
     }
 

@@ -10,10 +10,14 @@ class JwtSettingsTest {
 
     @Test
     void anAccessLifetimeBeyondHowLongRevocationsAreRememberedIsRefused() {
-        assertThat(JwtSettings.DEFAULT.withAccessLifetime(JwtSettings.MAX_ACCESS_LIFETIME).accessLifetime())
+        assertThat(JwtSettings.DEFAULT
+                        .withAccessLifetime(JwtSettings.MAX_ACCESS_LIFETIME)
+                        .accessLifetime())
                 .isEqualTo(Duration.ofDays(1));
-        assertThatThrownBy(() -> JwtSettings.DEFAULT.withAccessLifetime(Duration.ofDays(1).plusSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("access lifetime");
+        assertThatThrownBy(() -> JwtSettings.DEFAULT.withAccessLifetime(
+                        Duration.ofDays(1).plusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("access lifetime");
         assertThatThrownBy(() -> JwtSettings.DEFAULT.withAccessLifetime(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -36,15 +36,19 @@ class RevokedFamiliesTest extends DatabaseTest {
     void setUp() {
         store = new JdbcTokenFamilyStore(db.database());
         revoked = new RevokedFamilies(store, clock);
-        alice = new JdbcUserStore(db.database()).insert(NewUser.named("alice"), "!", clock.instant()).id();
+        alice = new JdbcUserStore(db.database())
+                .insert(NewUser.named("alice"), "!", clock.instant())
+                .id();
     }
 
     /** A family stored now, living for a day. */
     private String family() {
         var id = "family-" + ++families;
         var now = clock.instant();
-        store.insert(new TokenFamily(id, alice, null, now, now.plus(Duration.ofDays(1)), null),
-                String.format("%064d", families), now.plus(Duration.ofHours(1)));
+        store.insert(
+                new TokenFamily(id, alice, null, now, now.plus(Duration.ofDays(1)), null),
+                String.format("%064d", families),
+                now.plus(Duration.ofHours(1)));
         return id;
     }
 
@@ -59,7 +63,9 @@ class RevokedFamiliesTest extends DatabaseTest {
 
         revoked.start(scheduler);
         assertThat(revoked.contains(recent)).isTrue();
-        assertThat(revoked.contains(old)).as("no access token of it can still be valid").isFalse();
+        assertThat(revoked.contains(old))
+                .as("no access token of it can still be valid")
+                .isFalse();
         assertThat(revoked.contains(live)).isFalse();
         assertThat(scheduler.tasks()).singleElement().satisfies(task -> {
             assertThat(task.name()).isEqualTo("revocation-sync");
@@ -100,7 +106,9 @@ class RevokedFamiliesTest extends DatabaseTest {
         clock.advance(RevokedFamilies.REMEMBER);
         revoked.sync();
         assertThat(revoked.contains("early")).isFalse();
-        assertThat(revoked.contains("late")).as("remembered from its latest revocation").isTrue();
+        assertThat(revoked.contains("late"))
+                .as("remembered from its latest revocation")
+                .isTrue();
         clock.advance(Duration.ofHours(1));
         revoked.sync();
         assertThat(revoked.contains("late")).isFalse();

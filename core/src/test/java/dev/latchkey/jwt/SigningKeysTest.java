@@ -31,8 +31,13 @@ class SigningKeysTest extends DatabaseTest {
     }
 
     private SigningKeys keys(byte[] instanceSecret, JWSAlgorithm algorithm) {
-        return new SigningKeys(new JdbcSigningKeyStore(db.database()),
-                new SecretBox(instanceSecret, "signing keys", secrets), secrets, clock, algorithm, LIFETIME);
+        return new SigningKeys(
+                new JdbcSigningKeyStore(db.database()),
+                new SecretBox(instanceSecret, "signing keys", secrets),
+                secrets,
+                clock,
+                algorithm,
+                LIFETIME);
     }
 
     @Test
@@ -50,8 +55,12 @@ class SigningKeysTest extends DatabaseTest {
     void thePrivateHalfIsNeverStoredInTheClear() {
         var key = keys(secret, JWSAlgorithm.RS256).signingKey().toRSAKey();
         var d = key.getPrivateExponent().toString();
-        var rows = db.database().sql().list("SELECT public_jwk, private_jwk_encrypted FROM signing_keys",
-                s -> { }, r -> r.getString(1) + "|" + r.getString(2));
+        var rows = db.database()
+                .sql()
+                .list(
+                        "SELECT public_jwk, private_jwk_encrypted FROM signing_keys",
+                        s -> {},
+                        r -> r.getString(1) + "|" + r.getString(2));
         assertThat(rows).singleElement().satisfies(row -> {
             assertThat(row).doesNotContain(d).doesNotContain("\"d\"").doesNotContain("\"p\"");
         });
@@ -61,8 +70,9 @@ class SigningKeysTest extends DatabaseTest {
     void anotherSecretCannotOpenTheKeys() {
         keys(secret, JWSAlgorithm.RS256).signingKey();
         var other = keys(secrets.bytes(32), JWSAlgorithm.RS256);
-        assertThatThrownBy(other::signingKey).isInstanceOfSatisfying(LatchkeyException.class,
-                e -> assertThat(e.code()).isEqualTo("wrong_secret"));
+        assertThatThrownBy(other::signingKey)
+                .isInstanceOfSatisfying(
+                        LatchkeyException.class, e -> assertThat(e.code()).isEqualTo("wrong_secret"));
     }
 
     @Test
@@ -72,7 +82,8 @@ class SigningKeysTest extends DatabaseTest {
         clock.advance(Duration.ofMinutes(1));
         var rotated = keys.rotate();
         assertThat(keys.signingKey().getKeyID()).isEqualTo(rotated.kid()).isNotEqualTo(old.getKeyID());
-        assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID())
+        assertThat(keys.publicJwks().getKeys())
+                .extracting(k -> k.getKeyID())
                 .containsExactlyInAnyOrder(old.getKeyID(), rotated.kid());
         assertThat(keys.verificationKey(old.getKeyID())).isPresent();
 
@@ -88,7 +99,8 @@ class SigningKeysTest extends DatabaseTest {
             var keys = keys(secret, algorithm);
             keys.rotate();
             var json = keys.publicJwks().toString();
-            assertThat(keys.publicJwks().getKeys()).allSatisfy(k -> assertThat(k.isPrivate()).isFalse());
+            assertThat(keys.publicJwks().getKeys())
+                    .allSatisfy(k -> assertThat(k.isPrivate()).isFalse());
             assertThat(json).doesNotContain("\"d\":");
         }
     }
@@ -99,11 +111,14 @@ class SigningKeysTest extends DatabaseTest {
             var keys = keys(secret, algorithm);
             var tokens = new AccessTokens(keys, secrets, clock, "iss", "aud", Duration.ofMinutes(5), algorithm);
             var token = tokens.issue(7, "family");
-            assertThat(com.nimbusds.jwt.SignedJWT.parse(token).getHeader().getAlgorithm()).isEqualTo(algorithm);
+            assertThat(com.nimbusds.jwt.SignedJWT.parse(token).getHeader().getAlgorithm())
+                    .isEqualTo(algorithm);
             assertThat(tokens.verify(token).userId()).as(algorithm.getName()).isEqualTo(7);
             var published = keys.publicJwks();
             if (algorithm.equals(JWSAlgorithm.HS256)) {
-                assertThat(published.getKeys()).as("an HMAC secret is never published").isEmpty();
+                assertThat(published.getKeys())
+                        .as("an HMAC secret is never published")
+                        .isEmpty();
             } else {
                 assertThat(published.getKeys()).singleElement().satisfies(k -> {
                     assertThat(k.isPrivate()).isFalse();
@@ -113,13 +128,24 @@ class SigningKeysTest extends DatabaseTest {
             // Tokens of another algorithm are refused, whoever signed them.
             var other = algorithm.equals(JWSAlgorithm.RS256) ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
             try (var elsewhere = TestDatabase.sqlite()) {
-                var foreign = new AccessTokens(new SigningKeys(new JdbcSigningKeyStore(elsewhere.database()),
-                        new SecretBox(secret, "signing keys", secrets), secrets, clock, other, LIFETIME), secrets,
-                        clock, "iss", "aud", Duration.ofMinutes(5), other);
+                var foreign = new AccessTokens(
+                        new SigningKeys(
+                                new JdbcSigningKeyStore(elsewhere.database()),
+                                new SecretBox(secret, "signing keys", secrets),
+                                secrets,
+                                clock,
+                                other,
+                                LIFETIME),
+                        secrets,
+                        clock,
+                        "iss",
+                        "aud",
+                        Duration.ofMinutes(5),
+                        other);
                 var otherToken = foreign.issue(7, "family");
                 assertThatThrownBy(() -> tokens.verify(otherToken)).isInstanceOf(InvalidAccessToken.class);
             }
-            db.database().sql().update("DELETE FROM signing_keys", statement -> { });
+            db.database().sql().update("DELETE FROM signing_keys", statement -> {});
         }
     }
 
@@ -128,6 +154,7 @@ class SigningKeysTest extends DatabaseTest {
         assertThatThrownBy(() -> keys(secret, JWSAlgorithm.HS512)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> keys(secret, JWSAlgorithm.PS256)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> keys(secret, JWSAlgorithm.parse("none"))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SecretBox(new byte[16], "x", secrets)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SecretBox(new byte[16], "x", secrets))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.latchkey.Latchkey;
 import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.testing.DatabaseTest;
 import dev.latchkey.testing.ManualScheduler;
 import dev.latchkey.testing.MutableClock;
@@ -48,7 +48,9 @@ class TokenFamiliesTest extends DatabaseTest {
     void setUp() {
         latchkey = open();
         jwt = latchkey.tokenFamilies();
-        alice = latchkey.users().create(NewUser.named("alice"), Optional.of("correct horse")).id();
+        alice = latchkey.users()
+                .create(NewUser.named("alice"), Optional.of("correct horse"))
+                .id();
     }
 
     private Latchkey open() {
@@ -56,8 +58,14 @@ class TokenFamiliesTest extends DatabaseTest {
     }
 
     private Latchkey open(JwtSettings settings) {
-        return Latchkey.builder(db.database()).clock(clock).secrets(secrets).scheduler(scheduler).jwt(settings)
-                .instanceSecret(new byte[32]).argon2(new Argon2Settings(1024, 2, 1, 32)).build();
+        return Latchkey.builder(db.database())
+                .clock(clock)
+                .secrets(secrets)
+                .scheduler(scheduler)
+                .jwt(settings)
+                .instanceSecret(new byte[32])
+                .argon2(new Argon2Settings(1024, 2, 1, 32))
+                .build();
     }
 
     @Test
@@ -70,7 +78,7 @@ class TokenFamiliesTest extends DatabaseTest {
         var access = jwt.verify(pair.access());
         assertThat(access.userId()).isEqualTo(alice);
         assertThat(access.family()).isEqualTo(pair.family());
-        var stored = db.database().sql().list("SELECT token_hash FROM refresh_tokens", s -> { }, r -> r.getString(1));
+        var stored = db.database().sql().list("SELECT token_hash FROM refresh_tokens", s -> {}, r -> r.getString(1));
         assertThat(stored).containsExactly(Secrets.sha256Hex(pair.refresh()));
 
         var authenticated = latchkey.authenticator().authenticate(CLIENT, new Credentials.AccessJwt(pair.access()));
@@ -85,10 +93,16 @@ class TokenFamiliesTest extends DatabaseTest {
         var second = jwt.refresh(first.refresh(), CLIENT);
         assertThat(second.refresh()).isNotEqualTo(first.refresh());
         assertThat(second.family()).isEqualTo(first.family());
-        assertThat(second.refreshExpires()).as("sliding").isEqualTo(clock.instant().plus(Duration.ofDays(1)));
+        assertThat(second.refreshExpires())
+                .as("sliding")
+                .isEqualTo(clock.instant().plus(Duration.ofDays(1)));
         assertThat(jwt.verify(second.access()).userId()).isEqualTo(alice);
-        var spent = db.database().sql().list("SELECT spent_at FROM refresh_tokens WHERE token_hash = ?",
-                s -> s.setString(1, Secrets.sha256Hex(first.refresh())), r -> r.getLong(1));
+        var spent = db.database()
+                .sql()
+                .list(
+                        "SELECT spent_at FROM refresh_tokens WHERE token_hash = ?",
+                        s -> s.setString(1, Secrets.sha256Hex(first.refresh())),
+                        r -> r.getLong(1));
         assertThat(spent).containsExactly(clock.instant().toEpochMilli());
     }
 
@@ -98,12 +112,15 @@ class TokenFamiliesTest extends DatabaseTest {
         var second = jwt.refresh(first.refresh(), CLIENT);
         assertThat(jwt.verify(second.access()).userId()).isEqualTo(alice);
 
-        assertThatThrownBy(() -> jwt.refresh(first.refresh(), CLIENT)).isInstanceOf(InvalidRefreshToken.class)
+        assertThatThrownBy(() -> jwt.refresh(first.refresh(), CLIENT))
+                .isInstanceOf(InvalidRefreshToken.class)
                 .hasMessage("spent");
-        assertThatThrownBy(() -> jwt.verify(second.access())).as("the family's access tokens stop at once")
+        assertThatThrownBy(() -> jwt.verify(second.access()))
+                .as("the family's access tokens stop at once")
                 .isInstanceOf(InvalidAccessToken.class);
         assertThatThrownBy(() -> jwt.verify(first.access())).isInstanceOf(InvalidAccessToken.class);
-        assertThatThrownBy(() -> jwt.refresh(second.refresh(), CLIENT)).isInstanceOf(InvalidRefreshToken.class)
+        assertThatThrownBy(() -> jwt.refresh(second.refresh(), CLIENT))
+                .isInstanceOf(InvalidRefreshToken.class)
                 .hasMessage("family revoked");
         var events = latchkey.audit().findRecentByUser(alice, TokenFamilies.AUDIT_REUSE, 10);
         assertThat(events).anySatisfy(e -> {
@@ -111,7 +128,8 @@ class TokenFamiliesTest extends DatabaseTest {
             assertThat(e.clientIp()).isEqualTo("203.0.113.9");
             assertThat(e.username()).isEqualTo("alice");
         });
-        assertThat(latchkey.meters().counter("latchkey.jwt.refresh_reuse").count()).isEqualTo(1.0);
+        assertThat(latchkey.meters().counter("latchkey.jwt.refresh_reuse").count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -139,10 +157,11 @@ class TokenFamiliesTest extends DatabaseTest {
         }
         pool.shutdown();
         assertThat(won).isEqualTo(1);
-        var families = db.database().sql().list("SELECT id FROM token_families", s -> { }, r -> r.getString(1));
+        var families = db.database().sql().list("SELECT id FROM token_families", s -> {}, r -> r.getString(1));
         assertThat(families).as("no second family").containsExactly(first.family());
-        var unspent = db.database().sql().list("SELECT token_hash FROM refresh_tokens WHERE spent_at IS NULL",
-                s -> { }, r -> r.getString(1));
+        var unspent = db.database()
+                .sql()
+                .list("SELECT token_hash FROM refresh_tokens WHERE spent_at IS NULL", s -> {}, r -> r.getString(1));
         assertThat(unspent).as("one successor at most").hasSizeLessThanOrEqualTo(1);
     }
 
@@ -170,7 +189,8 @@ class TokenFamiliesTest extends DatabaseTest {
         clock.advance(Duration.ofDays(1).minusSeconds(1));
         var next = jwt.refresh(pair.refresh(), CLIENT);
         clock.advance(Duration.ofDays(1));
-        assertThatThrownBy(() -> jwt.refresh(next.refresh(), CLIENT)).isInstanceOf(InvalidRefreshToken.class)
+        assertThatThrownBy(() -> jwt.refresh(next.refresh(), CLIENT))
+                .isInstanceOf(InvalidRefreshToken.class)
                 .hasMessage("expired");
     }
 
@@ -183,7 +203,9 @@ class TokenFamiliesTest extends DatabaseTest {
         assertThat(jwt.revoke(pair.refresh(), CLIENT)).as("already revoked").isFalse();
         assertThatThrownBy(() -> jwt.verify(pair.access())).isInstanceOf(InvalidAccessToken.class);
         assertThatThrownBy(() -> jwt.refresh(pair.refresh(), CLIENT)).isInstanceOf(InvalidRefreshToken.class);
-        assertThat(jwt.verify(other.access()).userId()).as("another family is untouched").isEqualTo(alice);
+        assertThat(jwt.verify(other.access()).userId())
+                .as("another family is untouched")
+                .isEqualTo(alice);
         assertThat(jwt.revoke("lkr_" + "x".repeat(43), CLIENT)).isFalse();
         assertThat(jwt.revoke("garbage", CLIENT)).isFalse();
     }
@@ -204,8 +226,9 @@ class TokenFamiliesTest extends DatabaseTest {
 
         latchkey.users().deactivate("alice");
         assertThatThrownBy(() -> jwt.verify(independent.access())).isInstanceOf(InvalidAccessToken.class);
-        assertThatThrownBy(() -> latchkey.authenticator().authenticate(CLIENT,
-                new Credentials.AccessJwt(independent.access()))).isInstanceOf(AuthenticationDenied.class);
+        assertThatThrownBy(() ->
+                        latchkey.authenticator().authenticate(CLIENT, new Credentials.AccessJwt(independent.access())))
+                .isInstanceOf(AuthenticationDenied.class);
     }
 
     @Test
@@ -215,16 +238,21 @@ class TokenFamiliesTest extends DatabaseTest {
         // Another process (the command line) revokes: this one learns of it at its next sync.
         var other = open();
         other.users().setPassword("alice", "another horse battery");
-        assertThat(jwt.verify(pair.access()).userId()).as("not before this process syncs").isEqualTo(alice);
-        assertThat(scheduler.tasks()).extracting(ManualScheduler.Task::interval)
+        assertThat(jwt.verify(pair.access()).userId())
+                .as("not before this process syncs")
+                .isEqualTo(alice);
+        assertThat(scheduler.tasks())
+                .extracting(ManualScheduler.Task::interval)
                 .contains(RevokedFamilies.SYNC_INTERVAL);
         scheduler.tick();
-        assertThatThrownBy(() -> jwt.verify(pair.access())).as("this process learns of it at its next sync")
+        assertThatThrownBy(() -> jwt.verify(pair.access()))
+                .as("this process learns of it at its next sync")
                 .isInstanceOf(InvalidAccessToken.class);
 
         var restarted = open();
         assertThatThrownBy(() -> restarted.tokenFamilies().verify(pair.access()))
-                .as("a new process loads recent revocations").isInstanceOf(InvalidAccessToken.class);
+                .as("a new process loads recent revocations")
+                .isInstanceOf(InvalidAccessToken.class);
     }
 
     @Test
@@ -236,27 +264,34 @@ class TokenFamiliesTest extends DatabaseTest {
         clock.advance(Duration.ofMinutes(10));
         var restarted = open(JwtSettings.DEFAULT);
         assertThatThrownBy(() -> restarted.tokenFamilies().verify(pair.access()))
-                .isInstanceOf(InvalidAccessToken.class).hasMessageContaining("revoked");
+                .isInstanceOf(InvalidAccessToken.class)
+                .hasMessageContaining("revoked");
         restarted.tokenFamilies().purgeEnded();
         clock.advance(Duration.ofHours(20));
         var again = open(JwtSettings.DEFAULT);
-        assertThatThrownBy(() -> again.tokenFamilies().verify(pair.access())).as("the purge kept the revocation")
-                .isInstanceOf(InvalidAccessToken.class).hasMessageContaining("revoked");
+        assertThatThrownBy(() -> again.tokenFamilies().verify(pair.access()))
+                .as("the purge kept the revocation")
+                .isInstanceOf(InvalidAccessToken.class)
+                .hasMessageContaining("revoked");
     }
 
     @Test
     void aTokenOfAUserDeactivatedOrDeletedWithoutRevocationIsRefused() throws Exception {
         // A Django re-import and a row deleted by hand change users without revoking anything.
         var pair = jwt.obtain(alice, null);
-        latchkey.userStore().upsertAll(List.of(new ImportedUser("alice", "", "!", false, false, false,
-                clock.instant(), null)));
-        assertThatThrownBy(() -> jwt.verify(pair.access())).isInstanceOf(InvalidAccessToken.class)
+        latchkey.userStore()
+                .upsertAll(List.of(new ImportedUser("alice", "", "!", false, false, false, clock.instant(), null)));
+        assertThatThrownBy(() -> jwt.verify(pair.access()))
+                .isInstanceOf(InvalidAccessToken.class)
                 .hasMessageContaining("inactive");
 
-        long bob = latchkey.users().create(NewUser.named("bob"), Optional.of("another horse battery")).id();
+        long bob = latchkey.users()
+                .create(NewUser.named("bob"), Optional.of("another horse battery"))
+                .id();
         var bobs = jwt.obtain(bob, null);
         db.database().sql().update("DELETE FROM users WHERE id = ?", s -> s.setLong(1, bob));
-        assertThatThrownBy(() -> jwt.verify(bobs.access())).isInstanceOf(InvalidAccessToken.class)
+        assertThatThrownBy(() -> jwt.verify(bobs.access()))
+                .isInstanceOf(InvalidAccessToken.class)
                 .hasMessageContaining("gone");
     }
 
@@ -264,9 +299,11 @@ class TokenFamiliesTest extends DatabaseTest {
     void wrongKindsOfTokensAreRefusedEachWay() throws Exception {
         var pair = jwt.obtain(alice, null);
         assertThatThrownBy(() -> jwt.verify(pair.refresh())).isInstanceOf(InvalidAccessToken.class);
-        assertThatThrownBy(() -> jwt.refresh(pair.access(), CLIENT)).isInstanceOf(InvalidRefreshToken.class)
+        assertThatThrownBy(() -> jwt.refresh(pair.access(), CLIENT))
+                .isInstanceOf(InvalidRefreshToken.class)
                 .hasMessage("malformed");
-        assertThatThrownBy(() -> jwt.verify(pair.access().substring(0, pair.access().length() - 5)))
+        assertThatThrownBy(() ->
+                        jwt.verify(pair.access().substring(0, pair.access().length() - 5)))
                 .isInstanceOf(InvalidAccessToken.class);
         assertThatThrownBy(() -> jwt.verify("x".repeat(9000))).isInstanceOf(InvalidAccessToken.class);
         assertThatThrownBy(() -> jwt.verify(null)).isInstanceOf(InvalidAccessToken.class);
@@ -288,11 +325,16 @@ class TokenFamiliesTest extends DatabaseTest {
         jwt.revoke(revoked.refresh(), CLIENT);
         clock.advance(Duration.ofMinutes(10));
         live = jwt.refresh(live.refresh(), CLIENT);
-        assertThat(jwt.purgeEnded()).as("a revoked family is kept as long as a start must load it").isZero();
+        assertThat(jwt.purgeEnded())
+                .as("a revoked family is kept as long as a start must load it")
+                .isZero();
         clock.advance(Duration.ofDays(1).minusMinutes(5));
         assertThat(jwt.purgeEnded()).as("the revoked family").isEqualTo(1);
-        var left = db.database().sql().list("SELECT family_id FROM refresh_tokens", s -> { }, r -> r.getString(1));
-        assertThat(left).as("the revoked family's token went with it").containsOnly(live.family()).hasSize(2);
+        var left = db.database().sql().list("SELECT family_id FROM refresh_tokens", s -> {}, r -> r.getString(1));
+        assertThat(left)
+                .as("the revoked family's token went with it")
+                .containsOnly(live.family())
+                .hasSize(2);
         var last = live;
         assertThat(jwt.refresh(last.refresh(), CLIENT).family()).isEqualTo(live.family());
     }

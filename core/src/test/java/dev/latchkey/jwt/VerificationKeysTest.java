@@ -44,8 +44,13 @@ class VerificationKeysTest {
     }
 
     private SigningKeys keys(JWSAlgorithm algorithm) {
-        return new SigningKeys(new JdbcSigningKeyStore(db.database()),
-                new SecretBox(instanceSecret, "signing keys", secrets), secrets, clock, algorithm, LIFETIME);
+        return new SigningKeys(
+                new JdbcSigningKeyStore(db.database()),
+                new SecretBox(instanceSecret, "signing keys", secrets),
+                secrets,
+                clock,
+                algorithm,
+                LIFETIME);
     }
 
     private static JWSHeader header(JWSAlgorithm algorithm, String kid) {
@@ -72,12 +77,17 @@ class VerificationKeysTest {
         var keys = keys(JWSAlgorithm.RS256);
         var kid = keys.signingKey().getKeyID();
         var selector = new VerificationKeys(keys, JWSAlgorithm.RS256);
-        for (var other : List.of(JWSAlgorithm.RS384, JWSAlgorithm.PS256, JWSAlgorithm.HS256, JWSAlgorithm.ES256,
-                JWSAlgorithm.EdDSA)) {
-            assertThat(selector.selectJWSKeys(header(other, kid), null)).as(other.getName()).isEmpty();
+        for (var other : List.of(
+                JWSAlgorithm.RS384, JWSAlgorithm.PS256, JWSAlgorithm.HS256, JWSAlgorithm.ES256, JWSAlgorithm.EdDSA)) {
+            assertThat(selector.selectJWSKeys(header(other, kid), null))
+                    .as(other.getName())
+                    .isEmpty();
         }
-        assertThat(selector.selectJWSKeys(new JWSHeader(JWSAlgorithm.RS256), null)).as("no kid").isEmpty();
-        assertThat(selector.selectJWSKeys(header(JWSAlgorithm.RS256, "unknown"), null)).isEmpty();
+        assertThat(selector.selectJWSKeys(new JWSHeader(JWSAlgorithm.RS256), null))
+                .as("no kid")
+                .isEmpty();
+        assertThat(selector.selectJWSKeys(header(JWSAlgorithm.RS256, "unknown"), null))
+                .isEmpty();
     }
 
     @Test
@@ -86,9 +96,13 @@ class VerificationKeysTest {
         var keys = keys(JWSAlgorithm.RS256);
         keys.rotate();
         var selector = new VerificationKeys(keys, JWSAlgorithm.RS256);
-        assertThat(keys.verificationKey(esKid)).as("the retired ES256 key is still live").isPresent();
-        assertThat(selector.selectJWSKeys(header(JWSAlgorithm.RS256, esKid), null)).isEmpty();
-        assertThat(selector.selectJWSKeys(header(JWSAlgorithm.ES256, esKid), null)).isEmpty();
+        assertThat(keys.verificationKey(esKid))
+                .as("the retired ES256 key is still live")
+                .isPresent();
+        assertThat(selector.selectJWSKeys(header(JWSAlgorithm.RS256, esKid), null))
+                .isEmpty();
+        assertThat(selector.selectJWSKeys(header(JWSAlgorithm.ES256, esKid), null))
+                .isEmpty();
     }
 
     @Test
@@ -97,9 +111,11 @@ class VerificationKeysTest {
         var old = keys.signingKey().getKeyID();
         keys.rotate();
         var selector = new VerificationKeys(keys, JWSAlgorithm.RS256);
-        assertThat(selector.selectJWSKeys(header(JWSAlgorithm.RS256, old), null)).hasSize(1);
+        assertThat(selector.selectJWSKeys(header(JWSAlgorithm.RS256, old), null))
+                .hasSize(1);
         clock.advance(LIFETIME.plusSeconds(1));
-        assertThat(selector.selectJWSKeys(header(JWSAlgorithm.RS256, old), null)).isEmpty();
+        assertThat(selector.selectJWSKeys(header(JWSAlgorithm.RS256, old), null))
+                .isEmpty();
     }
 
     @Test
@@ -110,17 +126,23 @@ class VerificationKeysTest {
         var selected = selector.selectJWSKeys(header(JWSAlgorithm.EdDSA, jwk.getKeyID()), null);
         assertThat(selected).singleElement().isInstanceOf(PublicKey.class);
         assertThat(selected.get(0).getAlgorithm()).isEqualTo("Ed25519");
-        assertThat(selected.get(0).getEncoded()).as("no private bytes travel with it").isNull();
+        assertThat(selected.get(0).getEncoded())
+                .as("no private bytes travel with it")
+                .isNull();
 
         var jws = new JWSObject(header(JWSAlgorithm.EdDSA, jwk.getKeyID()), new Payload("{\"sub\":\"1\"}"));
         jws.sign(new Ed25519Signer(jwk));
-        assertThat(jws.verify(selector.createJWSVerifier(jws.getHeader(), selected.get(0)))).isTrue();
+        assertThat(jws.verify(selector.createJWSVerifier(jws.getHeader(), selected.get(0))))
+                .isTrue();
 
         var forged = new JWSObject(header(JWSAlgorithm.EdDSA, jwk.getKeyID()), new Payload("{\"sub\":\"1\"}"));
-        forged.sign(new Ed25519Signer(new com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator(
-                com.nimbusds.jose.jwk.Curve.Ed25519).keyID(jwk.getKeyID()).generate()));
+        forged.sign(new Ed25519Signer(
+                new com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator(com.nimbusds.jose.jwk.Curve.Ed25519)
+                        .keyID(jwk.getKeyID())
+                        .generate()));
         assertThat(forged.verify(selector.createJWSVerifier(forged.getHeader(), selected.get(0))))
-                .as("signed by another key with the same kid").isFalse();
+                .as("signed by another key with the same kid")
+                .isFalse();
     }
 
     @Test
@@ -134,6 +156,7 @@ class VerificationKeysTest {
 
         var jws = new JWSObject(header(JWSAlgorithm.HS256, jwk.getKeyID()), new Payload("{}"));
         jws.sign(new MACSigner(jwk));
-        assertThat(jws.verify(selector.createJWSVerifier(jws.getHeader(), selected.get(0)))).isTrue();
+        assertThat(jws.verify(selector.createJWSVerifier(jws.getHeader(), selected.get(0))))
+                .isTrue();
     }
 }

@@ -28,8 +28,16 @@ class IpAddressTest {
 
     @Test
     void anyTextTheJdkAgreesIsALiteralReadsAsTheJdkReadsIt() throws Exception {
-        for (var text : List.of("10.0.0.1", "::1", "fe80::1:2", "2001:db8:85a3::8a2e:370:7334", "::ffff:10.1.2.3",
-                "::10.1.2.3", "1::", "a:b:c:d:e:f:1:2", "0:0:0:0:0:0:0:0")) {
+        for (var text : List.of(
+                "10.0.0.1",
+                "::1",
+                "fe80::1:2",
+                "2001:db8:85a3::8a2e:370:7334",
+                "::ffff:10.1.2.3",
+                "::10.1.2.3",
+                "1::",
+                "a:b:c:d:e:f:1:2",
+                "0:0:0:0:0:0:0:0")) {
             // These are literals, so the JDK does not look them up either.
             var jdk = InetAddress.getByName(text.contains(":") ? "[" + text + "]" : text);
             assertThat(IpAddress.parse(text)).as(text).hasValueSatisfying(a -> {
@@ -41,12 +49,50 @@ class IpAddressTest {
 
     @Test
     void hostnamesAndMalformedLiteralsAreRefused() {
-        for (var text : List.of("cafe.de", "localhost", "example.com", "1.2.3", "1.2.3.4.5", "::g", "[::1",
-                "::1]", "01.2.3.4", "1.2.3.04", "256.0.0.1", "1.2.3.4.", ".1.2.3.4", "1..2.3", "1.2.3.-4", "",
-                " 1.2.3.4", "1.2.3.4 ", "[1.2.3.4]", "[]", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", ":::", "1:::2",
-                "1::2::3", ":1::", "::1:", "12345::", "::ffff:1.2.3", "1.2.3.4::", "::1.2.3.4:5", "fe80::1%",
-                "fe80::1%eth0/x", "::1%a%b", "١.٢.٣.٤", "１.２.３.４", "::１", "0x7f.0.0.1", "2130706433",
-                "1:2:3:4:5:6:7:1.2.3.4", "[::1]:8080", "1.2.3.4:80", "::" + "0:".repeat(30) + "1")) {
+        for (var text : List.of(
+                "cafe.de",
+                "localhost",
+                "example.com",
+                "1.2.3",
+                "1.2.3.4.5",
+                "::g",
+                "[::1",
+                "::1]",
+                "01.2.3.4",
+                "1.2.3.04",
+                "256.0.0.1",
+                "1.2.3.4.",
+                ".1.2.3.4",
+                "1..2.3",
+                "1.2.3.-4",
+                "",
+                " 1.2.3.4",
+                "1.2.3.4 ",
+                "[1.2.3.4]",
+                "[]",
+                "1:2:3:4:5:6:7:8:9",
+                "1:2:3:4:5:6:7",
+                ":::",
+                "1:::2",
+                "1::2::3",
+                ":1::",
+                "::1:",
+                "12345::",
+                "::ffff:1.2.3",
+                "1.2.3.4::",
+                "::1.2.3.4:5",
+                "fe80::1%",
+                "fe80::1%eth0/x",
+                "::1%a%b",
+                "١.٢.٣.٤",
+                "１.２.３.４",
+                "::１",
+                "0x7f.0.0.1",
+                "2130706433",
+                "1:2:3:4:5:6:7:1.2.3.4",
+                "[::1]:8080",
+                "1.2.3.4:80",
+                "::" + "0:".repeat(30) + "1")) {
             assertThat(IpAddress.parse(text)).as("\"%s\"", text).isEmpty();
         }
         assertThat(IpAddress.parse(null)).isEmpty();
@@ -59,7 +105,10 @@ class IpAddressTest {
         int parsed = 0;
         long start = System.nanoTime();
         for (int i = 0; i < 10_000; i++) {
-            parsed += IpAddress.parse(Integer.toHexString(0xcafe00 + i) + ".cafe.de").isPresent() ? 1 : 0;
+            parsed += IpAddress.parse(Integer.toHexString(0xcafe00 + i) + ".cafe.de")
+                            .isPresent()
+                    ? 1
+                    : 0;
             parsed += IpAddress.parse("host" + i + ".example.com").isPresent() ? 1 : 0;
         }
         long elapsed = System.nanoTime() - start;
@@ -74,7 +123,9 @@ class IpAddressTest {
         assertThat(IpAddress.parse("::ffff:192.0.2.1")).isEqualTo(IpAddress.parse("192.0.2.1"));
         assertThat(IpAddress.parse("[::FFFF:c000:201]")).isEqualTo(IpAddress.parse("192.0.2.1"));
         assertThat(IpAddress.parse("::ffff:192.0.2.1").orElseThrow().isIpv4()).isTrue();
-        assertThat(IpAddress.parse("::192.0.2.1").orElseThrow().isIpv4()).as("IPv4-compatible stays IPv6").isFalse();
+        assertThat(IpAddress.parse("::192.0.2.1").orElseThrow().isIpv4())
+                .as("IPv4-compatible stays IPv6")
+                .isFalse();
     }
 
     @Test
@@ -92,15 +143,27 @@ class IpAddressTest {
 
     @Test
     void theNetworkAsCountedIsTheSameAsBeforeForEveryAddress() throws Exception {
-        for (var text : List.of("192.0.2.1", "::1", "[::1]", "2001:db8:1:2:3:4:5:6", "2001:DB8:1:2::9",
-                "[2001:db8:a:b::1]", "::ffff:198.51.100.7", "fe80::1", "::", "1:2:3:4:5:6:7:8", "0:0:0:1::")) {
+        for (var text : List.of(
+                "192.0.2.1",
+                "::1",
+                "[::1]",
+                "2001:db8:1:2:3:4:5:6",
+                "2001:DB8:1:2::9",
+                "[2001:db8:a:b::1]",
+                "::ffff:198.51.100.7",
+                "fe80::1",
+                "::",
+                "1:2:3:4:5:6:7:8",
+                "0:0:0:1::")) {
             assertThat(IpAddress.network(text)).as(text).isEqualTo(countedBefore(text));
         }
         assertThat(IpAddress.network("2001:db8:1:2:3:4:5:6")).isEqualTo("2001:db8:1:2::/64");
         assertThat(IpAddress.network("2001:db8:1:2:ffff::")).isEqualTo("2001:db8:1:2::/64");
         assertThat(IpAddress.network("::ffff:198.51.100.7")).isEqualTo("198.51.100.7");
         for (var text : List.of("unknown", "cafe.de", "::g", "[::1", "01.2.3.4", "")) {
-            assertThat(IpAddress.network(text)).as("not an address: counted as itself").isEqualTo(text);
+            assertThat(IpAddress.network(text))
+                    .as("not an address: counted as itself")
+                    .isEqualTo(text);
         }
         assertThat(IpAddress.network(null)).isEmpty();
     }
@@ -117,13 +180,16 @@ class IpAddressTest {
         var bytes = address.getAddress();
         var prefix = new StringBuilder();
         for (int i = 0; i < 8; i += 2) {
-            prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+            prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)))
+                    .append(':');
         }
         return prefix.append(":/64").toString();
     }
 
     private static int[] bytes(String text) {
-        var bytes = IpAddress.parse(text).orElseThrow(() -> new AssertionError("not parsed: " + text)).bytes();
+        var bytes = IpAddress.parse(text)
+                .orElseThrow(() -> new AssertionError("not parsed: " + text))
+                .bytes();
         var unsigned = new int[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
             unsigned[i] = bytes[i] & 0xff;

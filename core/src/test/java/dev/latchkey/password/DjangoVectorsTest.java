@@ -27,8 +27,8 @@ class DjangoVectorsTest {
         var tests = new ArrayList<DynamicTest>();
         int index = 0;
         for (var vector : vectors()) {
-            var name = index++ + " " + vector.get("hasher").asText() + " " + vector.get("kind").asText() + " "
-                    + vector.get("encoded").asText();
+            var name = index++ + " " + vector.get("hasher").asText() + " "
+                    + vector.get("kind").asText() + " " + vector.get("encoded").asText();
             tests.add(DynamicTest.dynamicTest(name, () -> check(vector)));
         }
         return tests.stream();
@@ -38,26 +38,33 @@ class DjangoVectorsTest {
         var encoded = vector.get("encoded").asText();
         var hasher = HASHING.identify(encoded);
         assertThat(hasher).as("identified").isPresent();
-        assertThat(hasher.get().algorithm()).isEqualTo(vector.get("identified_as").asText());
+        assertThat(hasher.get().algorithm())
+                .isEqualTo(vector.get("identified_as").asText());
 
         assertThat(HASHING.verify(vector.get("password").asText(), encoded))
-                .as("the password").isEqualTo(vector.get("verifies").asBoolean());
+                .as("the password")
+                .isEqualTo(vector.get("verifies").asBoolean());
         assertThat(HASHING.verify(vector.get("wrong_password").asText(), encoded))
-                .as("the wrong password").isEqualTo(vector.get("wrong_verifies").asBoolean());
+                .as("the wrong password")
+                .isEqualTo(vector.get("wrong_verifies").asBoolean());
         for (var other : vector.path("other_passwords")) {
             assertThat(HASHING.verify(other.get("password").asText(), encoded))
-                    .as(other.get("why").asText()).isEqualTo(other.get("verifies").asBoolean());
+                    .as(other.get("why").asText())
+                    .isEqualTo(other.get("verifies").asBoolean());
         }
 
         if (vector.has("salt")) {
             var encoder = encoderLike(vector.get("hasher").asText(), encoded);
             var password = vector.get("password").asText().getBytes(StandardCharsets.UTF_8);
-            assertThat(encoder.encode(password, vector.get("salt").asText())).as("re-encoded").isEqualTo(encoded);
+            assertThat(encoder.encode(password, vector.get("salt").asText()))
+                    .as("re-encoded")
+                    .isEqualTo(encoded);
         }
 
         // latchkey's preferred hasher is Argon2id, so every other format is re-hashed at the next sign-in; an
         // Argon2 hash at least as strong as the preferred parameters (Django's 100 MiB, t=2) is left alone.
-        assertThat(HASHING.mustUpdate(encoded)).as("must update")
+        assertThat(HASHING.mustUpdate(encoded))
+                .as("must update")
                 .isEqualTo(!vector.get("hasher").asText().equals("argon2"));
     }
 

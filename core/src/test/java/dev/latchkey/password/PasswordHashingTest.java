@@ -22,8 +22,8 @@ class PasswordHashingTest {
     private static final Argon2Settings FAST = new Argon2Settings(1024, 2, 1, 32);
 
     private final CountingHasher preferred = new CountingHasher(new Argon2Hasher(FAST, SECRETS));
-    private final PasswordHashing hashing = new PasswordHashing(preferred,
-            List.of(Pbkdf2Hasher.sha256(1000, SECRETS), DigestHasher.md5(SECRETS)), SECRETS, 2);
+    private final PasswordHashing hashing = new PasswordHashing(
+            preferred, List.of(Pbkdf2Hasher.sha256(1000, SECRETS), DigestHasher.md5(SECRETS)), SECRETS, 2);
 
     @Test
     void newHashesAreArgon2idInDjangosFormat() {
@@ -62,7 +62,8 @@ class PasswordHashingTest {
     @Test
     void otherAlgorithmsAreReHashed() {
         var pbkdf2 = Pbkdf2Hasher.sha256(1000, SECRETS);
-        assertThat(hashing.mustUpdate(pbkdf2.encode("pw".getBytes(StandardCharsets.UTF_8), pbkdf2.salt()))).isTrue();
+        assertThat(hashing.mustUpdate(pbkdf2.encode("pw".getBytes(StandardCharsets.UTF_8), pbkdf2.salt())))
+                .isTrue();
     }
 
     @Test
@@ -79,16 +80,35 @@ class PasswordHashingTest {
 
     @Test
     void malformedAndUnknownHashesAreRefusedNotCrashed() {
-        var garbage = List.of("", "$", "$$$$", "argon2", "argon2$", "argon2$argon2id$v=19$m=1,t=1,p=1$$",
-                "argon2$argon2id$v=19$m=x,t=2,p=1$c2FsdHNhbHQ$aGFzaA", "argon2$argon2x$v=19$m=1024,t=2,p=1$a$b",
+        var garbage = List.of(
+                "",
+                "$",
+                "$$$$",
+                "argon2",
+                "argon2$",
+                "argon2$argon2id$v=19$m=1,t=1,p=1$$",
+                "argon2$argon2id$v=19$m=x,t=2,p=1$c2FsdHNhbHQ$aGFzaA",
+                "argon2$argon2x$v=19$m=1024,t=2,p=1$a$b",
                 "argon2$argon2id$v=19$m=99999999999,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",
-                "argon2$argon2id$v=19$m=1024,t=2,p=1$!!!$???", "pbkdf2_sha256$", "pbkdf2_sha256$x$salt$hash",
-                "pbkdf2_sha256$-5$salt$aGFzaA==", "pbkdf2_sha256$1000$salt$not base64!",
-                "pbkdf2_sha256$1000$salt$aGFzaA==", "pbkdf2_sha256$999999999999$salt$aGFzaA==", "md5$$",
-                "md5$salt", "scrypt$16384$salt$8$1$hash", "unknown$1$2$3", "plaintext password",
-                "bcrypt$$2b$12$short", "\u0000\u0000", "x".repeat(100_000));
+                "argon2$argon2id$v=19$m=1024,t=2,p=1$!!!$???",
+                "pbkdf2_sha256$",
+                "pbkdf2_sha256$x$salt$hash",
+                "pbkdf2_sha256$-5$salt$aGFzaA==",
+                "pbkdf2_sha256$1000$salt$not base64!",
+                "pbkdf2_sha256$1000$salt$aGFzaA==",
+                "pbkdf2_sha256$999999999999$salt$aGFzaA==",
+                "md5$$",
+                "md5$salt",
+                "scrypt$16384$salt$8$1$hash",
+                "unknown$1$2$3",
+                "plaintext password",
+                "bcrypt$$2b$12$short",
+                "\u0000\u0000",
+                "x".repeat(100_000));
         for (var encoded : garbage) {
-            assertThat(hashing.verify("password", encoded)).as(encoded.length() > 80 ? "long" : encoded).isFalse();
+            assertThat(hashing.verify("password", encoded))
+                    .as(encoded.length() > 80 ? "long" : encoded)
+                    .isFalse();
             hashing.mustUpdate(encoded); // answers, whatever it answers: it is only asked after a match
         }
     }
@@ -97,17 +117,21 @@ class PasswordHashingTest {
     void passwordsLongerThan4096BytesAreRefusedBeforeHashing() {
         preferred.hashes.set(0);
         var longPassword = "é".repeat(2049); // 4,098 bytes in UTF-8
-        assertThatThrownBy(() -> hashing.hash(longPassword)).isInstanceOf(InvalidInput.class)
+        assertThatThrownBy(() -> hashing.hash(longPassword))
+                .isInstanceOf(InvalidInput.class)
                 .hasMessageContaining("4096 bytes");
-        assertThatThrownBy(() -> hashing.verify(longPassword, hashing.unusable())).isInstanceOf(InvalidInput.class);
+        assertThatThrownBy(() -> hashing.verify(longPassword, hashing.unusable()))
+                .isInstanceOf(InvalidInput.class);
         assertThatThrownBy(() -> hashing.hash("x".repeat(10_000_000))).isInstanceOf(InvalidInput.class);
         assertThat(preferred.hashes.get()).isZero();
-        assertThat(hashing.verify("a".repeat(4096), hashing.hash("a".repeat(4096)))).isTrue();
+        assertThat(hashing.verify("a".repeat(4096), hashing.hash("a".repeat(4096))))
+                .isTrue();
     }
 
     @Test
     void passwordsThatAreNotUnicodeAreRefused() {
-        assertThatThrownBy(() -> hashing.hash("lone \ud800 surrogate")).isInstanceOf(InvalidInput.class)
+        assertThatThrownBy(() -> hashing.hash("lone \ud800 surrogate"))
+                .isInstanceOf(InvalidInput.class)
                 .hasMessageContaining("not valid Unicode");
     }
 
@@ -145,14 +169,20 @@ class PasswordHashingTest {
                 "argon2$argon2id$v=19$m=8,t=1,p=2$c2FsdHNhbHQ$" + base64(32));
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             for (var encoded : hostile) {
-                assertThatThrownBy(() -> hashing.checkBounds(encoded)).as(encoded)
-                        .isInstanceOf(HashOutOfBounds.class).hasMessageContaining("latchkey takes");
+                assertThatThrownBy(() -> hashing.checkBounds(encoded))
+                        .as(encoded)
+                        .isInstanceOf(HashOutOfBounds.class)
+                        .hasMessageContaining("latchkey takes");
                 argon2.encodes.set(0);
                 assertThat(hashing.verify("password", encoded)).as(encoded).isFalse();
-                assertThat(argon2.encodes.get()).as("one default hash for " + encoded).isEqualTo(1);
+                assertThat(argon2.encodes.get())
+                        .as("one default hash for " + encoded)
+                        .isEqualTo(1);
             }
         });
-        assertThat(pbkdf2.verifies.get() + bcrypt.verifies.get() + argon2.verifies.get()).as("computed").isZero();
+        assertThat(pbkdf2.verifies.get() + bcrypt.verifies.get() + argon2.verifies.get())
+                .as("computed")
+                .isZero();
     }
 
     @Test
@@ -185,36 +215,58 @@ class PasswordHashingTest {
         var hashing = new PasswordHashing(new Argon2Hasher(strong, SECRETS), List.of(), SECRETS, 1);
         var encoded = "argon2$argon2id$v=19$m=1048576,t=20,p=1$c2FsdHNhbHQ$" + base64(32);
         hashing.checkBounds(encoded);
-        assertThatThrownBy(() -> PasswordHashing.standard(Argon2Settings.OWASP, SECRETS).checkBounds(encoded))
-                .isInstanceOf(HashOutOfBounds.class).hasMessageContaining("latchkey takes");
+        assertThatThrownBy(() ->
+                        PasswordHashing.standard(Argon2Settings.OWASP, SECRETS).checkBounds(encoded))
+                .isInstanceOf(HashOutOfBounds.class)
+                .hasMessageContaining("latchkey takes");
     }
 
     @Test
     void hashesCheaperThanTheDefaultGetOneDefaultHashBesideThemAndCostlyOnesDoNot() {
         var argon2 = new CountingHasher(new Argon2Hasher(FAST, SECRETS));
-        var hashing = new PasswordHashing(argon2, List.of(Pbkdf2Hasher.sha256(1000, SECRETS),
-                Pbkdf2Hasher.sha1(1000, SECRETS), BcryptHasher.plain(12, SECRETS), BcryptHasher.sha256(12, SECRETS),
-                DigestHasher.md5(SECRETS), DigestHasher.sha1(SECRETS), DigestHasher.unsaltedMd5(SECRETS),
-                DigestHasher.unsaltedSha1(SECRETS), new CryptHasher(SECRETS)), SECRETS, 2);
+        var hashing = new PasswordHashing(
+                argon2,
+                List.of(
+                        Pbkdf2Hasher.sha256(1000, SECRETS),
+                        Pbkdf2Hasher.sha1(1000, SECRETS),
+                        BcryptHasher.plain(12, SECRETS),
+                        BcryptHasher.sha256(12, SECRETS),
+                        DigestHasher.md5(SECRETS),
+                        DigestHasher.sha1(SECRETS),
+                        DigestHasher.unsaltedMd5(SECRETS),
+                        DigestHasher.unsaltedSha1(SECRETS),
+                        new CryptHasher(SECRETS)),
+                SECRETS,
+                2);
         var cheap = List.of(
-                encode(DigestHasher.md5(SECRETS)), encode(DigestHasher.sha1(SECRETS)),
-                encode(DigestHasher.unsaltedMd5(SECRETS)), encode(DigestHasher.unsaltedSha1(SECRETS)),
+                encode(DigestHasher.md5(SECRETS)),
+                encode(DigestHasher.sha1(SECRETS)),
+                encode(DigestHasher.unsaltedMd5(SECRETS)),
+                encode(DigestHasher.unsaltedSha1(SECRETS)),
                 encode(new CryptHasher(SECRETS)),
-                encode(Pbkdf2Hasher.sha256(1000, SECRETS)), encode(Pbkdf2Hasher.sha1(199_999, SECRETS)),
-                encode(BcryptHasher.plain(4, SECRETS)), encode(BcryptHasher.sha256(9, SECRETS)),
+                encode(Pbkdf2Hasher.sha256(1000, SECRETS)),
+                encode(Pbkdf2Hasher.sha1(199_999, SECRETS)),
+                encode(BcryptHasher.plain(4, SECRETS)),
+                encode(BcryptHasher.sha256(9, SECRETS)),
                 encode(new Argon2Hasher(new Argon2Settings(1024, 1, 1, 32), SECRETS)),
                 encode(new Argon2Hasher(new Argon2Settings(512, 2, 1, 32), SECRETS)));
         var costly = List.of(
-                encode(Pbkdf2Hasher.sha256(200_000, SECRETS)), encode(Pbkdf2Hasher.sha1(200_000, SECRETS)),
-                encode(BcryptHasher.plain(10, SECRETS)), encode(BcryptHasher.sha256(10, SECRETS)),
+                encode(Pbkdf2Hasher.sha256(200_000, SECRETS)),
+                encode(Pbkdf2Hasher.sha1(200_000, SECRETS)),
+                encode(BcryptHasher.plain(10, SECRETS)),
+                encode(BcryptHasher.sha256(10, SECRETS)),
                 encode(new Argon2Hasher(FAST, SECRETS)),
                 argon2i(2048, 1),
                 encode(new Argon2Hasher(new Argon2Settings(1024, 3, 2, 16), SECRETS)));
         for (var encoded : cheap) {
-            assertThat(defaultHashesSpentChecking(hashing, argon2, encoded)).as(encoded).isEqualTo(2);
+            assertThat(defaultHashesSpentChecking(hashing, argon2, encoded))
+                    .as(encoded)
+                    .isEqualTo(2);
         }
         for (var encoded : costly) {
-            assertThat(defaultHashesSpentChecking(hashing, argon2, encoded)).as(encoded).isZero();
+            assertThat(defaultHashesSpentChecking(hashing, argon2, encoded))
+                    .as(encoded)
+                    .isZero();
         }
     }
 
@@ -244,7 +296,9 @@ class PasswordHashingTest {
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
             var second = pool.submit(() -> hashing.hash("another"));
             Thread.sleep(300);
-            assertThat(inside.get()).as("the second hash waits for the only slot").isEqualTo(1);
+            assertThat(inside.get())
+                    .as("the second hash waits for the only slot")
+                    .isEqualTo(1);
             release.countDown();
             assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
             assertThat(second.get(10, TimeUnit.SECONDS)).startsWith("argon2$");
@@ -272,8 +326,13 @@ class PasswordHashingTest {
         var salt = SECRETS.bytes(16);
         var generator = new org.bouncycastle.crypto.generators.Argon2BytesGenerator();
         generator.init(new org.bouncycastle.crypto.params.Argon2Parameters.Builder(
-                org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_i).withVersion(0x13)
-                .withMemoryAsKB(memoryKib).withIterations(iterations).withParallelism(1).withSalt(salt).build());
+                        org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_i)
+                .withVersion(0x13)
+                .withMemoryAsKB(memoryKib)
+                .withIterations(iterations)
+                .withParallelism(1)
+                .withSalt(salt)
+                .build());
         var hash = new byte[32];
         generator.generateBytes("password".getBytes(StandardCharsets.UTF_8), hash);
         var b64 = Base64.getEncoder().withoutPadding();

@@ -17,10 +17,12 @@ class PasswordPolicyTest {
 
     @Test
     void refusesShortNumericAndSelfDescribingPasswords() {
-        assertThatThrownBy(() -> policy.check("short", "alice", "")).isInstanceOf(InvalidInput.class)
+        assertThatThrownBy(() -> policy.check("short", "alice", ""))
+                .isInstanceOf(InvalidInput.class)
                 .hasMessageContaining("at least 8");
         assertThatThrownBy(() -> policy.check("12345678901", "alice", "")).hasMessageContaining("numeric");
-        assertThatThrownBy(() -> policy.check("longusername", "LongUserName", "")).hasMessageContaining("username");
+        assertThatThrownBy(() -> policy.check("longusername", "LongUserName", ""))
+                .hasMessageContaining("username");
         assertThatThrownBy(() -> policy.check("a@example.com", "bob", "A@example.com"))
                 .hasMessageContaining("email");
     }

@@ -3,8 +3,8 @@ package dev.latchkey.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcUserStore;
 import dev.latchkey.testing.DatabaseTest;
@@ -16,9 +16,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** Session rotation, expiry and purge with a settable clock, on SQLite and on PostgreSQL. */
 @ParameterizedClass
@@ -43,7 +43,9 @@ class SessionsTest extends DatabaseTest {
     }
 
     long user(String name) {
-        return new JdbcUserStore(db.database()).insert(NewUser.named(name), "hash", Instant.EPOCH).id();
+        return new JdbcUserStore(db.database())
+                .insert(NewUser.named(name), "hash", Instant.EPOCH)
+                .id();
     }
 
     @Test
@@ -51,7 +53,7 @@ class SessionsTest extends DatabaseTest {
         var issued = sessions().start(BROWSER, Map.of());
         assertThat(issued.id()).matches("[A-Za-z0-9_-]{43}");
         assertThat(issued.session().idHash()).isEqualTo(Secrets.sha256Hex(issued.id()));
-        var stored = db.database().sql().list("SELECT id_hash FROM sessions", s -> { }, r -> r.getString(1));
+        var stored = db.database().sql().list("SELECT id_hash FROM sessions", s -> {}, r -> r.getString(1));
         assertThat(stored).containsExactly(Secrets.sha256Hex(issued.id())).doesNotContain(issued.id());
         assertThat(issued.toString()).doesNotContain(issued.id());
     }
@@ -65,7 +67,9 @@ class SessionsTest extends DatabaseTest {
         var signedIn = sessions.login(anonymous.id(), alice, BROWSER);
 
         assertThat(signedIn.id()).isNotEqualTo(anonymous.id());
-        assertThat(sessions.find(anonymous.id())).as("the pre-login id is worthless").isEmpty();
+        assertThat(sessions.find(anonymous.id()))
+                .as("the pre-login id is worthless")
+                .isEmpty();
         var session = sessions.find(signedIn.id()).orElseThrow();
         assertThat(session.userId()).isEqualTo(alice);
         assertThat(session.data()).isEqualTo(Map.of("cart", List.of("book")));
@@ -113,7 +117,9 @@ class SessionsTest extends DatabaseTest {
         clock.advance(Duration.ofDays(14).minusSeconds(1));
         assertThat(sessions.find(issued.id())).isPresent();
         clock.advance(Duration.ofDays(14).minusSeconds(1));
-        assertThat(sessions.find(issued.id())).as("used 14 days ago, less a second").isPresent();
+        assertThat(sessions.find(issued.id()))
+                .as("used 14 days ago, less a second")
+                .isPresent();
         clock.advance(Duration.ofDays(14));
         assertThat(sessions.find(issued.id())).isEmpty();
     }
@@ -132,8 +138,8 @@ class SessionsTest extends DatabaseTest {
 
     @Test
     void lastSeenIsWrittenAtMostOncePerMinute() {
-        var sessions = sessions(new SessionSettings(Duration.ofDays(14), Duration.ofDays(30), false,
-                Duration.ofMinutes(1), Duration.ZERO));
+        var sessions = sessions(new SessionSettings(
+                Duration.ofDays(14), Duration.ofDays(30), false, Duration.ofMinutes(1), Duration.ZERO));
         var issued = sessions.login(null, user("alice"), BROWSER);
         touches.set(0);
         for (int i = 0; i < 100; i++) {
@@ -146,15 +152,24 @@ class SessionsTest extends DatabaseTest {
         sessions.find(issued.id());
         assertThat(touches.get()).isEqualTo(1);
         var stored = new JdbcSessionStore(db.database(), new ObjectMapper())
-                .findByIdHash(issued.session().idHash()).orElseThrow();
+                .findByIdHash(issued.session().idHash())
+                .orElseThrow();
         assertThat(stored.lastSeen()).isEqualTo(clock.instant());
     }
 
     @Test
     void malformedIdsAreAnonymousNeverErrors() {
         var sessions = sessions();
-        for (var id : new String[] {null, "", "short", "A".repeat(42), "A".repeat(44), "%".repeat(43),
-            "A".repeat(10_000), "' OR 1=1 --" + "A".repeat(32)}) {
+        for (var id : new String[] {
+            null,
+            "",
+            "short",
+            "A".repeat(42),
+            "A".repeat(44),
+            "%".repeat(43),
+            "A".repeat(10_000),
+            "' OR 1=1 --" + "A".repeat(32)
+        }) {
             assertThat(sessions.find(id)).isEmpty();
             assertThat(sessions.logout(id)).isFalse();
         }

@@ -68,8 +68,8 @@ class OidcProviderTest {
             pause(discoveryDelayMillis);
             answer(x, discoveryStatus, "application/json", discovery);
         });
-        fake.createContext("/idp/jwks", x -> answer(x, 200, "application/json",
-                new JWKSet(key.toPublicJWK()).toString()));
+        fake.createContext(
+                "/idp/jwks", x -> answer(x, 200, "application/json", new JWKSet(key.toPublicJWK()).toString()));
         fake.createContext("/idp/token", x -> {
             pause(tokenDelayMillis);
             answer(x, tokenStatus, tokenType, tokenBody);
@@ -107,16 +107,37 @@ class OidcProviderTest {
     }
 
     private OidcProvider provider(Clock clock) {
-        return new OidcProvider(new ProviderSettings("fake", "oidc", issuer, CLIENT, "secret", List.of("openid"),
-                List.of(), Duration.ofSeconds(2), Map.of(), false), new ObjectMapper(), clock);
+        return new OidcProvider(
+                new ProviderSettings(
+                        "fake",
+                        "oidc",
+                        issuer,
+                        CLIENT,
+                        "secret",
+                        List.of("openid"),
+                        List.of(),
+                        Duration.ofSeconds(2),
+                        Map.of(),
+                        false),
+                new ObjectMapper(),
+                clock);
     }
 
     private String idToken(UnaryOperator<JWTClaimsSet.Builder> change, RSAKey signer) throws Exception {
         var now = Instant.now();
-        var claims = new JWTClaimsSet.Builder().issuer(issuer.toString()).subject("s-1").audience(CLIENT)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).claim("nonce", "n-1")
-                .claim("email", "a@example.com").claim("email_verified", true);
-        var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(),
+        var claims = new JWTClaimsSet.Builder()
+                .issuer(issuer.toString())
+                .subject("s-1")
+                .audience(CLIENT)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(300)))
+                .claim("nonce", "n-1")
+                .claim("email", "a@example.com")
+                .claim("email_verified", true);
+        var jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(signer.getKeyID())
+                        .build(),
                 change.apply(claims).build());
         jwt.sign(new RSASSASigner(signer));
         return jwt.serialize();
@@ -137,28 +158,52 @@ class OidcProviderTest {
         assertThat(identity.subject()).isEqualTo("s-1");
         assertThat(identity.email()).isEqualTo("a@example.com");
         assertThat(identity.emailVerified()).isTrue();
-        var uri = provider().authorizationUri("https://app/cb", "st", "ch", "n-1").toString();
-        assertThat(uri).startsWith(issuer + "/authorize?response_type=code&client_id=latchkey")
-                .contains("code_challenge=ch").contains("code_challenge_method=S256").contains("nonce=n-1");
+        var uri =
+                provider().authorizationUri("https://app/cb", "st", "ch", "n-1").toString();
+        assertThat(uri)
+                .startsWith(issuer + "/authorize?response_type=code&client_id=latchkey")
+                .contains("code_challenge=ch")
+                .contains("code_challenge_method=S256")
+                .contains("nonce=n-1");
     }
 
     @Test
     void aGoogleShapedIdTokenReadsAsGoogleDocumentsIt() throws Exception {
         // The claims of Google's documented ID token (developers.google.com/identity/openid-connect), extra ones
         // included; only the issuer is this fake's.
-        tokenAnswers(idToken(b -> b.subject("110169484474386276334").claim("azp", CLIENT).claim("hd", "example.com")
-                .claim("at_hash", "HK6E_P6Dh8Y93mRNtsDB1Q").claim("email", "jsmith@example.com")
-                .claim("email_verified", true).claim("name", "Jane Smith").claim("given_name", "Jane")
-                .claim("family_name", "Smith").claim("picture", "https://lh3.googleusercontent.com/a/x")
-                .claim("locale", "en"), key));
+        tokenAnswers(idToken(
+                b -> b.subject("110169484474386276334")
+                        .claim("azp", CLIENT)
+                        .claim("hd", "example.com")
+                        .claim("at_hash", "HK6E_P6Dh8Y93mRNtsDB1Q")
+                        .claim("email", "jsmith@example.com")
+                        .claim("email_verified", true)
+                        .claim("name", "Jane Smith")
+                        .claim("given_name", "Jane")
+                        .claim("family_name", "Smith")
+                        .claim("picture", "https://lh3.googleusercontent.com/a/x")
+                        .claim("locale", "en"),
+                key));
         var identity = exchange();
         assertThat(identity.subject()).isEqualTo("110169484474386276334");
         assertThat(identity.email()).isEqualTo("jsmith@example.com");
         assertThat(identity.emailVerified()).isTrue();
         assertThat(identity.name()).isEqualTo("Jane Smith");
         assertThat(identity.profile()).containsEntry("given_name", "Jane").doesNotContainKey("at_hash");
-        var google = Providers.of(List.of(new ProviderSettings("google", "google", null, CLIENT, "s", List.of(),
-                List.of(), Duration.ofSeconds(1), java.util.Map.of(), false)), new ObjectMapper(), Clock.systemUTC());
+        var google = Providers.of(
+                List.of(new ProviderSettings(
+                        "google",
+                        "google",
+                        null,
+                        CLIENT,
+                        "s",
+                        List.of(),
+                        List.of(),
+                        Duration.ofSeconds(1),
+                        java.util.Map.of(),
+                        false)),
+                new ObjectMapper(),
+                Clock.systemUTC());
         assertThat(google.get("google").settings().issuer()).hasToString("https://accounts.google.com");
     }
 
@@ -173,8 +218,8 @@ class OidcProviderTest {
                 idToken(b -> b.claim("nonce", null), key),
                 idToken(b -> b.subject(null), key),
                 idToken(b -> b, foreign),
-                Base64URL.encode("{\"alg\":\"none\"}") + "." + SignedJWT.parse(idToken(b -> b, key)).getPayload()
-                        .toBase64URL() + ".",
+                Base64URL.encode("{\"alg\":\"none\"}") + "."
+                        + SignedJWT.parse(idToken(b -> b, key)).getPayload().toBase64URL() + ".",
                 "not.a.jwt");
         for (var token : bad) {
             tokenAnswers(token);
@@ -182,7 +227,9 @@ class OidcProviderTest {
         }
         var unverified = idToken(b -> b.claim("email_verified", "yes"), key);
         tokenAnswers(unverified);
-        assertThat(exchange().emailVerified()).as("only true (or \"true\") is verified").isFalse();
+        assertThat(exchange().emailVerified())
+                .as("only true (or \"true\") is verified")
+                .isFalse();
     }
 
     @Test
@@ -215,10 +262,23 @@ class OidcProviderTest {
         discovery = "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"http://evil.example/a\","
                 + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\"}";
         assertThatThrownBy(() -> provider().authorizationUri("https://app/cb", "s", "c", "n"))
-                .isInstanceOf(ProviderFailure.class).hasMessageContaining("https://");
-        assertThatThrownBy(() -> new OidcProvider(new ProviderSettings("x", "oidc",
-                URI.create("http://idp.example"), CLIENT, "s", List.of(), List.of(), Duration.ofSeconds(1), Map.of(), false),
-                new ObjectMapper(), Clock.systemUTC())).hasMessageContaining("https://");
+                .isInstanceOf(ProviderFailure.class)
+                .hasMessageContaining("https://");
+        assertThatThrownBy(() -> new OidcProvider(
+                        new ProviderSettings(
+                                "x",
+                                "oidc",
+                                URI.create("http://idp.example"),
+                                CLIENT,
+                                "s",
+                                List.of(),
+                                List.of(),
+                                Duration.ofSeconds(1),
+                                Map.of(),
+                                false),
+                        new ObjectMapper(),
+                        Clock.systemUTC()))
+                .hasMessageContaining("https://");
     }
 
     @Test
@@ -226,13 +286,15 @@ class OidcProviderTest {
         var clock = MutableClock.at("2026-03-01T08:00:00Z");
         var provider = provider(clock);
         discoveryDelayMillis = 300;
-        assertThat(concurrently(8, () -> authorize(provider))).allSatisfy(r -> assertThat(r).startsWith(issuer
-                + "/authorize"));
-        assertThat(discoveryFetches).as("the first fetch, shared by everyone who waited for it").hasValue(1);
+        assertThat(concurrently(8, () -> authorize(provider)))
+                .allSatisfy(r -> assertThat(r).startsWith(issuer + "/authorize"));
+        assertThat(discoveryFetches)
+                .as("the first fetch, shared by everyone who waited for it")
+                .hasValue(1);
 
         clock.advance(Duration.ofMinutes(61));
-        assertThat(concurrently(8, () -> authorize(provider))).allSatisfy(r -> assertThat(r).startsWith(issuer
-                + "/authorize"));
+        assertThat(concurrently(8, () -> authorize(provider)))
+                .allSatisfy(r -> assertThat(r).startsWith(issuer + "/authorize"));
         assertThat(discoveryFetches).as("one refresh").hasValue(2);
         authorize(provider);
         assertThat(discoveryFetches).as("fresh again").hasValue(2);
@@ -246,9 +308,11 @@ class OidcProviderTest {
         discoveryStatus = 503;
         discoveryDelayMillis = 300;
         clock.advance(Duration.ofMinutes(61));
-        assertThat(concurrently(8, () -> authorize(provider))).allSatisfy(r -> assertThat(r).startsWith(issuer
-                + "/authorize"));
-        assertThat(discoveryFetches).as("one failed refresh; everyone got the old document").hasValue(2);
+        assertThat(concurrently(8, () -> authorize(provider)))
+                .allSatisfy(r -> assertThat(r).startsWith(issuer + "/authorize"));
+        assertThat(discoveryFetches)
+                .as("one failed refresh; everyone got the old document")
+                .hasValue(2);
         clock.advance(Duration.ofSeconds(9));
         authorize(provider);
         assertThat(discoveryFetches).as("no retry within ten seconds").hasValue(2);
@@ -270,15 +334,18 @@ class OidcProviderTest {
         discoveryStatus = 503;
         discoveryDelayMillis = 300;
         assertThat(concurrently(8, () -> {
-            try {
-                return authorize(provider);
-            } catch (ProviderFailure e) {
-                return "failed";
-            }
-        })).containsOnly("failed");
+                    try {
+                        return authorize(provider);
+                    } catch (ProviderFailure e) {
+                        return "failed";
+                    }
+                }))
+                .containsOnly("failed");
         assertThat(discoveryFetches).hasValue(1);
         discoveryStatus = 200;
-        assertThatThrownBy(() -> authorize(provider)).as("within ten seconds").isInstanceOf(ProviderFailure.class)
+        assertThatThrownBy(() -> authorize(provider))
+                .as("within ten seconds")
+                .isInstanceOf(ProviderFailure.class)
                 .hasMessageContaining("next try after");
         clock.advance(Duration.ofSeconds(10));
         assertThat(authorize(provider)).startsWith(issuer + "/authorize");

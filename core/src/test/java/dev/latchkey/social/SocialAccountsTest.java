@@ -8,10 +8,10 @@ import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Authenticator;
 import dev.latchkey.auth.Credentials;
 import dev.latchkey.auth.SignIn;
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.error.Conflict;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.testing.DatabaseTest;
 import dev.latchkey.testing.TestDatabase;
 import dev.latchkey.user.NewUser;
@@ -46,12 +46,22 @@ class SocialAccountsTest extends DatabaseTest {
 
     @BeforeEach
     void setUp() {
-        latchkey = Latchkey.builder(db.database()).argon2(new Argon2Settings(1024, 2, 1, 32)).build();
+        latchkey = Latchkey.builder(db.database())
+                .argon2(new Argon2Settings(1024, 2, 1, 32))
+                .build();
         social = latchkey.socialLogin().accounts();
-        var chain = new Authenticator(List.of(SocialBackend.of(answering("idp"), social),
-                SocialBackend.of(answering("other"), social)), latchkey.meters(), latchkey.clock());
-        signIn = new SignIn(chain, latchkey.sessions(), latchkey.userStore(), latchkey.audit(), latchkey.throttle(),
-                latchkey.clock(), latchkey.meters());
+        var chain = new Authenticator(
+                List.of(SocialBackend.of(answering("idp"), social), SocialBackend.of(answering("other"), social)),
+                latchkey.meters(),
+                latchkey.clock());
+        signIn = new SignIn(
+                chain,
+                latchkey.sessions(),
+                latchkey.userStore(),
+                latchkey.audit(),
+                latchkey.throttle(),
+                latchkey.clock(),
+                latchkey.meters());
     }
 
     /** Signs in with the identity, as its provider's code would. */
@@ -76,8 +86,10 @@ class SocialAccountsTest extends DatabaseTest {
         var first = signIn(identity("s1", "kim@idp.example", false));
         assertThat(first.username()).startsWith("kim-").isNotEqualTo("kim");
         assertThat(first.email()).as("unverified: not kept").isEmpty();
-        assertThat(latchkey.users().find(first.username()).orElseThrow().lastLogin()).isNotNull();
-        assertThat(latchkey.audit().findRecentByUser(first.id(), SignIn.AUDIT_KIND, 5)).singleElement()
+        assertThat(latchkey.users().find(first.username()).orElseThrow().lastLogin())
+                .isNotNull();
+        assertThat(latchkey.audit().findRecentByUser(first.id(), SignIn.AUDIT_KIND, 5))
+                .singleElement()
                 .satisfies(e -> assertThat(e.reason()).isEqualTo("via_idp"));
         assertThat(signIn(identity("s1", "other@idp.example", true)).id()).isEqualTo(first.id());
         var nameOnly = signIn(new SocialIdentity("idp", "s2", "", false, "Lee Park", Map.of()));
@@ -107,7 +119,9 @@ class SocialAccountsTest extends DatabaseTest {
         var imported = latchkey.users().create(new NewUser("imp", "imp@example.com", false, false), Optional.empty());
         var joined = signIn(identity("i1", "imp@example.com", true));
         assertThat(joined.id()).isNotEqualTo(imported.id());
-        assertThat(joined.emailVerified()).as("the new user's email is the provider's, vouched for").isTrue();
+        assertThat(joined.emailVerified())
+                .as("the new user's email is the provider's, vouched for")
+                .isTrue();
     }
 
     @Test
@@ -128,11 +142,14 @@ class SocialAccountsTest extends DatabaseTest {
     @Test
     void anInactiveUserIsRefusedAndLinksAndUnlinksFollowTheRules() {
         var bo = signIn(identity("b1", "bo@idp.example", true));
-        assertThatThrownBy(() -> social.unlink(bo, social.forUser(bo.id()).get(0).id(), CLIENT))
-                .as("the last way to sign in").isInstanceOf(InvalidInput.class);
+        assertThatThrownBy(
+                        () -> social.unlink(bo, social.forUser(bo.id()).get(0).id(), CLIENT))
+                .as("the last way to sign in")
+                .isInstanceOf(InvalidInput.class);
         social.link(bo, new SocialIdentity("other", "o1", "", false, "", Map.of()), CLIENT);
         assertThat(social.forUser(bo.id())).hasSize(2);
-        assertThat(social.unlink(bo, social.forUser(bo.id()).get(0).id(), CLIENT)).isTrue();
+        assertThat(social.unlink(bo, social.forUser(bo.id()).get(0).id(), CLIENT))
+                .isTrue();
 
         var cy = latchkey.users().create(NewUser.named("cy"), Optional.of("correct horse"));
         assertThatThrownBy(() -> social.link(cy, new SocialIdentity("other", "o1", "", false, "", Map.of()), CLIENT))
@@ -140,8 +157,9 @@ class SocialAccountsTest extends DatabaseTest {
 
         latchkey.users().deactivate(bo.username());
         assertThatThrownBy(() -> signIn(new SocialIdentity("other", "o1", "", false, "", Map.of())))
-                .isInstanceOfSatisfying(AuthenticationDenied.class, e -> assertThat(e.reason())
-                        .isEqualTo(AuthenticationDenied.Reason.INACTIVE));
+                .isInstanceOfSatisfying(
+                        AuthenticationDenied.class,
+                        e -> assertThat(e.reason()).isEqualTo(AuthenticationDenied.Reason.INACTIVE));
         assertThat(latchkey.audit().findRecentByUser(bo.id(), "social_link", 5)).hasSize(2);
     }
 
@@ -155,18 +173,27 @@ class SocialAccountsTest extends DatabaseTest {
         });
         var working = stub("idp", () -> identity("w1", "", false));
         var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        var chain = new Authenticator(List.of(
-                new SocialBackend("social:idp-a", failing, social), new SocialBackend("social:idp-b", broken, social),
-                new SocialBackend("social:idp-c", working, social)), meters, java.time.Clock.systemUTC());
+        var chain = new Authenticator(
+                List.of(
+                        new SocialBackend("social:idp-a", failing, social),
+                        new SocialBackend("social:idp-b", broken, social),
+                        new SocialBackend("social:idp-c", working, social)),
+                meters,
+                java.time.Clock.systemUTC());
         var code = new Credentials.SocialCode("idp", "c", "https://app/cb", "v", null);
         var result = chain.authenticate(CLIENT, code);
         assertThat(result.backend()).isEqualTo("social:idp-c");
-        assertThat(meters.counter("latchkey.auth.backend.failures", "backend", "social:idp-a").count()).isEqualTo(1);
-        assertThat(meters.counter("latchkey.auth.backend.failures", "backend", "social:idp-b").count()).isEqualTo(1);
+        assertThat(meters.counter("latchkey.auth.backend.failures", "backend", "social:idp-a")
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.counter("latchkey.auth.backend.failures", "backend", "social:idp-b")
+                        .count())
+                .isEqualTo(1);
 
-        var alone = new Authenticator(List.of(
-                new SocialBackend("social:idp-a", failing, social)), meters, java.time.Clock.systemUTC());
-        assertThatThrownBy(() -> alone.authenticate(CLIENT, code)).as("a provider down is a 502, not a 401")
+        var alone = new Authenticator(
+                List.of(new SocialBackend("social:idp-a", failing, social)), meters, java.time.Clock.systemUTC());
+        assertThatThrownBy(() -> alone.authenticate(CLIENT, code))
+                .as("a provider down is a 502, not a 401")
                 .isInstanceOf(ProviderFailure.class);
         var other = new Credentials.SocialCode("another", "c", "https://app/cb", "v", null);
         assertThatThrownBy(() -> alone.authenticate(CLIENT, other)).isInstanceOf(AuthenticationDenied.class);
@@ -181,8 +208,17 @@ class SocialAccountsTest extends DatabaseTest {
 
             @Override
             public ProviderSettings settings() {
-                return new ProviderSettings(name, "oidc", null, "c", "s", List.of(), List.of(),
-                        java.time.Duration.ofSeconds(1), Map.of(), false);
+                return new ProviderSettings(
+                        name,
+                        "oidc",
+                        null,
+                        "c",
+                        "s",
+                        List.of(),
+                        List.of(),
+                        java.time.Duration.ofSeconds(1),
+                        Map.of(),
+                        false);
             }
 
             @Override

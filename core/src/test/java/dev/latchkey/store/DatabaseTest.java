@@ -19,7 +19,8 @@ class DatabaseTest {
             highest = files.map(f -> MIGRATION.matcher(f.getFileName().toString()))
                     .filter(java.util.regex.Matcher::matches)
                     .mapToInt(m -> Integer.parseInt(m.group(1)))
-                    .max().orElseThrow();
+                    .max()
+                    .orElseThrow();
         }
         assertThat(Database.SCHEMA_VERSION).isEqualTo(highest);
     }

@@ -19,12 +19,14 @@ class DatabaseUrlTest {
 
     @Test
     void aPlusInAPasswordStaysAPlus() {
-        assertThat(DatabaseUrl.parse("postgresql://u:a+b%2Bc@127.0.0.1/db").password()).isEqualTo("a+b+c");
+        assertThat(DatabaseUrl.parse("postgresql://u:a+b%2Bc@127.0.0.1/db").password())
+                .isEqualTo("a+b+c");
     }
 
     @Test
     void aFileNameNoPathCanHoldIsRefusedNotThrown() {
-        assertThatThrownBy(() -> DatabaseUrl.parse("sqlite:lat\u0000chkey.sqlite3")).isInstanceOf(InvalidInput.class)
+        assertThatThrownBy(() -> DatabaseUrl.parse("sqlite:lat\u0000chkey.sqlite3"))
+                .isInstanceOf(InvalidInput.class)
                 .hasMessageContaining("db.url");
     }
 
@@ -38,8 +40,10 @@ class DatabaseUrlTest {
     @Test
     void anythingElseIsRefusedNamingTheSettingAndTheForms() {
         for (var bad : new String[] {"", "mysql://x/y", "postgresql://", "postgresql://host", "sqlite:", "%%%"}) {
-            assertThatThrownBy(() -> DatabaseUrl.parse(bad)).isInstanceOf(InvalidInput.class)
-                    .hasMessageContaining("db.url").hasMessageContaining("accepted forms");
+            assertThatThrownBy(() -> DatabaseUrl.parse(bad))
+                    .isInstanceOf(InvalidInput.class)
+                    .hasMessageContaining("db.url")
+                    .hasMessageContaining("accepted forms");
         }
     }
 }

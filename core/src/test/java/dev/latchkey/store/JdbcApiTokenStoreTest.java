@@ -58,7 +58,9 @@ class JdbcApiTokenStoreTest extends DatabaseTest {
         assertThat(token.createdBy()).isEqualTo(Origin.OPERATOR);
         assertThat(store.findByKeyHash(hash(1))).contains(token);
         assertThat(store.findByKeyHash(hash(2))).isEmpty();
-        assertThat(insert(alice, 3, T0, null, Origin.USER).expires()).as("a token that never expires").isNull();
+        assertThat(insert(alice, 3, T0, null, Origin.USER).expires())
+                .as("a token that never expires")
+                .isNull();
     }
 
     @Test
@@ -73,7 +75,8 @@ class JdbcApiTokenStoreTest extends DatabaseTest {
         var newer = insert(alice, 2, T0.plusSeconds(60), null, Origin.USER);
         var sameTime = insert(alice, 3, T0.plusSeconds(60), null, Origin.USER);
         insert(bob, 4, T0.plusSeconds(120), null, Origin.USER);
-        assertThat(store.findByUser(alice)).extracting(ApiToken::id)
+        assertThat(store.findByUser(alice))
+                .extracting(ApiToken::id)
                 .containsExactly(sameTime.id(), newer.id(), older.id());
         assertThat(store.findByUser(bob + 1000)).isEmpty();
     }

@@ -32,19 +32,29 @@ class JdbcAuditStoreTest extends DatabaseTest {
     }
 
     private static AuditEvent event(Instant at, String kind, Long userId, String reason) {
-        return new AuditEvent(at, kind, userId, userId == null ? "nobody" : "user" + userId, "failure", reason,
-                "203.0.113.7", "Firefox");
+        return new AuditEvent(
+                at,
+                kind,
+                userId,
+                userId == null ? "nobody" : "user" + userId,
+                "failure",
+                reason,
+                "203.0.113.7",
+                "Firefox");
     }
 
     @Test
     void anEventRoundTripsWithEveryFieldAndWithoutAUser() {
-        var event = new AuditEvent(T0, "sign_in", 7L, "alice", "success", "via_github", "2001:db8::1",
-                "Mozilla/5.0 (X11)");
+        var event =
+                new AuditEvent(T0, "sign_in", 7L, "alice", "success", "via_github", "2001:db8::1", "Mozilla/5.0 (X11)");
         store.append(event);
         store.append(event(T0.plusSeconds(1), "sign_in", null, "unknown_user"));
         assertThat(store.findRecentByUser(7, "sign_in", 10)).containsExactly(event);
         var all = store.search(new AuditQuery(null, null, null, null, null, 10));
-        assertThat(all).extracting(AuditEntry::event).extracting(AuditEvent::userId).containsExactly(null, 7L);
+        assertThat(all)
+                .extracting(AuditEntry::event)
+                .extracting(AuditEvent::userId)
+                .containsExactly(null, 7L);
     }
 
     @Test
@@ -54,7 +64,8 @@ class JdbcAuditStoreTest extends DatabaseTest {
         }
         store.append(event(T0.plusSeconds(10), "password_changed", 1L, ""));
         store.append(event(T0.plusSeconds(10), "sign_in", 2L, "other"));
-        assertThat(store.findRecentByUser(1, "sign_in", 3)).extracting(AuditEvent::reason)
+        assertThat(store.findRecentByUser(1, "sign_in", 3))
+                .extracting(AuditEvent::reason)
                 .containsExactly("r4", "r3", "r2");
         assertThat(store.findRecentByUser(1, "password_changed", 3)).hasSize(1);
         assertThat(store.findRecentByUser(3, "sign_in", 3)).isEmpty();
@@ -68,9 +79,12 @@ class JdbcAuditStoreTest extends DatabaseTest {
         var signIns = store.search(new AuditQuery(null, "sign_in", null, null, null, 10));
         assertThat(signIns).extracting(e -> e.event().reason()).containsExactly("r4", "r2", "r0");
         assertThat(store.search(new AuditQuery(1L, null, null, null, null, 10)))
-                .extracting(e -> e.event().reason()).containsExactly("r4", "r1");
+                .extracting(e -> e.event().reason())
+                .containsExactly("r4", "r1");
         assertThat(store.search(new AuditQuery(null, null, T0.plusSeconds(2), T0.plusSeconds(4), null, 10)))
-                .as("since inclusive, until exclusive").extracting(e -> e.event().reason()).containsExactly("r3", "r2");
+                .as("since inclusive, until exclusive")
+                .extracting(e -> e.event().reason())
+                .containsExactly("r3", "r2");
 
         var pages = new ArrayList<String>();
         Long before = null;
@@ -93,8 +107,11 @@ class JdbcAuditStoreTest extends DatabaseTest {
         }
         store.append(event(now.minus(Duration.ofDays(90)), "sign_in", 1L, "at the edge"));
         store.append(event(now.minusSeconds(1), "sign_in", 1L, "recent"));
-        assertThat(store.deleteExpired(now, Duration.ofDays(90))).as("more than one batch").isEqualTo(1_001);
-        assertThat(store.findRecentByUser(1, "sign_in", 10)).extracting(AuditEvent::reason)
+        assertThat(store.deleteExpired(now, Duration.ofDays(90)))
+                .as("more than one batch")
+                .isEqualTo(1_001);
+        assertThat(store.findRecentByUser(1, "sign_in", 10))
+                .extracting(AuditEvent::reason)
                 .containsExactly("recent", "at the edge");
         assertThat(store.deleteExpired(now, Duration.ofDays(90))).isZero();
     }

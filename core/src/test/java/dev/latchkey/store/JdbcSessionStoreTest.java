@@ -10,9 +10,9 @@ import dev.latchkey.user.NewUser;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** The same cases on SQLite and on PostgreSQL. */
 @ParameterizedClass
@@ -29,13 +29,22 @@ class JdbcSessionStoreTest extends DatabaseTest {
     }
 
     long user(String name) {
-        return new JdbcUserStore(db.database()).insert(NewUser.named(name), "hash", T0).id();
+        return new JdbcUserStore(db.database())
+                .insert(NewUser.named(name), "hash", T0)
+                .id();
     }
 
     static Session session(String hashSeed, Long userId, Instant expires) {
         var idHash = String.format("%64s", hashSeed).replace(' ', '0');
-        return new Session(idHash, userId, Map.of("k", "v", "n", 3, "nested", Map.of("a", List.of(1, 2))), T0,
-                T0, expires, "Firefox", "203.0.113.9");
+        return new Session(
+                idHash,
+                userId,
+                Map.of("k", "v", "n", 3, "nested", Map.of("a", List.of(1, 2))),
+                T0,
+                T0,
+                expires,
+                "Firefox",
+                "203.0.113.9");
     }
 
     @Test

@@ -32,7 +32,10 @@ class JdbcSigningKeyStoreTest extends DatabaseTest {
     }
 
     private static SigningKey es256(String kid, Instant created) throws Exception {
-        var jwk = new ECKeyGenerator(Curve.P_256).keyID(kid).algorithm(JWSAlgorithm.ES256).generate();
+        var jwk = new ECKeyGenerator(Curve.P_256)
+                .keyID(kid)
+                .algorithm(JWSAlgorithm.ES256)
+                .generate();
         return new SigningKey(kid, "ES256", jwk.toPublicJWK(), "sealed:" + kid, created, null);
     }
 
@@ -68,8 +71,7 @@ class JdbcSigningKeyStoreTest extends DatabaseTest {
         store.retireAllBut("c", T0.plusSeconds(30));
         var keys = store.findAll();
         assertThat(keys).extracting(SigningKey::kid).containsExactly("c", "b", "a");
-        assertThat(keys).extracting(SigningKey::retired)
-                .containsExactly(null, T0.plusSeconds(30), T0.plusSeconds(10));
+        assertThat(keys).extracting(SigningKey::retired).containsExactly(null, T0.plusSeconds(30), T0.plusSeconds(10));
     }
 
     @Test
@@ -80,25 +82,38 @@ class JdbcSigningKeyStoreTest extends DatabaseTest {
         store.retireAllBut("just-retired", T0.plusSeconds(5));
         store.insert(es256("signing", T0.plusSeconds(2)));
         store.retireAllBut("signing", now.minus(Duration.ofMinutes(10)));
-        assertThat(store.deleteExpired(now, Duration.ofMinutes(10))).as("retired exactly that long ago stays")
+        assertThat(store.deleteExpired(now, Duration.ofMinutes(10)))
+                .as("retired exactly that long ago stays")
                 .isEqualTo(1);
         assertThat(store.findAll()).extracting(SigningKey::kid).containsExactly("signing", "just-retired");
-        assertThat(store.deleteExpired(now.plus(Duration.ofDays(365)), Duration.ofMinutes(10))).isEqualTo(1);
+        assertThat(store.deleteExpired(now.plus(Duration.ofDays(365)), Duration.ofMinutes(10)))
+                .isEqualTo(1);
         assertThat(store.findAll()).extracting(SigningKey::kid).containsExactly("signing");
     }
 
     @Test
     void anUnreadableRowIsSkippedNotFatal() throws Exception {
         store.insert(es256("good", T0));
-        db.database().sql().update("INSERT INTO signing_keys (kid, algorithm, public_jwk, private_jwk_encrypted,"
-                + " created_at) VALUES ('broken', 'ES256', '{not json', 'x', ?)", s -> s.setLong(1, T0.toEpochMilli()));
-        var privateJwk = new ECKeyGenerator(Curve.P_256).keyID("leaky").generate().toJSONString();
-        db.database().sql().update("INSERT INTO signing_keys (kid, algorithm, public_jwk, private_jwk_encrypted,"
-                + " created_at) VALUES ('leaky', 'ES256', ?, 'x', ?)", s -> {
-                    s.setString(1, privateJwk);
-                    s.setLong(2, T0.toEpochMilli());
-                });
-        assertThat(store.findAll()).as("a public column holding a private key is refused too")
-                .extracting(SigningKey::kid).containsExactly("good");
+        db.database()
+                .sql()
+                .update(
+                        "INSERT INTO signing_keys (kid, algorithm, public_jwk, private_jwk_encrypted,"
+                                + " created_at) VALUES ('broken', 'ES256', '{not json', 'x', ?)",
+                        s -> s.setLong(1, T0.toEpochMilli()));
+        var privateJwk =
+                new ECKeyGenerator(Curve.P_256).keyID("leaky").generate().toJSONString();
+        db.database()
+                .sql()
+                .update(
+                        "INSERT INTO signing_keys (kid, algorithm, public_jwk, private_jwk_encrypted,"
+                                + " created_at) VALUES ('leaky', 'ES256', ?, 'x', ?)",
+                        s -> {
+                            s.setString(1, privateJwk);
+                            s.setLong(2, T0.toEpochMilli());
+                        });
+        assertThat(store.findAll())
+                .as("a public column holding a private key is refused too")
+                .extracting(SigningKey::kid)
+                .containsExactly("good");
     }
 }

@@ -42,19 +42,22 @@ class JdbcSocialAccountStoreTest extends DatabaseTest {
     }
 
     private String profileOf(long id) {
-        return db.database().sql().one("SELECT profile FROM social_accounts WHERE id = ?", s -> s.setLong(1, id),
-                r -> r.getString(1)).orElseThrow();
+        return db.database()
+                .sql()
+                .one("SELECT profile FROM social_accounts WHERE id = ?", s -> s.setLong(1, id), r -> r.getString(1))
+                .orElseThrow();
     }
 
     @Test
     void anInsertedAccountIsFoundByItsProviderAndSubject() {
         var account = store.insert(identity("github", "42", "a@example.com", true), alice, "{\"sub\":\"42\"}", T0);
         assertThat(account.id()).isPositive();
-        assertThat(account).isEqualTo(new SocialAccount(account.id(), "github", "42", alice, "a@example.com", true,
-                T0, T0));
+        assertThat(account)
+                .isEqualTo(new SocialAccount(account.id(), "github", "42", alice, "a@example.com", true, T0, T0));
         assertThat(store.findByIdentity("github", "42")).contains(account);
         assertThat(store.findByIdentity("github", "43")).isEmpty();
-        assertThat(store.findByIdentity("gitlab", "42")).as("a subject means something only at its provider")
+        assertThat(store.findByIdentity("gitlab", "42"))
+                .as("a subject means something only at its provider")
                 .isEmpty();
         assertThat(profileOf(account.id())).isEqualTo("{\"sub\":\"42\"}");
     }
@@ -63,10 +66,13 @@ class JdbcSocialAccountStoreTest extends DatabaseTest {
     void anIdentityIsTiedToOneUserOnly() {
         store.insert(identity("github", "42", "", false), alice, "{}", T0);
         assertThatThrownBy(() -> store.insert(identity("github", "42", "", false), bob, "{}", T0))
-                .isInstanceOfSatisfying(Conflict.class, e -> assertThat(e.code()).isEqualTo("social_account_taken"));
+                .isInstanceOfSatisfying(
+                        Conflict.class, e -> assertThat(e.code()).isEqualTo("social_account_taken"));
         assertThat(store.findByIdentity("github", "42").orElseThrow().userId()).isEqualTo(alice);
-        assertThat(store.insert(identity("google", "42", "", false), bob, "{}", T0).userId())
-                .as("the same subject at another provider").isEqualTo(bob);
+        assertThat(store.insert(identity("google", "42", "", false), bob, "{}", T0)
+                        .userId())
+                .as("the same subject at another provider")
+                .isEqualTo(bob);
     }
 
     @Test
@@ -81,8 +87,8 @@ class JdbcSocialAccountStoreTest extends DatabaseTest {
     @Test
     void updateProfileRecordsTheSignInAsTheProviderNowSaysIt() {
         var account = store.insert(identity("github", "42", "old@example.com", false), alice, "{\"v\":1}", T0);
-        store.updateProfile(account.id(), identity("github", "42", "new@example.com", true), "{\"v\":2}",
-                T0.plusSeconds(60));
+        store.updateProfile(
+                account.id(), identity("github", "42", "new@example.com", true), "{\"v\":2}", T0.plusSeconds(60));
         var updated = store.findByIdentity("github", "42").orElseThrow();
         assertThat(updated.email()).isEqualTo("new@example.com");
         assertThat(updated.emailVerified()).isTrue();
@@ -105,7 +111,9 @@ class JdbcSocialAccountStoreTest extends DatabaseTest {
     void sealedTokensAreKeptPerAccountAndReplaced() {
         var account = store.insert(identity("github", "42", "", false), alice, "{}", T0);
         var other = store.insert(identity("github", "43", "", false), bob, "{}", T0);
-        assertThat(store.findTokens(account.id())).as("an account without tokens").isEmpty();
+        assertThat(store.findTokens(account.id()))
+                .as("an account without tokens")
+                .isEmpty();
         store.updateTokens(account.id(), "sealed-1");
         store.updateTokens(account.id(), "sealed-2");
         assertThat(store.findTokens(account.id())).contains("sealed-2");

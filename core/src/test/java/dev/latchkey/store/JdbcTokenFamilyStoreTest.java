@@ -57,7 +57,8 @@ class JdbcTokenFamilyStoreTest extends DatabaseTest {
         assertThat(found.family().sessionHash()).isEqualTo(SESSION);
         assertThat(store.findRefreshByHash(hash(2))).isEmpty();
         assertThat(family("f2", alice, null, 2).sessionHash()).isNull();
-        assertThat(store.findRefreshByHash(hash(2)).orElseThrow().family().sessionHash()).isNull();
+        assertThat(store.findRefreshByHash(hash(2)).orElseThrow().family().sessionHash())
+                .isNull();
     }
 
     @Test
@@ -71,19 +72,28 @@ class JdbcTokenFamilyStoreTest extends DatabaseTest {
         assertThat(next.expires()).isEqualTo(now.plus(DAY));
         assertThat(next.spent()).isNull();
 
-        assertThat(store.exchange(hash(1), "f1", now, hash(3), now.plus(DAY))).as("spent already").isFalse();
-        assertThat(store.findRefreshByHash(hash(3))).as("no successor for a loser").isEmpty();
-        assertThat(store.exchange(hash(2), "f2", now, hash(4), now.plus(DAY))).as("the wrong family").isFalse();
+        assertThat(store.exchange(hash(1), "f1", now, hash(3), now.plus(DAY)))
+                .as("spent already")
+                .isFalse();
+        assertThat(store.findRefreshByHash(hash(3)))
+                .as("no successor for a loser")
+                .isEmpty();
+        assertThat(store.exchange(hash(2), "f2", now, hash(4), now.plus(DAY)))
+                .as("the wrong family")
+                .isFalse();
     }
 
     @Test
     void anExpiredTokenOrOneOfARevokedFamilyIsNotExchanged() {
         family("f1", alice, null, 1);
-        assertThat(store.exchange(hash(1), "f1", T0.plus(DAY), hash(2), T0.plus(DAY).plus(DAY)))
-                .as("expired at that instant").isFalse();
+        assertThat(store.exchange(
+                        hash(1), "f1", T0.plus(DAY), hash(2), T0.plus(DAY).plus(DAY)))
+                .as("expired at that instant")
+                .isFalse();
         family("f2", alice, null, 3);
         assertThat(store.revoke("f2", T0.plusSeconds(1), "test")).isTrue();
-        assertThat(store.exchange(hash(3), "f2", T0.plusSeconds(2), hash(4), T0.plus(DAY))).isFalse();
+        assertThat(store.exchange(hash(3), "f2", T0.plusSeconds(2), hash(4), T0.plus(DAY)))
+                .isFalse();
         assertThat(store.findRefreshByHash(hash(3)).orElseThrow().spent()).isNull();
     }
 
@@ -96,8 +106,9 @@ class JdbcTokenFamilyStoreTest extends DatabaseTest {
         var family = store.findRefreshByHash(hash(1)).orElseThrow().family();
         assertThat(family.revoked()).isEqualTo(T0.plusSeconds(5));
         assertThat(family.isLiveAt(T0.plusSeconds(6))).isFalse();
-        var reason = db.database().sql().one("SELECT revoked_reason FROM token_families WHERE id = 'f1'", s -> { },
-                r -> r.getString(1));
+        var reason = db.database()
+                .sql()
+                .one("SELECT revoked_reason FROM token_families WHERE id = 'f1'", s -> {}, r -> r.getString(1));
         assertThat(reason).contains("first");
     }
 
@@ -107,9 +118,12 @@ class JdbcTokenFamilyStoreTest extends DatabaseTest {
         family("a2", alice, null, 2);
         family("b1", bob, null, 3);
         store.revoke("a2", T0, "earlier");
-        assertThat(store.revokeForUser(alice, T0.plusSeconds(1), "user_revoked")).containsExactly("a1");
-        assertThat(store.revokeForUser(alice, T0.plusSeconds(2), "user_revoked")).isEmpty();
-        assertThat(store.findRefreshByHash(hash(3)).orElseThrow().family().revoked()).isNull();
+        assertThat(store.revokeForUser(alice, T0.plusSeconds(1), "user_revoked"))
+                .containsExactly("a1");
+        assertThat(store.revokeForUser(alice, T0.plusSeconds(2), "user_revoked"))
+                .isEmpty();
+        assertThat(store.findRefreshByHash(hash(3)).orElseThrow().family().revoked())
+                .isNull();
     }
 
     @Test
@@ -119,9 +133,12 @@ class JdbcTokenFamilyStoreTest extends DatabaseTest {
         family("s2", alice, other, 2);
         family("none", alice, null, 3);
         assertThat(store.revokeForSessions(List.of(), T0, "signed_out")).isEmpty();
-        assertThat(store.revokeForSessions(List.of(SESSION, "7".repeat(64)), T0, "signed_out")).containsExactly("s1");
-        assertThat(store.findRefreshByHash(hash(2)).orElseThrow().family().revoked()).isNull();
-        assertThat(store.findRefreshByHash(hash(3)).orElseThrow().family().revoked()).isNull();
+        assertThat(store.revokeForSessions(List.of(SESSION, "7".repeat(64)), T0, "signed_out"))
+                .containsExactly("s1");
+        assertThat(store.findRefreshByHash(hash(2)).orElseThrow().family().revoked())
+                .isNull();
+        assertThat(store.findRefreshByHash(hash(3)).orElseThrow().family().revoked())
+                .isNull();
     }
 
     @Test
@@ -131,7 +148,8 @@ class JdbcTokenFamilyStoreTest extends DatabaseTest {
         family("f3", alice, null, 3);
         store.revoke("f1", T0.plusSeconds(10), "test");
         store.revoke("f2", T0.plusSeconds(20), "test");
-        assertThat(store.findRevokedSince(T0.plusSeconds(10))).extracting(TokenFamily::id)
+        assertThat(store.findRevokedSince(T0.plusSeconds(10)))
+                .extracting(TokenFamily::id)
                 .containsExactlyInAnyOrder("f1", "f2");
         assertThat(store.findRevokedSince(T0.plusSeconds(11))).singleElement().satisfies(f -> {
             assertThat(f.id()).isEqualTo("f2");
@@ -152,10 +170,14 @@ class JdbcTokenFamilyStoreTest extends DatabaseTest {
         var now = T0.plus(Duration.ofDays(2)).plus(Duration.ofHours(12));
         // Three refresh tokens that expired a day after T0, and the family revoked at T0 (its token went first).
         assertThat(store.deleteExpired(now, DAY)).isEqualTo(4);
-        assertThat(store.findRevokedSince(Instant.EPOCH)).as("its revocation must still load at a start")
-                .extracting(TokenFamily::id).containsExactly("revoked-lately");
+        assertThat(store.findRevokedSince(Instant.EPOCH))
+                .as("its revocation must still load at a start")
+                .extracting(TokenFamily::id)
+                .containsExactly("revoked-lately");
         for (int token = 1; token <= 3; token++) {
-            assertThat(store.findRefreshByHash(hash(token))).as("token " + token).isEmpty();
+            assertThat(store.findRefreshByHash(hash(token)))
+                    .as("token " + token)
+                    .isEmpty();
         }
         assertThat(store.findRefreshByHash(hash(4)).orElseThrow().family().id()).isEqualTo("live");
         assertThat(store.deleteExpired(now, DAY)).isZero();

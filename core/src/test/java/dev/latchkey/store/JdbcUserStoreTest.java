@@ -10,9 +10,9 @@ import dev.latchkey.user.ImportedUser;
 import dev.latchkey.user.NewUser;
 import java.time.Instant;
 import java.util.ArrayList;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** The same cases on SQLite and on PostgreSQL. */
 @ParameterizedClass
@@ -51,7 +51,8 @@ class JdbcUserStoreTest extends DatabaseTest {
         var store = store();
         store.insert(NewUser.named("alice"), "hash", JOINED);
         assertThatThrownBy(() -> store.insert(NewUser.named("alice"), "other", JOINED))
-                .isInstanceOfSatisfying(Conflict.class, c -> assertThat(c.code()).isEqualTo("username_taken"));
+                .isInstanceOfSatisfying(
+                        Conflict.class, c -> assertThat(c.code()).isEqualTo("username_taken"));
         assertThat(store.findCredentials("alice").orElseThrow().passwordHash()).isEqualTo("hash");
     }
 

@@ -8,8 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A scheduler that runs nothing by itself: {@link #tick} runs every task still scheduled, once, on the caller. */
 public final class ManualScheduler implements Scheduler {
     /** A task as scheduled. */
-    public record Task(String name, Duration interval, Runnable work) {
-    }
+    public record Task(String name, Duration interval, Runnable work) {}
 
     private final List<Task> tasks = new CopyOnWriteArrayList<>();
 

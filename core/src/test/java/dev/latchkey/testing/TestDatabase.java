@@ -18,10 +18,13 @@ import org.junit.jupiter.api.Assumptions;
  * where a missing PostgreSQL is a failure.
  */
 public final class TestDatabase implements AutoCloseable {
-    public enum Kind { SQLITE, POSTGRESQL }
+    public enum Kind {
+        SQLITE,
+        POSTGRESQL
+    }
 
-    private static final String ADMIN_URL = System.getenv().getOrDefault("LATCHKEY_TEST_PG",
-            "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+    private static final String ADMIN_URL =
+            System.getenv().getOrDefault("LATCHKEY_TEST_PG", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
 
     private final Database database;
     private final Runnable cleanup;
@@ -53,8 +56,8 @@ public final class TestDatabase implements AutoCloseable {
         admin("CREATE DATABASE " + name);
         var base = ADMIN_URL.replaceFirst("/postgres(\\?|$)", "/" + name + "$1");
         var url = DatabaseUrl.parse(base);
-        return new TestDatabase(Database.open(url), url, () -> admin("DROP DATABASE IF EXISTS " + name
-                + " WITH (FORCE)"));
+        return new TestDatabase(
+                Database.open(url), url, () -> admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
     }
 
     /** The URL of a database this helper created, for code that opens its own connection (the command line). */
@@ -88,7 +91,8 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private static void admin(String sql) {
-        try (var c = DriverManager.getConnection(ADMIN_URL); var s = c.createStatement()) {
+        try (var c = DriverManager.getConnection(ADMIN_URL);
+                var s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL refused: " + sql, e);
@@ -97,7 +101,8 @@ public final class TestDatabase implements AutoCloseable {
 
     private static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {
             // a temporary directory left behind is harmless
         }

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.latchkey.Latchkey;
 import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.auth.SignIn;
 import dev.latchkey.error.Throttled;
 import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.testing.MutableClock;
 import dev.latchkey.testing.TestDatabase;
 import dev.latchkey.user.NewUser;
@@ -30,7 +30,10 @@ class SignInThrottleTest {
     @BeforeEach
     void setUp() {
         db = TestDatabase.sqlite();
-        latchkey = Latchkey.builder(db.database()).clock(clock).argon2(new Argon2Settings(1024, 2, 1, 32)).build();
+        latchkey = Latchkey.builder(db.database())
+                .clock(clock)
+                .argon2(new Argon2Settings(1024, 2, 1, 32))
+                .build();
         latchkey.users().create(NewUser.named("alice"), Optional.of(PASSWORD));
     }
 
@@ -44,12 +47,15 @@ class SignInThrottleTest {
         for (int i = 0; i < 5; i++) {
             assertDenied("alice", "wrong", "198.51.100.7");
         }
-        assertThatThrownBy(() -> signIn("alice", PASSWORD, "198.51.100.7")).isInstanceOf(Throttled.class)
+        assertThatThrownBy(() -> signIn("alice", PASSWORD, "198.51.100.7"))
+                .isInstanceOf(Throttled.class)
                 .satisfies(e -> assertThat(((Throttled) e).retryAfterSeconds()).isEqualTo(300));
         // The attacker's address cannot lock the real user out: from their own address they sign in.
         assertThat(signIn("alice", PASSWORD, "203.0.113.20")).isNotNull();
         clock.advance(Duration.ofMinutes(5));
-        assertThat(signIn("alice", PASSWORD, "198.51.100.7")).as("the block ends").isNotNull();
+        assertThat(signIn("alice", PASSWORD, "198.51.100.7"))
+                .as("the block ends")
+                .isNotNull();
         var alice = latchkey.users().find("alice").orElseThrow().id();
         var events = latchkey.audit().findRecentByUser(alice, SignIn.AUDIT_KIND, 20);
         assertThat(events).anySatisfy(e -> assertThat(e.reason()).isEqualTo("throttled"));
@@ -63,7 +69,8 @@ class SignInThrottleTest {
             }
             var expected = 300L << round;
             assertThatThrownBy(() -> signIn("alice", "wrong", "198.51.100.7"))
-                    .satisfies(e -> assertThat(((Throttled) e).retryAfterSeconds()).isEqualTo(expected));
+                    .satisfies(
+                            e -> assertThat(((Throttled) e).retryAfterSeconds()).isEqualTo(expected));
             clock.advance(Duration.ofSeconds(expected));
         }
     }
@@ -100,7 +107,9 @@ class SignInThrottleTest {
         for (int i = 0; i < 4; i++) {
             assertDenied("alice", "wrong", "198.51.100.7");
         }
-        assertThat(signIn("alice", PASSWORD, "198.51.100.7")).as("four more failures are not five").isNotNull();
+        assertThat(signIn("alice", PASSWORD, "198.51.100.7"))
+                .as("four more failures are not five")
+                .isNotNull();
     }
 
     @Test
@@ -116,7 +125,8 @@ class SignInThrottleTest {
         for (int i = 0; i < 10; i++) {
             assertDenied("user" + i, "wrong", "2001:db8:1:2::" + Integer.toHexString(i + 1));
         }
-        assertThatThrownBy(() -> signIn("alice", PASSWORD, "2001:db8:1:2:ffff::9")).isInstanceOf(Throttled.class);
+        assertThatThrownBy(() -> signIn("alice", PASSWORD, "2001:db8:1:2:ffff::9"))
+                .isInstanceOf(Throttled.class);
         assertThat(signIn("alice", PASSWORD, "2001:db8:1:3::1")).isNotNull();
         assertThat(SignInThrottle.network("2001:DB8:1:2:0:0:0:1")).isEqualTo("2001:db8:1:2::/64");
         assertThat(SignInThrottle.network("198.51.100.7")).isEqualTo("198.51.100.7");
@@ -126,9 +136,17 @@ class SignInThrottleTest {
     @Test
     void tenThousandFailuresOverManyNamesAndAddressesKeepMemoryBounded() {
         var store = new MemoryThrottleStore(1_000);
-        var throttle = new SignInThrottle(store, new ThrottleSettings(new Rule(10, Duration.ofMinutes(1)),
-                new Rule(5, Duration.ofMinutes(5)), new Rule(30, Duration.ofMinutes(15)),
-                new Rule(1, Duration.ofMinutes(5)), Duration.ofHours(1), 1_000), clock, new SimpleMeterRegistry());
+        var throttle = new SignInThrottle(
+                store,
+                new ThrottleSettings(
+                        new Rule(10, Duration.ofMinutes(1)),
+                        new Rule(5, Duration.ofMinutes(5)),
+                        new Rule(30, Duration.ofMinutes(15)),
+                        new Rule(1, Duration.ofMinutes(5)),
+                        Duration.ofHours(1),
+                        1_000),
+                clock,
+                new SimpleMeterRegistry());
         for (int i = 0; i < 10_000; i++) {
             throttle.attempt("user" + i, "10.0." + (i / 256 % 256) + "." + (i % 256));
         }
@@ -157,7 +175,8 @@ class SignInThrottleTest {
         for (int i = 0; i < 9; i++) {
             assertDenied("user" + i, "wrong", "198.51.100.9");
         }
-        assertThat(signIn("alice", PASSWORD, "198.51.100.9")).as("nine successes cost the address nothing")
+        assertThat(signIn("alice", PASSWORD, "198.51.100.9"))
+                .as("nine successes cost the address nothing")
                 .isNotNull();
     }
 
@@ -170,8 +189,12 @@ class SignInThrottleTest {
             var name = "other" + i;
             assertThatThrownBy(() -> signIn(name, "wrong", "198.51.100.10")).isInstanceOf(Throttled.class);
         }
-        var throttledLines = latchkey.audit().search(new dev.latchkey.audit.AuditQuery(null, SignIn.AUDIT_KIND, null,
-                null, null, 500)).stream().filter(e -> e.event().reason().equals("throttled")).count();
+        var throttledLines = latchkey
+                .audit()
+                .search(new dev.latchkey.audit.AuditQuery(null, SignIn.AUDIT_KIND, null, null, null, 500))
+                .stream()
+                .filter(e -> e.event().reason().equals("throttled"))
+                .count();
         assertThat(throttledLines).isEqualTo(1);
     }
 
@@ -182,14 +205,14 @@ class SignInThrottleTest {
         for (int round = 0; round < 20; round++) {
             var attempts = new java.util.ArrayList<Runnable>();
             for (int i = 0; i < 5; i++) {
-                attempts.add(() -> signIn("alice", "wrong", "198.51.100.77"));       // until the pair blocks
+                attempts.add(() -> signIn("alice", "wrong", "198.51.100.77")); // until the pair blocks
             }
             for (int i = 0; i < 9; i++) {
                 var name = "spray" + round + "-" + i;
-                attempts.add(() -> signIn(name, "wrong", "198.51.100.77"));          // the address's budget
+                attempts.add(() -> signIn(name, "wrong", "198.51.100.77")); // the address's budget
             }
-            attempts.add(() -> signIn("alice", "wrong", "198.51.100.77"));           // refused at the pair
-            attempts.add(() -> signIn("mallory", PASSWORD, "198.51.100.77"));        // the attacker's own account
+            attempts.add(() -> signIn("alice", "wrong", "198.51.100.77")); // refused at the pair
+            attempts.add(() -> signIn("mallory", PASSWORD, "198.51.100.77")); // the attacker's own account
             for (var attempt : attempts) {
                 try {
                     attempt.run();
@@ -205,7 +228,9 @@ class SignInThrottleTest {
 
     @Test
     void anAttemptTheHasherWasTooBusyForCannotLiftTheBlockItStarted() {
-        var busy = Latchkey.builder(db.database()).clock(clock).argon2(new Argon2Settings(1024, 2, 1, 32))
+        var busy = Latchkey.builder(db.database())
+                .clock(clock)
+                .argon2(new Argon2Settings(1024, 2, 1, 32))
                 .backend(new dev.latchkey.auth.AuthenticationBackend() {
                     @Override
                     public String name() {
@@ -213,14 +238,16 @@ class SignInThrottleTest {
                     }
 
                     @Override
-                    public Optional<dev.latchkey.user.User> authenticate(RequestContext request,
-                                                                         dev.latchkey.auth.Credentials credentials) {
-                        if (credentials instanceof Credentials.Password p && p.password().equals("busy")) {
+                    public Optional<dev.latchkey.user.User> authenticate(
+                            RequestContext request, dev.latchkey.auth.Credentials credentials) {
+                        if (credentials instanceof Credentials.Password p
+                                && p.password().equals("busy")) {
                             throw new dev.latchkey.error.Busy("the hasher is saturated");
                         }
                         return Optional.empty();
                     }
-                }).build();
+                })
+                .build();
         var from = new RequestContext("198.51.100.78", "test");
         for (int i = 0; i < 4; i++) {
             assertThatThrownBy(() -> busy.signIn().verify(from, new Credentials.Password("alice", "wrong")))
@@ -229,7 +256,8 @@ class SignInThrottleTest {
         assertThatThrownBy(() -> busy.signIn().verify(from, new Credentials.Password("alice", "busy")))
                 .isInstanceOf(dev.latchkey.error.Busy.class);
         assertThatThrownBy(() -> busy.signIn().verify(from, new Credentials.Password("alice", "wrong")))
-                .as("the fifth attempt blocked the pair, busy or not").isInstanceOf(Throttled.class);
+                .as("the fifth attempt blocked the pair, busy or not")
+                .isInstanceOf(Throttled.class);
     }
 
     @Test
@@ -240,7 +268,8 @@ class SignInThrottleTest {
             assertThatThrownBy(() -> latchkey.signIn().verify(from, code)).isInstanceOf(AuthenticationDenied.class);
         }
         var next = new Credentials.SocialCode("idp", "code-next", "https://app/cb", "v", null);
-        assertThatThrownBy(() -> latchkey.signIn().verify(from, next)).as("no provider call for this one")
+        assertThatThrownBy(() -> latchkey.signIn().verify(from, next))
+                .as("no provider call for this one")
                 .isInstanceOf(Throttled.class);
     }
 

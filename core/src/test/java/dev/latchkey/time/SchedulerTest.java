@@ -23,7 +23,9 @@ class SchedulerTest {
                 throw new IllegalStateException("the first run fails");
             }
         });
-        assertThat(thirdRun.await(10, TimeUnit.SECONDS)).as("runs again after a failure").isTrue();
+        assertThat(thirdRun.await(10, TimeUnit.SECONDS))
+                .as("runs again after a failure")
+                .isTrue();
         assertThat(thread.get().getName()).isEqualTo("latchkey-test-task");
         assertThat(thread.get().isDaemon()).as("never keeps the JVM alive").isTrue();
 

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.latchkey.Latchkey;
 import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.password.Argon2Settings;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.testing.DatabaseTest;
 import dev.latchkey.testing.MutableClock;
 import dev.latchkey.testing.TestDatabase;
@@ -35,8 +35,13 @@ class ApiTokensTest extends DatabaseTest {
 
     @BeforeEach
     void setUp() {
-        latchkey = Latchkey.builder(db.database()).clock(clock).argon2(new Argon2Settings(1024, 2, 1, 32)).build();
-        alice = latchkey.users().create(NewUser.named("alice"), Optional.of("correct horse")).id();
+        latchkey = Latchkey.builder(db.database())
+                .clock(clock)
+                .argon2(new Argon2Settings(1024, 2, 1, 32))
+                .build();
+        alice = latchkey.users()
+                .create(NewUser.named("alice"), Optional.of("correct horse"))
+                .id();
     }
 
     @Test
@@ -45,10 +50,10 @@ class ApiTokensTest extends DatabaseTest {
         assertThat(issued.key()).matches("lk_[A-Za-z0-9_-]{43}");
         assertThat(issued.toString()).doesNotContain(issued.key());
         assertThat(issued.token().prefix()).isEqualTo(issued.key().substring(0, 9));
-        var stored = db.database().sql().list("SELECT key_hash FROM api_tokens", s -> { }, r -> r.getString(1));
+        var stored = db.database().sql().list("SELECT key_hash FROM api_tokens", s -> {}, r -> r.getString(1));
         assertThat(stored).containsExactly(Secrets.sha256Hex(issued.key()));
-        assertThat(latchkey.apiTokens().find(issued.key())).hasValueSatisfying(
-                t -> assertThat(t.name()).isEqualTo("ci"));
+        assertThat(latchkey.apiTokens().find(issued.key()))
+                .hasValueSatisfying(t -> assertThat(t.name()).isEqualTo("ci"));
     }
 
     @Test
@@ -59,8 +64,9 @@ class ApiTokensTest extends DatabaseTest {
         assertThat(result.backend()).isEqualTo("api_token");
 
         latchkey.users().deactivate("alice");
-        assertThatThrownBy(() -> latchkey.authenticator().authenticate(RequestContext.NONE,
-                new Credentials.ApiToken(key))).isInstanceOf(AuthenticationDenied.class);
+        assertThatThrownBy(
+                        () -> latchkey.authenticator().authenticate(RequestContext.NONE, new Credentials.ApiToken(key)))
+                .isInstanceOf(AuthenticationDenied.class);
     }
 
     @Test
@@ -74,19 +80,30 @@ class ApiTokensTest extends DatabaseTest {
         var revoked = latchkey.apiTokens().create(alice, "gone", Optional.empty());
         assertThat(latchkey.apiTokens().find(revoked.key())).isPresent();
         assertThat(latchkey.apiTokens().revoke(alice, revoked.token().id())).isTrue();
-        assertThat(latchkey.apiTokens().find(revoked.key())).as("revocation is immediate").isEmpty();
+        assertThat(latchkey.apiTokens().find(revoked.key()))
+                .as("revocation is immediate")
+                .isEmpty();
         assertThat(latchkey.apiTokens().revoke(alice, revoked.token().id())).isFalse();
 
         var key = latchkey.apiTokens().create(alice, "ok", Optional.empty()).key();
-        for (var bad : new String[] {null, "", key.substring(0, key.length() - 1), key + "A", "xx" + key.substring(2),
-            key.replace('_', '+'), "lk_" + "A".repeat(43)}) {
+        for (var bad : new String[] {
+            null,
+            "",
+            key.substring(0, key.length() - 1),
+            key + "A",
+            "xx" + key.substring(2),
+            key.replace('_', '+'),
+            "lk_" + "A".repeat(43)
+        }) {
             assertThat(latchkey.apiTokens().find(bad)).isEmpty();
         }
     }
 
     @Test
     void anotherUsersTokenCannotBeRevoked() {
-        var bob = latchkey.users().create(NewUser.named("bob"), Optional.of("battery staple")).id();
+        var bob = latchkey.users()
+                .create(NewUser.named("bob"), Optional.of("battery staple"))
+                .id();
         var bobs = latchkey.apiTokens().create(bob, "bob's", Optional.empty());
         assertThat(latchkey.apiTokens().revoke(alice, bobs.token().id())).isFalse();
         assertThat(latchkey.apiTokens().find(bobs.key())).isPresent();
@@ -112,7 +129,11 @@ class ApiTokensTest extends DatabaseTest {
                 .isInstanceOf(InvalidInput.class);
         assertThatThrownBy(() -> latchkey.apiTokens().create(alice, "x", Optional.of(Duration.ofSeconds(-1))))
                 .isInstanceOf(InvalidInput.class);
-        assertThat(latchkey.apiTokens().create(alice, "  ", Optional.empty()).token().name()).isEqualTo("token");
+        assertThat(latchkey.apiTokens()
+                        .create(alice, "  ", Optional.empty())
+                        .token()
+                        .name())
+                .isEqualTo("token");
     }
 
     @Test
@@ -121,6 +142,8 @@ class ApiTokensTest extends DatabaseTest {
         var keep = latchkey.apiTokens().create(alice, "long", Optional.empty());
         clock.advance(Duration.ofHours(2));
         assertThat(latchkey.apiTokens().purgeExpired()).isEqualTo(1);
-        assertThat(latchkey.apiTokens().forUser(alice)).extracting(ApiToken::id).containsExactly(keep.token().id());
+        assertThat(latchkey.apiTokens().forUser(alice))
+                .extracting(ApiToken::id)
+                .containsExactly(keep.token().id());
     }
 }

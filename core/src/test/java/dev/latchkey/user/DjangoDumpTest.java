@@ -16,18 +16,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DjangoDumpTest {
-    private final DjangoDump dump = new DjangoDump(new ObjectMapper(),
-            PasswordHashing.standard(Argon2Settings.OWASP, Secrets.create()));
+    private final DjangoDump dump =
+            new DjangoDump(new ObjectMapper(), PasswordHashing.standard(Argon2Settings.OWASP, Secrets.create()));
 
     @Test
     void readsTheSampleDumpKeepingTheHash() throws Exception {
         try (var in = getClass().getResourceAsStream("/vectors/django-dumpdata-auth-user.sample.json")) {
-            var users = dump.read(in, n -> { });
+            var users = dump.read(in, n -> {});
             assertThat(users).hasSize(1);
             var alice = users.get(0);
             assertThat(alice.username()).isEqualTo("alice");
-            assertThat(alice.passwordHash()).isEqualTo(
-                    "pbkdf2_sha256$260000$wecZgj2DyciQszjsP0VdFm$sn1/XXwFENom9l/CPt0rWgC2lsOclolOp0J2GC3R9pE=");
+            assertThat(alice.passwordHash())
+                    .isEqualTo(
+                            "pbkdf2_sha256$260000$wecZgj2DyciQszjsP0VdFm$sn1/XXwFENom9l/CPt0rWgC2lsOclolOp0J2GC3R9pE=");
             assertThat(alice.active()).isTrue();
             assertThat(alice.staff()).isFalse();
             assertThat(alice.dateJoined()).isEqualTo(Instant.parse("2026-11-27T05:57:47.289Z"));
@@ -62,15 +63,19 @@ class DjangoDumpTest {
         assertProblem("[" + record("alice", "true"), "truncated");
         assertProblem("[" + record("alice", "true") + ", {\"model\": \"auth.us", "truncated");
         assertProblem("[" + record("alice", "true") + ", {\"model\" \"auth.user\"}]", "not valid JSON");
-        assertProblem("[" + record("alice", "true") + "," + record("alice", "false") + "]",
+        assertProblem(
+                "[" + record("alice", "true") + "," + record("alice", "false") + "]",
                 "record 1: duplicate username alice (also record 0)");
-        assertProblem("[" + record("alice", "true").replace("auth.user", "auth.group") + "]",
+        assertProblem(
+                "[" + record("alice", "true").replace("auth.user", "auth.group") + "]",
                 "record 0: is not an auth.user record");
         assertProblem("[" + record("alice", "\"yes\"") + "]", "record 0: is_active is not true or false");
         assertProblem("[" + record("bad name!", "true") + "]", "record 0: a username may contain only");
-        assertProblem("[" + record("alice", "true").replace("\"password\": \"pbkdf2", "\"password\": 42, \"x\": \"")
-                + "]", "record 0: password is not a string");
-        assertProblem("[" + record("alice", "true").replace("2026-11-27T05:57:47.289Z", "yesterday") + "]",
+        assertProblem(
+                "[" + record("alice", "true").replace("\"password\": \"pbkdf2", "\"password\": 42, \"x\": \"") + "]",
+                "record 0: password is not a string");
+        assertProblem(
+                "[" + record("alice", "true").replace("2026-11-27T05:57:47.289Z", "yesterday") + "]",
                 "record 0: date_joined is not an ISO 8601 time");
         assertProblem("[42]", "record 0: is not a JSON object");
         assertProblem("[{\"model\": \"auth.user\"}]", "record 0: has no \"fields\" object");
@@ -88,20 +93,25 @@ class DjangoDumpTest {
                 "pbkdf2_sha256$20000000$salt$" + salt);
         for (var hash : hostile) {
             var json = "[" + record("alice", "true") + "," + withHash(record("mallory", "true"), hash) + "]";
-            assertProblem(json, "record 1 (mallory): password " + hash.substring(0, hash.indexOf('$'))
-                    + " hash asks for");
+            assertProblem(
+                    json, "record 1 (mallory): password " + hash.substring(0, hash.indexOf('$')) + " hash asks for");
         }
     }
 
     @Test
     void aUsernameOrEmailWithAControlCharacterIsRefusedNamingTheRecord() {
         // As JSON escapes: what a hostile or broken dump would hold.
-        for (var hidden : new String[] {"\\u0000", "\\n", "\\r\\n", "\\t", "\\u001b[31m", "\\u202e",
-            "\\u200b", "\\ufeff", "\\u2028"}) {
-            assertProblem("[" + record("alice", "true") + "," + record("mal" + hidden + "lory", "true") + "]",
+        for (var hidden : new String[] {
+            "\\u0000", "\\n", "\\r\\n", "\\t", "\\u001b[31m", "\\u202e", "\\u200b", "\\ufeff", "\\u2028"
+        }) {
+            assertProblem(
+                    "[" + record("alice", "true") + "," + record("mal" + hidden + "lory", "true") + "]",
                     "record 1: usernames may not contain control characters");
-            assertProblem("[" + record("alice", "true") + "," + record("mallory", "true")
-                    .replace("\"email\": \"\"", "\"email\": \"m" + hidden + "@example.com\"") + "]",
+            assertProblem(
+                    "[" + record("alice", "true") + ","
+                            + record("mallory", "true")
+                                    .replace("\"email\": \"\"", "\"email\": \"m" + hidden + "@example.com\"")
+                            + "]",
                     "record 1: email addresses may not contain control characters");
         }
     }
@@ -110,16 +120,23 @@ class DjangoDumpTest {
     void hashesOfEveryDjangoDefaultAreWithinTheBounds() {
         var salt = "c2FsdHNhbHRzYWx0";
         var real = List.of(
-                "pbkdf2_sha256$1000000$salt$" + salt, "pbkdf2_sha256$1200000$salt$" + salt,
-                "pbkdf2_sha1$10000$salt$" + salt, "bcrypt$$2b$12$" + "a".repeat(53),
-                "bcrypt_sha256$$2b$12$" + "a".repeat(53), "argon2$argon2id$v=19$m=102400,t=2,p=8$" + salt + "$" + salt,
-                "argon2$argon2i$m=512,t=2,p=2$" + salt + "$" + salt, "md5$salt$0123456789abcdef0123456789abcdef",
-                "!unusable", "scrypt$16384$salt$8$1$hash", "pbkdf2_sha256$260000$s$h");
+                "pbkdf2_sha256$1000000$salt$" + salt,
+                "pbkdf2_sha256$1200000$salt$" + salt,
+                "pbkdf2_sha1$10000$salt$" + salt,
+                "bcrypt$$2b$12$" + "a".repeat(53),
+                "bcrypt_sha256$$2b$12$" + "a".repeat(53),
+                "argon2$argon2id$v=19$m=102400,t=2,p=8$" + salt + "$" + salt,
+                "argon2$argon2i$m=512,t=2,p=2$" + salt + "$" + salt,
+                "md5$salt$0123456789abcdef0123456789abcdef",
+                "!unusable",
+                "scrypt$16384$salt$8$1$hash",
+                "pbkdf2_sha256$260000$s$h");
         var json = new StringBuilder("[");
         for (int i = 0; i < real.size(); i++) {
             json.append(i == 0 ? "" : ",").append(withHash(record("user" + i, "true"), real.get(i)));
         }
-        assertThat(read(json.append("]").toString())).extracting(ImportedUser::passwordHash)
+        assertThat(read(json.append("]").toString()))
+                .extracting(ImportedUser::passwordHash)
                 .containsExactlyElementsOf(real);
     }
 

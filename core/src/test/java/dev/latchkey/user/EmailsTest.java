@@ -10,9 +10,14 @@ class EmailsTest {
     @Test
     void controlAndInvisibleCharactersAreRefusedNamingTheField() {
         for (var hidden : UsernamesTest.CONTROL_CHARACTERS) {
-            for (var email : new String[] {"ali" + hidden + "ce@example.com", "alice@exa" + hidden + "mple.com",
-                "alice@example.com" + hidden, hidden + "alice@example.com"}) {
-                assertThatThrownBy(() -> Emails.normalize(email)).as(escaped(email))
+            for (var email : new String[] {
+                "ali" + hidden + "ce@example.com",
+                "alice@exa" + hidden + "mple.com",
+                "alice@example.com" + hidden,
+                hidden + "alice@example.com"
+            }) {
+                assertThatThrownBy(() -> Emails.normalize(email))
+                        .as(escaped(email))
                         .isInstanceOfSatisfying(InvalidInput.class, e -> {
                             assertThat(e.code()).isEqualTo("invalid_email");
                             assertThat(e.detail()).isEqualTo("email addresses may not contain control characters");
@@ -30,8 +35,9 @@ class EmailsTest {
 
     static String escaped(String text) {
         var out = new StringBuilder();
-        text.codePoints().forEach(c -> out.append(c < 0x20 || c > 0x7e ? String.format("\\u%04X", c)
-                : String.valueOf((char) c)));
+        text.codePoints()
+                .forEach(
+                        c -> out.append(c < 0x20 || c > 0x7e ? String.format("\\u%04X", c) : String.valueOf((char) c)));
         return out.toString();
     }
 }

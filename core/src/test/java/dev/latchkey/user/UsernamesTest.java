@@ -8,10 +8,36 @@ import org.junit.jupiter.api.Test;
 
 class UsernamesTest {
     /** NUL, TAB, LF, CR, ESC, DEL, C1 NEL, U+00AD, U+200B..U+200F, U+202A..U+202E, U+2066..U+2069, U+2028/9, U+FEFF. */
-    static final String[] CONTROL_CHARACTERS = {"\u0000", "\t", "\n", "\r", "\r\n", "\u001b", "\u001b[2J", "\u007f",
-        "\u0085", "\u00ad", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c",
-        "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u2028", "\u2029", "\ufeff",
-        "\udb40\udc01"};
+    static final String[] CONTROL_CHARACTERS = {
+        "\u0000",
+        "\t",
+        "\n",
+        "\r",
+        "\r\n",
+        "\u001b",
+        "\u001b[2J",
+        "\u007f",
+        "\u0085",
+        "\u00ad",
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u200e",
+        "\u200f",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\u2028",
+        "\u2029",
+        "\ufeff",
+        "\udb40\udc01"
+    };
 
     @Test
     void acceptsDjangosCharacters() {
@@ -28,8 +54,9 @@ class UsernamesTest {
 
     @Test
     void refusesEmptyLongAndForbiddenCharacters() {
-        for (var name : new String[] {null, "", " ", "a b", "a/b", "a\u0000b", "<script>", "x".repeat(151),
-            "x".repeat(1_000_000), "tab\t"}) {
+        for (var name : new String[] {
+            null, "", " ", "a b", "a/b", "a\u0000b", "<script>", "x".repeat(151), "x".repeat(1_000_000), "tab\t"
+        }) {
             assertThatThrownBy(() -> Usernames.normalize(name)).isInstanceOf(InvalidInput.class);
             assertThat(Usernames.tryNormalize(name)).isEmpty();
         }
@@ -39,13 +66,15 @@ class UsernamesTest {
     void controlAndInvisibleCharactersAreRefusedWithAMessageOfTheirOwn() {
         for (var hidden : CONTROL_CHARACTERS) {
             for (var name : new String[] {"ad" + hidden + "min", "admin" + hidden, hidden + "admin", hidden}) {
-                assertThatThrownBy(() -> Usernames.normalize(name)).as(EmailsTest.escaped(name))
+                assertThatThrownBy(() -> Usernames.normalize(name))
+                        .as(EmailsTest.escaped(name))
                         .isInstanceOfSatisfying(InvalidInput.class, e -> {
                             assertThat(e.code()).isEqualTo("invalid_username");
                             assertThat(e.detail()).isEqualTo("usernames may not contain control characters");
                         });
                 assertThat(Usernames.tryNormalize(name)).isEmpty();
-                assertThatThrownBy(() -> NewUser.named(name)).isInstanceOf(InvalidInput.class)
+                assertThatThrownBy(() -> NewUser.named(name))
+                        .isInstanceOf(InvalidInput.class)
                         .hasMessageContaining("control characters");
             }
         }
@@ -54,8 +83,8 @@ class UsernamesTest {
     @Test
     void lettersOfEveryScriptStayAllowed() {
         for (var name : new String[] {"admin가", "José", "Zoë", "用户", "Ελένη", "محمد", "देवनागरी"}) {
-            assertThat(Usernames.normalize(name)).isEqualTo(java.text.Normalizer.normalize(name,
-                    java.text.Normalizer.Form.NFKC));
+            assertThat(Usernames.normalize(name))
+                    .isEqualTo(java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFKC));
         }
     }
 

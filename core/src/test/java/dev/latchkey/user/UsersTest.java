@@ -3,13 +3,13 @@ package dev.latchkey.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.session.Sessions;
 import dev.latchkey.store.JdbcSessionStore;
@@ -37,10 +37,19 @@ class UsersTest {
         var secrets = Secrets.create();
         hashing = PasswordHashing.standard(new Argon2Settings(1024, 2, 1, 32), secrets);
         store = new JdbcUserStore(db.database());
-        sessions = new Sessions(new JdbcSessionStore(db.database(), new com.fasterxml.jackson.databind.ObjectMapper()),
-                SessionSettings.DEFAULT, secrets, clock);
-        users = new Users(store, new dev.latchkey.user.UserCache(store, java.time.Duration.ofSeconds(1)), hashing,
-                PasswordPolicy.DEFAULT, List.of(sessions), new dev.latchkey.store.JdbcAuditStore(db.database()), clock);
+        sessions = new Sessions(
+                new JdbcSessionStore(db.database(), new com.fasterxml.jackson.databind.ObjectMapper()),
+                SessionSettings.DEFAULT,
+                secrets,
+                clock);
+        users = new Users(
+                store,
+                new dev.latchkey.user.UserCache(store, java.time.Duration.ofSeconds(1)),
+                hashing,
+                PasswordPolicy.DEFAULT,
+                List.of(sessions),
+                new dev.latchkey.store.JdbcAuditStore(db.database()),
+                clock);
     }
 
     @AfterEach
@@ -60,7 +69,9 @@ class UsersTest {
     @Test
     void aUserWithoutAPasswordHasAnUnusableOne() {
         users.create(NewUser.named("social"), Optional.empty());
-        assertThat(PasswordHashing.isUsable(store.findCredentials("social").orElseThrow().passwordHash())).isFalse();
+        assertThat(PasswordHashing.isUsable(
+                        store.findCredentials("social").orElseThrow().passwordHash()))
+                .isFalse();
     }
 
     @Test
@@ -76,7 +87,9 @@ class UsersTest {
         var session = sessions.login(null, alice.id(), RequestContext.NONE);
         users.setPassword("alice", "battery staple");
         assertThat(sessions.find(session.id())).isEmpty();
-        assertThat(hashing.verify("battery staple", store.findCredentials("alice").orElseThrow().passwordHash()))
+        assertThat(hashing.verify(
+                        "battery staple",
+                        store.findCredentials("alice").orElseThrow().passwordHash()))
                 .isTrue();
     }
 
@@ -97,18 +110,24 @@ class UsersTest {
         users.activate("alice");
         var audit = new dev.latchkey.store.JdbcAuditStore(db.database());
         for (var kind : new String[] {"password_changed", "user_deactivated", "user_activated"}) {
-            assertThat(audit.findRecentByUser(alice.id(), kind, 5)).as(kind).singleElement()
+            assertThat(audit.findRecentByUser(alice.id(), kind, 5))
+                    .as(kind)
+                    .singleElement()
                     .satisfies(e -> assertThat(e.username()).isEqualTo("alice"));
         }
     }
 
     @Test
     void anImportThatChangesAPasswordHashOrDeactivatesEndsThoseUsersSessionsAndTokenFamilies() throws Exception {
-        var latchkey = dev.latchkey.Latchkey.builder(db.database()).clock(clock).scheduler(new ManualScheduler())
+        var latchkey = dev.latchkey.Latchkey.builder(db.database())
+                .clock(clock)
+                .scheduler(new ManualScheduler())
                 .instanceSecret(new byte[32])
-                .argon2(new Argon2Settings(1024, 2, 1, 32)).build();
+                .argon2(new Argon2Settings(1024, 2, 1, 32))
+                .build();
         var jwt = latchkey.tokenFamilies();
-        var first = List.of(imported("alice", hashing.hash("old password"), true),
+        var first = List.of(
+                imported("alice", hashing.hash("old password"), true),
                 imported("bob", hashing.hash("bob's password"), true),
                 imported("carol", hashing.hash("carol's password"), true));
         assertThat(latchkey.users().importAll(first)).isEqualTo(new ImportResult(3, 0));
@@ -122,34 +141,46 @@ class UsersTest {
         }
 
         // alice's hash changes (set in Django), carol is deactivated there, bob is left as he was.
-        var second = List.of(imported("alice", hashing.hash("new password"), true), first.get(1),
+        var second = List.of(
+                imported("alice", hashing.hash("new password"), true),
+                first.get(1),
                 imported("carol", first.get(2).passwordHash(), false));
         assertThat(latchkey.users().importAll(second)).isEqualTo(new ImportResult(0, 3));
 
         for (var name : List.of("alice", "carol")) {
-            assertThat(latchkey.sessions().find(signedIn.get(name).id())).as(name).isEmpty();
-            assertThatThrownBy(() -> jwt.verify(pairs.get(name).access())).as(name)
+            assertThat(latchkey.sessions().find(signedIn.get(name).id()))
+                    .as(name)
+                    .isEmpty();
+            assertThatThrownBy(() -> jwt.verify(pairs.get(name).access()))
+                    .as(name)
                     .isInstanceOf(dev.latchkey.jwt.InvalidAccessToken.class);
-            assertThatThrownBy(() -> jwt.refresh(pairs.get(name).refresh(), RequestContext.NONE)).as(name)
+            assertThatThrownBy(() -> jwt.refresh(pairs.get(name).refresh(), RequestContext.NONE))
+                    .as(name)
                     .isInstanceOf(dev.latchkey.jwt.InvalidRefreshToken.class);
         }
         assertThat(latchkey.sessions().find(signedIn.get("bob").id())).isPresent();
         assertThat(jwt.verify(pairs.get("bob").access()).userId())
                 .isEqualTo(latchkey.users().find("bob").orElseThrow().id());
         var audit = latchkey.audit();
-        assertThat(audit.findRecentByUser(latchkey.users().find("alice").orElseThrow().id(), "password_changed", 5))
+        assertThat(audit.findRecentByUser(
+                        latchkey.users().find("alice").orElseThrow().id(), "password_changed", 5))
                 .hasSize(1);
-        assertThat(audit.findRecentByUser(latchkey.users().find("carol").orElseThrow().id(), "user_deactivated", 5))
+        assertThat(audit.findRecentByUser(
+                        latchkey.users().find("carol").orElseThrow().id(), "user_deactivated", 5))
                 .hasSize(1);
     }
 
     @Test
     void anImportThatChangesNothingAboutAUserEndsNothing() throws Exception {
-        var latchkey = dev.latchkey.Latchkey.builder(db.database()).clock(clock).scheduler(new ManualScheduler())
+        var latchkey = dev.latchkey.Latchkey.builder(db.database())
+                .clock(clock)
+                .scheduler(new ManualScheduler())
                 .instanceSecret(new byte[32])
-                .argon2(new Argon2Settings(1024, 2, 1, 32)).build();
+                .argon2(new Argon2Settings(1024, 2, 1, 32))
+                .build();
         var jwt = latchkey.tokenFamilies();
-        var dump = List.of(imported("alice", hashing.hash("a password"), true),
+        var dump = List.of(
+                imported("alice", hashing.hash("a password"), true),
                 imported("dave", hashing.hash("dave's password"), false));
         latchkey.users().importAll(dump);
         var alice = latchkey.users().find("alice").orElseThrow().id();
@@ -158,15 +189,25 @@ class UsersTest {
 
         latchkey.users().importAll(dump);
         // Reactivating, or changing staff and email, is no reason to sign anyone out.
-        latchkey.users().importAll(List.of(new ImportedUser("alice", "alice@example.com",
-                dump.get(0).passwordHash(), true, true, false, dump.get(0).dateJoined(), null),
-                imported("dave", dump.get(1).passwordHash(), true)));
+        latchkey.users()
+                .importAll(List.of(
+                        new ImportedUser(
+                                "alice",
+                                "alice@example.com",
+                                dump.get(0).passwordHash(),
+                                true,
+                                true,
+                                false,
+                                dump.get(0).dateJoined(),
+                                null),
+                        imported("dave", dump.get(1).passwordHash(), true)));
 
         assertThat(latchkey.sessions().find(session.id())).isPresent();
         assertThat(jwt.verify(pair.access()).userId()).isEqualTo(alice);
         assertThat(jwt.refresh(pair.refresh(), RequestContext.NONE).family()).isEqualTo(pair.family());
         assertThat(latchkey.users().find("alice").orElseThrow().staff()).isTrue();
-        assertThat(latchkey.audit().findRecentByUser(alice, "password_changed", 5)).isEmpty();
+        assertThat(latchkey.audit().findRecentByUser(alice, "password_changed", 5))
+                .isEmpty();
     }
 
     private ImportedUser imported(String username, String hash, boolean active) {

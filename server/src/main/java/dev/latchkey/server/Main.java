@@ -18,10 +18,19 @@ import picocli.CommandLine.Command;
  * The {@code latchkey} program. Exit status 0 on success, 1 on a refused operation (one line on stderr says why),
  * 2 on a usage error.
  */
-@Command(name = "latchkey", mixinStandardHelpOptions = true, version = "latchkey 0.1.0",
+@Command(
+        name = "latchkey",
+        mixinStandardHelpOptions = true,
+        version = "latchkey 0.1.0",
         description = "A self-hosted authentication server.",
-        subcommands = {ServeCommand.class, UserCommand.class, TokenCommand.class, KeysCommand.class,
-            SessionsCommand.class, ImportCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            UserCommand.class,
+            TokenCommand.class,
+            KeysCommand.class,
+            SessionsCommand.class,
+            ImportCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {

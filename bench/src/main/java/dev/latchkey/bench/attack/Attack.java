@@ -30,10 +30,10 @@ import javax.net.ssl.SSLException;
  * did not, 2 on a usage error or when the server is not there to attack.
  */
 public final class Attack {
-    static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
-            StandardCharsets.UTF_8);
-    private static final PrintStream ERR = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
-            StandardCharsets.UTF_8);
+    static final PrintStream OUT =
+            new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    private static final PrintStream ERR =
+            new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
 
     private static final String USAGE = """
             usage: bench/attack [--url URL] [--slow N] [--hold SECONDS] [--guesses N] [--only LIST] [--user NAME]
@@ -94,15 +94,17 @@ public final class Attack {
             System.exit(2);
             return;
         }
-        var watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(RUN_LIMIT_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            OUT.println("bench/attack: stopped, the run took longer than " + RUN_LIMIT_MS / 1000 + " s");
-            Runtime.getRuntime().halt(1);
-        }, "attack-watchdog");
+        var watchdog = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(RUN_LIMIT_MS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    OUT.println("bench/attack: stopped, the run took longer than " + RUN_LIMIT_MS / 1000 + " s");
+                    Runtime.getRuntime().halt(1);
+                },
+                "attack-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
         System.exit(new Attack(wire, options).run());
@@ -116,8 +118,11 @@ public final class Attack {
                 ERR.println("bench/attack: " + wire.url() + "/healthz answers " + health.status());
                 return 2;
             }
-            var signIn = wire.exchange(BYSTANDER, wire.postJson("/api/session",
-                    Wire.credentials(options.user, options.password)), null, 10_000);
+            var signIn = wire.exchange(
+                    BYSTANDER,
+                    wire.postJson("/api/session", Wire.credentials(options.user, options.password)),
+                    null,
+                    10_000);
             if (signIn.status() != 200) {
                 ERR.println("bench/attack: the bystander cannot sign in as " + options.user + " (" + signIn.status()
                         + "); give --user NAME and its password in $LATCHKEY_ATTACK_PASSWORD");
@@ -127,14 +132,16 @@ public final class Attack {
             ERR.println("bench/attack: no server at " + wire.url() + " (" + describe(e) + ")");
             return 2;
         }
-        OUT.printf("bench/attack against %s on %d cores, Java %s; each attack from its own address in 127.0.0.0/8,"
-                + " the bystander on 127.0.0.2 signs in as %s%n",
-                wire.url(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        OUT.printf(
+                "bench/attack against %s on %d cores, Java %s; each attack from its own address in 127.0.0.0/8,"
+                        + " the bystander on 127.0.0.2 signs in as %s%n",
+                wire.url(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
                 options.user);
-        bystander.run(6, 20_000);   // unmeasured: both JITs warm before anything is timed
+        bystander.run(6, 20_000); // unmeasured: both JITs warm before anything is timed
         var rest = bystander.run(10, 20_000);
-        OUT.println("at rest   " + rest.atRest()
-                + " (each probe a new connection, TLS handshake included)");
+        OUT.println("at rest   " + rest.atRest() + " (each probe a new connection, TLS handshake included)");
 
         if (options.only.contains("guess")) {
             guessing();
@@ -155,23 +162,43 @@ public final class Attack {
 
     private void guessing() throws InterruptedException {
         int n = options.guesses;
-        guess("POST /api/session", "alice", ATTACKER, 5,
+        guess(
+                "POST /api/session",
+                "alice",
+                ATTACKER,
+                5,
                 i -> wire.postJson("/api/session", Wire.credentials("alice", "wrong guess " + i)));
-        guess("POST /api/jwt", "bob", JWT_GUESSER, 5,
+        guess(
+                "POST /api/jwt",
+                "bob",
+                JWT_GUESSER,
+                5,
                 i -> wire.postJson("/api/jwt", Wire.credentials("bob", "wrong guess " + i)));
         formGuesses();
         var run = Long.toHexString(new SecureRandom().nextLong() & 0xffffffL);
-        var tally = Guesses.run(wire, SPRAYER, n, i -> wire.postJson("/api/session",
-                Wire.credentials("spray" + run + "-" + i, "wrong guess")));
-        record(new Outcome(count(n) + " parallel guesses over " + count(n) + " usernames", "from 127.0.0.5",
-                tally.held(10), tally.summary(), "≤ 10 hashed"));
+        var tally = Guesses.run(
+                wire,
+                SPRAYER,
+                n,
+                i -> wire.postJson("/api/session", Wire.credentials("spray" + run + "-" + i, "wrong guess")));
+        record(new Outcome(
+                count(n) + " parallel guesses over " + count(n) + " usernames",
+                "from 127.0.0.5",
+                tally.held(10),
+                tally.summary(),
+                "≤ 10 hashed"));
     }
 
-    private void guess(String path, String user, InetAddress from, int limit,
-            java.util.function.IntFunction<byte[]> request) throws InterruptedException {
+    private void guess(
+            String path, String user, InetAddress from, int limit, java.util.function.IntFunction<byte[]> request)
+            throws InterruptedException {
         var tally = Guesses.run(wire, from, options.guesses, request);
-        record(new Outcome(count(options.guesses) + " parallel guesses, " + path, user + " from "
-                + from.getHostAddress(), tally.held(limit), tally.summary(), "≤ " + limit + " hashed"));
+        record(new Outcome(
+                count(options.guesses) + " parallel guesses, " + path,
+                user + " from " + from.getHostAddress(),
+                tally.held(limit),
+                tally.summary(),
+                "≤ " + limit + " hashed"));
     }
 
     /** The HTML form: its CSRF cookie and field from one GET /login, then every guess with them and our Origin. */
@@ -193,8 +220,15 @@ public final class Attack {
             var body = ("csrf_token=" + csrf + "&next=%2F&username=carol&password=wrong+guess+" + i)
                     .getBytes(StandardCharsets.UTF_8);
             var cookie = wire.origin().startsWith("https") ? "__Host-lk_csrf" : "lk_csrf";
-            return Wire.concat(wire.head("POST", "/login", body.length, "Origin: " + wire.origin(),
-                    "Cookie: " + cookie + "=" + csrf, "Content-Type: application/x-www-form-urlencoded"), body);
+            return Wire.concat(
+                    wire.head(
+                            "POST",
+                            "/login",
+                            body.length,
+                            "Origin: " + wire.origin(),
+                            "Cookie: " + cookie + "=" + csrf,
+                            "Content-Type: application/x-www-form-urlencoded"),
+                    body);
         });
     }
 
@@ -213,19 +247,28 @@ public final class Attack {
     // ---- 2, 3. slow bodies and slow headers ---------------------------------------------------------------------
 
     private void slow(SlowClients.Kind kind, Probes bystander) throws InterruptedException {
-        var report = SlowClients.run(wire, ATTACKER, options.slow, kind, options.holdSeconds * 1000L,
-                () -> bystander.run(20, 20_000));
-        var limit = kind == SlowClients.Kind.BODIES ? "p99 < 1 s, none failed"
-                : "p99 < 1 s, none failed, all dropped";
+        var report = SlowClients.run(
+                wire, ATTACKER, options.slow, kind, options.holdSeconds * 1000L, () -> bystander.run(20, 20_000));
+        var limit = kind == SlowClients.Kind.BODIES ? "p99 < 1 s, none failed" : "p99 < 1 s, none failed, all dropped";
         // The next attack should meet a server that has got over this one, and the time it takes is worth knowing.
         long recovered = bystander.recovery(20_000);
-        var after = recovered < 0 ? "; /healthz still not answering 20 s after the attack stopped"
-                : recovered >= 1000 ? String.format(Locale.ROOT, "; /healthz answered again %.1f s after the attack"
-                        + " stopped", recovered / 1000.0) : "";
-        var kept = "; " + count(report.stillOpen()) + " of " + count(options.slow) + " kept open "
-                + options.holdSeconds + " s";
-        record(new Outcome(count(options.slow) + " " + kind.label, "from 127.0.0.1", report.held() && recovered >= 0,
-                report.probes().summary(), limit, "attacker: " + report.attacker() + after,
+        var after = recovered < 0
+                ? "; /healthz still not answering 20 s after the attack stopped"
+                : recovered >= 1000
+                        ? String.format(
+                                Locale.ROOT,
+                                "; /healthz answered again %.1f s after the attack" + " stopped",
+                                recovered / 1000.0)
+                        : "";
+        var kept = "; " + count(report.stillOpen()) + " of " + count(options.slow) + " kept open " + options.holdSeconds
+                + " s";
+        record(new Outcome(
+                count(options.slow) + " " + kind.label,
+                "from 127.0.0.1",
+                report.held() && recovered >= 0,
+                report.probes().summary(),
+                limit,
+                "attacker: " + report.attacker() + after,
                 report.probes().shortSummary() + kept));
     }
 
@@ -234,9 +277,16 @@ public final class Attack {
     private void inputs() {
         var results = HostileInputs.run(wire, PRANKSTER);
         var held = results.stream().allMatch(HostileInputs.Result::held);
-        var text = String.join(", ", results.stream().map(HostileInputs.Result::text).toList());
+        var text = String.join(
+                ", ", results.stream().map(HostileInputs.Result::text).toList());
         var fives = results.stream().filter(r -> !r.held()).count();
-        record(new Outcome("hostile inputs", "from 127.0.0.6", held, text, "no 5xx, all answered", null,
+        record(new Outcome(
+                "hostile inputs",
+                "from 127.0.0.6",
+                held,
+                text,
+                "no 5xx, all answered",
+                null,
                 fives == 0 ? "no 5xx" : fives + " with 5xx or no answer"));
     }
 
@@ -254,12 +304,16 @@ public final class Attack {
     private int summary() {
         OUT.println();
         int width = outcomes.stream().mapToInt(o -> o.name.length()).max().orElse(10);
-        int measuredWidth = outcomes.stream().mapToInt(o -> o.brief().length()).max().orElse(10);
-        OUT.printf("%-" + width + "s  %-8s  %-" + measuredWidth + "s  %s%n", "attack", "held", "measured",
-                "held when");
+        int measuredWidth =
+                outcomes.stream().mapToInt(o -> o.brief().length()).max().orElse(10);
+        OUT.printf("%-" + width + "s  %-8s  %-" + measuredWidth + "s  %s%n", "attack", "held", "measured", "held when");
         for (var o : outcomes) {
-            OUT.printf("%-" + width + "s  %-8s  %-" + measuredWidth + "s  %s%n", o.name, o.held ? "yes" : "NO",
-                    o.brief(), o.limit);
+            OUT.printf(
+                    "%-" + width + "s  %-8s  %-" + measuredWidth + "s  %s%n",
+                    o.name,
+                    o.held ? "yes" : "NO",
+                    o.brief(),
+                    o.limit);
         }
         var failed = outcomes.stream().filter(o -> !o.held).map(o -> o.name).toList();
         OUT.println();
@@ -272,8 +326,8 @@ public final class Attack {
     }
 
     /** One attack's result: the line printed as it ends, and its row in the summary. */
-    record Outcome(String name, String who, boolean held, String measured, String limit, String detail,
-            String summary) {
+    record Outcome(
+            String name, String who, boolean held, String measured, String limit, String detail, String summary) {
         Outcome(String name, String who, boolean held, String measured, String limit) {
             this(name, who, held, measured, limit, null, null);
         }
@@ -300,7 +354,9 @@ public final class Attack {
         } else if (e instanceof SSLException) {
             text = "TLS: " + e.getMessage();
         } else if (e instanceof EOFException || e instanceof SocketException) {
-            text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().toLowerCase(Locale.ROOT);
+            text = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage().toLowerCase(Locale.ROOT);
         } else {
             text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
@@ -340,7 +396,8 @@ public final class Attack {
                     case "--hold" -> o.holdSeconds = number(value(args, ++i, arg), arg, 5, 120);
                     case "--guesses" -> o.guesses = number(value(args, ++i, arg), arg, 1, 500);
                     case "--only" -> {
-                        o.only = new LinkedHashSet<>(List.of(value(args, ++i, arg).split(",")));
+                        o.only = new LinkedHashSet<>(
+                                List.of(value(args, ++i, arg).split(",")));
                         if (!ATTACKS.containsAll(o.only)) {
                             throw new IllegalArgumentException("--only takes some of guess,bodies,headers,inputs");
                         }

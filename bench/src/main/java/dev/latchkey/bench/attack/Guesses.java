@@ -22,8 +22,7 @@ final class Guesses {
     private static final int ANSWER_MS = 30_000;
     private static final long DEADLINE_MS = 60_000;
 
-    private Guesses() {
-    }
+    private Guesses() {}
 
     static Tally run(Wire wire, InetAddress from, int count, IntFunction<byte[]> request) throws InterruptedException {
         var ready = new CountDownLatch(count);
@@ -75,7 +74,8 @@ final class Guesses {
             var out = conn.socket().getOutputStream();
             out.write(request);
             out.flush();
-            return Integer.toString(Wire.Response.read(conn.socket().getInputStream(), System.nanoTime()).status());
+            return Integer.toString(Wire.Response.read(conn.socket().getInputStream(), System.nanoTime())
+                    .status());
         } catch (Exception e) {
             return "no answer: " + Attack.describe(e);
         }
@@ -97,7 +97,8 @@ final class Guesses {
 
         /** Statuses other than 401 and 429: 5xx, or a 400/403 that means the request itself was wrong. */
         int other() {
-            return (int) outcomes.stream().filter(o -> o.matches("\\d+") && !o.equals("401") && !o.equals("429"))
+            return (int) outcomes.stream()
+                    .filter(o -> o.matches("\\d+") && !o.equals("401") && !o.equals("429"))
                     .count();
         }
 
@@ -119,8 +120,8 @@ final class Guesses {
                     rest.merge(o, 1, Integer::sum);
                 }
             }
-            rest.forEach((o, n) -> parts.add(o.matches("\\d+") ? Attack.count(n) + " × " + o
-                    : Attack.count(n) + " " + o));
+            rest.forEach(
+                    (o, n) -> parts.add(o.matches("\\d+") ? Attack.count(n) + " × " + o : Attack.count(n) + " " + o));
             return String.join(", ", parts);
         }
     }

@@ -17,8 +17,7 @@ final class HostileInputs {
     /** Any 4xx will do: refused as invalid (400) or checked like any wrong guess (401). */
     private static final int ANY_4XX = -1;
 
-    private HostileInputs() {
-    }
+    private HostileInputs() {}
 
     @SuppressWarnings("ArrayRecordComponent") // never compared or hashed: each case is sent once and reported
     record Case(String name, int expected, byte[] head, byte[] body, boolean timed) {
@@ -36,10 +35,13 @@ final class HostileInputs {
             if (failure != null) {
                 return input.name + " no answer (" + failure + ")";
             }
-            var text = input.name + " " + status + (input.expected == ANY_4XX || status == input.expected ? ""
-                    : " (expected " + input.expected + ")");
-            return input.timed || ms >= 100 ? text + " in " + (ms < 1000 ? ms + " ms"
-                    : String.format(Locale.ROOT, "%.1f s", ms / 1000.0)) : text;
+            var text = input.name + " " + status
+                    + (input.expected == ANY_4XX || status == input.expected
+                            ? ""
+                            : " (expected " + input.expected + ")");
+            return input.timed || ms >= 100
+                    ? text + " in " + (ms < 1000 ? ms + " ms" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0))
+                    : text;
         }
     }
 
@@ -48,13 +50,26 @@ final class HostileInputs {
         var tenMiB = new byte[10 << 20];
         Arrays.fill(tenMiB, (byte) ' ');
         tenMiB[0] = '{';
-        cases.add(new Case("10 MiB body", 413,
-                wire.head("POST", "/api/session", tenMiB.length, "Content-Type: application/json"), tenMiB, true));
-        cases.add(new Case("64 KiB Authorization", 431,
-                wire.head("GET", "/api/me", -1, "Authorization: Bearer " + "a".repeat(64 * 1024)), null));
-        cases.add(new Case("16 KiB Bearer garbage", 401,
-                wire.head("GET", "/api/me", -1, "Authorization: Bearer " + garbage(16 * 1024)), null));
-        cases.add(json(wire, "control-character username", ANY_4XX,
+        cases.add(new Case(
+                "10 MiB body",
+                413,
+                wire.head("POST", "/api/session", tenMiB.length, "Content-Type: application/json"),
+                tenMiB,
+                true));
+        cases.add(new Case(
+                "64 KiB Authorization",
+                431,
+                wire.head("GET", "/api/me", -1, "Authorization: Bearer " + "a".repeat(64 * 1024)),
+                null));
+        cases.add(new Case(
+                "16 KiB Bearer garbage",
+                401,
+                wire.head("GET", "/api/me", -1, "Authorization: Bearer " + garbage(16 * 1024)),
+                null));
+        cases.add(json(
+                wire,
+                "control-character username",
+                ANY_4XX,
                 Wire.credentials("al\u0000ice\r\n\u001b[2J\u0007", "wrong password")));
         cases.add(json(wire, "151-char username", ANY_4XX, Wire.credentials("a".repeat(151), "wrong password")));
         cases.add(json(wire, "5,000-byte password", 400, Wire.credentials("mallory", "p".repeat(5000))));
@@ -77,8 +92,8 @@ final class HostileInputs {
 
     private static Case json(Wire wire, String name, int expected, String json) {
         var body = json.getBytes(StandardCharsets.UTF_8);
-        return new Case(name, expected, wire.head("POST", "/api/session", body.length,
-                "Content-Type: application/json"), body);
+        return new Case(
+                name, expected, wire.head("POST", "/api/session", body.length, "Content-Type: application/json"), body);
     }
 
     /** Printable junk in the base64url alphabet and a few dots, like a token but nothing like a valid one. */

@@ -53,8 +53,10 @@ final class Probes {
                 series.failed("status " + response.status());
             }
         } catch (Exception e) {
-            series.failed(e instanceof java.net.SocketTimeoutException ? "timed out after " + TIMEOUT_MS / 1000 + " s"
-                    : Attack.describe(e));
+            series.failed(
+                    e instanceof java.net.SocketTimeoutException
+                            ? "timed out after " + TIMEOUT_MS / 1000 + " s"
+                            : Attack.describe(e));
         }
     }
 
@@ -64,7 +66,9 @@ final class Probes {
         long end = start + limitMs * 1_000_000L;
         while (System.nanoTime() < end) {
             try {
-                if (wire.exchange(from, wire.head("GET", "/healthz", -1), null, 2_000).status() == 200) {
+                if (wire.exchange(from, wire.head("GET", "/healthz", -1), null, 2_000)
+                                .status()
+                        == 200) {
                     return (System.nanoTime() - start) / 1_000_000L;
                 }
             } catch (Exception e) {
@@ -81,13 +85,12 @@ final class Probes {
         }
 
         String summary() {
-            return "healthz " + healthz.percentiles() + ", other-address sign-in " + signIn.percentiles()
-                    + failures();
+            return "healthz " + healthz.percentiles() + ", other-address sign-in " + signIn.percentiles() + failures();
         }
 
         String atRest() {
-            return "healthz " + healthz.percentiles() + ", sign-in " + signIn.percentiles() + failures()
-                    .replace(", no probe failed", "");
+            return "healthz " + healthz.percentiles() + ", sign-in " + signIn.percentiles()
+                    + failures().replace(", no probe failed", "");
         }
 
         String shortSummary() {

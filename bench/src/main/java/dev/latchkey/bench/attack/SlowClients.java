@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -48,8 +48,7 @@ final class SlowClients {
     private static final long BYTE_EVERY_MS = 5_000;
     private static final long SETTLE_MS = 1_000;
 
-    private SlowClients() {
-    }
+    private SlowClients() {}
 
     static Report run(Wire wire, InetAddress from, int n, Kind kind, long holdMs, Supplier<Probes.Report> probes)
             throws InterruptedException {
@@ -61,24 +60,28 @@ final class SlowClients {
 
         var ticker = Executors.newSingleThreadScheduledExecutor(daemon("attack-ticker"));
         var ticks = new AtomicInteger();
-        var ticking = ticker.scheduleWithFixedDelay(() -> {
-            long now = System.nanoTime();
-            for (var v : victims) {
-                v.tick(now);
-            }
-            // A close without a word (a FIN, no TLS close_notify) shows in no read that does not consume the
-            // stream; the kernel's connection table shows it at once. Once a second, on Linux.
-            if (ticks.incrementAndGet() % 4 == 0) {
-                var ended = endedByServer(from, wire.port());
-                if (!ended.isEmpty()) {
+        var ticking = ticker.scheduleWithFixedDelay(
+                () -> {
+                    long now = System.nanoTime();
                     for (var v : victims) {
-                        if (ended.contains(v.conn.raw().getLocalPort())) {
-                            v.ended(now);
+                        v.tick(now);
+                    }
+                    // A close without a word (a FIN, no TLS close_notify) shows in no read that does not consume the
+                    // stream; the kernel's connection table shows it at once. Once a second, on Linux.
+                    if (ticks.incrementAndGet() % 4 == 0) {
+                        var ended = endedByServer(from, wire.port());
+                        if (!ended.isEmpty()) {
+                            for (var v : victims) {
+                                if (ended.contains(v.conn.raw().getLocalPort())) {
+                                    v.ended(now);
+                                }
+                            }
                         }
                     }
-                }
-            }
-        }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+                },
+                TICK_MS,
+                TICK_MS,
+                TimeUnit.MILLISECONDS);
 
         var openers = Executors.newFixedThreadPool(CONNECT_THREADS, daemon("attack-opener"));
         var preamble = preamble(wire, kind);
@@ -95,7 +98,8 @@ final class SlowClients {
                     out.flush();
                     victims.add(new Victim(conn, kind, System.nanoTime()));
                 } catch (Exception e) {
-                    refused.computeIfAbsent(Attack.describe(e), k -> new AtomicInteger()).incrementAndGet();
+                    refused.computeIfAbsent(Attack.describe(e), k -> new AtomicInteger())
+                            .incrementAndGet();
                 }
             });
         }
@@ -114,8 +118,15 @@ final class SlowClients {
         stillTicking(ticking);
         ticker.shutdown();
         ticker.awaitTermination(10, TimeUnit.SECONDS);
-        var report = new Report(kind, n, List.copyOf(victims), counts(refused), notTried.get(),
-                (opened - start) / 1_000_000L, holdMs, probed);
+        var report = new Report(
+                kind,
+                n,
+                List.copyOf(victims),
+                counts(refused),
+                notTried.get(),
+                (opened - start) / 1_000_000L,
+                holdMs,
+                probed);
         for (var v : victims) {
             v.conn.close();
         }
@@ -144,7 +155,7 @@ final class SlowClients {
      */
     static Set<Integer> endedByServer(InetAddress from, int serverPort) {
         var b = from.getAddress();
-        var v4 = String.format(Locale.ROOT, "%02X%02X%02X%02X", b[3], b[2], b[1], b[0]);   // little-endian words
+        var v4 = String.format(Locale.ROOT, "%02X%02X%02X%02X", b[3], b[2], b[1], b[0]); // little-endian words
         var mapped = "0000000000000000FFFF0000" + v4;
         var remote = String.format(Locale.ROOT, ":%04X", serverPort);
         var ports = new HashSet<Integer>();
@@ -206,7 +217,7 @@ final class SlowClients {
             this.conn = conn;
             this.kind = kind;
             this.opened = opened;
-            this.nextWrite = opened;   // the first byte at once, then one every five seconds
+            this.nextWrite = opened; // the first byte at once, then one every five seconds
         }
 
         void tick(long now) {
@@ -268,8 +279,15 @@ final class SlowClients {
         }
     }
 
-    record Report(Kind kind, int n, List<Victim> victims, Map<String, Integer> refused, int notTried, long openingMs,
-            long holdMs, Probes.Report probes) {
+    record Report(
+            Kind kind,
+            int n,
+            List<Victim> victims,
+            Map<String, Integer> refused,
+            int notTried,
+            long openingMs,
+            long holdMs,
+            Probes.Report probes) {
         List<Victim> closed() {
             return victims.stream().filter(v -> v.closedAfterMs >= 0).toList();
         }
@@ -308,15 +326,18 @@ final class SlowClients {
             }
             var closed = closed();
             if (!closed.isEmpty()) {
-                var after = closed.stream().mapToLong(v -> v.closedAfterMs).sorted().toArray();
+                var after =
+                        closed.stream().mapToLong(v -> v.closedAfterMs).sorted().toArray();
                 var hows = new TreeMap<String, Integer>();
                 closed.forEach(v -> hows.merge(v.how, 1, Integer::sum));
                 var how = new ArrayList<String>();
                 hows.forEach((k, v) -> how.add(Attack.count(v) + (k.matches("\\d+") ? " × " : " ") + k));
                 var first = seconds(after[0]);
                 var last = seconds(after[after.length - 1]);
-                parts.add("server ended " + Attack.count(closed.size()) + " after " + (first.equals(last) ? first
-                        : first.replace(" s", "") + "–" + last + ", median " + seconds(after[after.length / 2]))
+                parts.add("server ended " + Attack.count(closed.size()) + " after "
+                        + (first.equals(last)
+                                ? first
+                                : first.replace(" s", "") + "–" + last + ", median " + seconds(after[after.length / 2]))
                         + " (" + String.join(", ", how) + ")");
             }
             parts.add(Attack.count(stillOpen()) + " still open after " + holdMs / 1000 + " s");

@@ -158,8 +158,13 @@ final class Wire {
 
     /** A request head: the request line, Host, the given header lines, Connection: close, Content-Length if a body. */
     byte[] head(String method, String path, int contentLength, String... headers) {
-        var text = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(authority()).append("\r\n");
+        var text = new StringBuilder(method)
+                .append(' ')
+                .append(path)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(authority())
+                .append("\r\n");
         for (var header : headers) {
             text.append(header).append("\r\n");
         }
@@ -218,7 +223,7 @@ final class Wire {
         @Override
         public void close() {
             try {
-                raw.close();   // no close_notify: nothing waits on a server that may not be reading
+                raw.close(); // no close_notify: nothing waits on a server that may not be reading
             } catch (IOException e) {
                 // closing anyway
             }
@@ -247,7 +252,8 @@ final class Wire {
             while ((line = line(in)) != null && !line.isEmpty()) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
-                    headers.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    headers.putIfAbsent(
+                            line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
                             line.substring(colon + 1).trim());
                 }
             }
@@ -305,28 +311,22 @@ final class Wire {
     /** Accepts any certificate: the server is this machine's, self-signed, reached on loopback. */
     private static final class TrustEverything extends X509ExtendedTrustManager {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

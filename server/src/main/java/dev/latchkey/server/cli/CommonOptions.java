@@ -10,11 +10,15 @@ import picocli.CommandLine.Option;
 
 /** {@code --data} and {@code --db}, which every command takes. */
 public final class CommonOptions {
-    @Option(names = "--data", paramLabel = "DIR",
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
             description = "Data directory (default: $LATCHKEY_DATA or ./latchkey-data).")
     Path data;
 
-    @Option(names = "--db", paramLabel = "URL",
+    @Option(
+            names = "--db",
+            paramLabel = "URL",
             description = "Database URL, e.g. postgresql://user@127.0.0.1:5432/latchkey (default: $LATCHKEY_DB_URL "
                     + "or SQLite in the data directory).")
     String db;

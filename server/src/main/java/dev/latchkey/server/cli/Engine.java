@@ -2,8 +2,8 @@ package dev.latchkey.server.cli;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.config.InstanceSecret;
+import dev.latchkey.server.config.Settings;
 import dev.latchkey.store.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,8 +11,7 @@ import java.util.Map;
 
 /** Opens the library from settings: the one place the server and the commands wire {@link Latchkey}. */
 public final class Engine {
-    private Engine() {
-    }
+    private Engine() {}
 
     public static Latchkey open(Settings settings, Map<String, String> env) {
         return open(settings, env, new SimpleMeterRegistry());

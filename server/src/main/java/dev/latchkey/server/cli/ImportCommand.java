@@ -19,17 +19,26 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", description = "Import users from another system.", subcommands = ImportCommand.Django.class)
 public final class ImportCommand {
 
-    @Command(name = "django", description = "Import the output of 'manage.py dumpdata auth.user', keeping password "
-            + "hashes. Re-importing updates users of the same username, and ends the sessions and tokens of those "
-            + "whose password hash changed or who became inactive; a bad record stops the import before anything "
-            + "is written.")
+    @Command(
+            name = "django",
+            description = "Import the output of 'manage.py dumpdata auth.user', keeping password "
+                    + "hashes. Re-importing updates users of the same username, and ends the sessions and tokens of those "
+                    + "whose password hash changed or who became inactive; a bad record stops the import before anything "
+                    + "is written.")
     static final class Django implements Callable<Integer> {
         private final Terminal terminal;
-        @Mixin CommonOptions common;
-        @Parameters(paramLabel = "FILE", description = "The JSON file, or - for standard input.") String file;
-        @Option(names = "--emails-verified", description = "The dump's emails are known to be their users' (the "
-                + "Django site verified them): a provider's identity with the same verified email may then join a "
-                + "non-staff account. Without it, imported emails are unverified.")
+
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "FILE", description = "The JSON file, or - for standard input.")
+        String file;
+
+        @Option(
+                names = "--emails-verified",
+                description = "The dump's emails are known to be their users' (the "
+                        + "Django site verified them): a provider's identity with the same verified email may then join a "
+                        + "non-staff account. Without it, imported emails are unverified.")
         boolean emailsVerified;
 
         Django(Terminal terminal) {
@@ -40,12 +49,14 @@ public final class ImportCommand {
         public Integer call() throws IOException {
             var settings = common.settings(terminal, Map.of());
             var progress = new Progress(terminal);
-            try (var in = open(); var latchkey = Engine.open(settings, terminal.env())) {
+            try (var in = open();
+                    var latchkey = Engine.open(settings, terminal.env())) {
                 var users = new DjangoDump(latchkey.json(), latchkey.hashing()).read(in, n -> progress.show("read", n));
                 progress.show("writing", users.size());
                 var result = latchkey.users().importAll(users);
                 if (emailsVerified) {
-                    users.stream().filter(u -> !u.email().isEmpty())
+                    users.stream()
+                            .filter(u -> !u.email().isEmpty())
                             .forEach(u -> latchkey.users().setEmailVerified(u.username(), true));
                 }
                 progress.done();
@@ -53,11 +64,16 @@ public final class ImportCommand {
                         .filter(u -> PasswordHashing.isUsable(u.passwordHash())
                                 && latchkey.hashing().identify(u.passwordHash()).isEmpty())
                         .count();
-                terminal.out().printf("imported %d users (%d new, %d updated)%n", users.size(), result.inserted(),
-                        result.updated());
+                terminal.out()
+                        .printf(
+                                "imported %d users (%d new, %d updated)%n",
+                                users.size(), result.inserted(), result.updated());
                 if (unverifiable > 0) {
-                    terminal.err().printf("warning: %d users have password hashes latchkey does not know; they "
-                            + "cannot sign in with a password until it is set again%n", unverifiable);
+                    terminal.err()
+                            .printf(
+                                    "warning: %d users have password hashes latchkey does not know; they "
+                                            + "cannot sign in with a password until it is set again%n",
+                                    unverifiable);
                 }
             }
             return 0;

@@ -6,12 +6,12 @@ import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.logging.LogSetup;
 import dev.latchkey.server.tls.PemFiles;
 import dev.latchkey.server.tls.SelfSignedCertificate;
+import dev.latchkey.server.web.WebApp;
 import dev.latchkey.server.web.http.Health;
 import dev.latchkey.server.web.http.HttpServer;
 import dev.latchkey.server.web.http.Management;
 import dev.latchkey.server.web.http.StartingHandler;
 import dev.latchkey.server.web.http.TrustedProxies;
-import dev.latchkey.server.web.WebApp;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -30,30 +30,48 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", description = "Run the server (HTTPS on 127.0.0.1:8443 by default).")
 public final class ServeCommand implements Callable<Integer> {
     private final Terminal terminal;
-    @Mixin CommonOptions common;
+
+    @Mixin
+    CommonOptions common;
+
     @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default 8443; 0: any free one).")
     Integer port;
+
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default 127.0.0.1).")
     String bind;
+
     @Option(names = "--http", description = "Plain HTTP, for use behind a TLS-terminating proxy.")
     boolean http;
+
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain (PEM); reloaded on change.")
     Path tlsCert;
+
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM, unencrypted PKCS#8 or SEC1).")
     Path tlsKey;
-    @Option(names = "--trusted-proxy", paramLabel = "ADDRESS", split = ",",
+
+    @Option(
+            names = "--trusted-proxy",
+            paramLabel = "ADDRESS",
+            split = ",",
             description = "A proxy (address or CIDR) whose X-Forwarded-For/-Proto are believed. Repeatable.")
     List<String> trustedProxies;
-    @Option(names = "--redirect-http", paramLabel = "PORT",
+
+    @Option(
+            names = "--redirect-http",
+            paramLabel = "PORT",
             description = "Also listen on this plain-HTTP port, only to redirect to HTTPS.")
     Integer redirectPort;
 
-    @Option(names = "--management-port", paramLabel = "PORT",
+    @Option(
+            names = "--management-port",
+            paramLabel = "PORT",
             description = "Serve /metrics (Prometheus), /healthz and /readyz on this plain-HTTP port, on loopback "
                     + "unless server.management_bind says otherwise.")
     Integer managementPort;
 
-    @Option(names = "--warmup", hidden = true,
+    @Option(
+            names = "--warmup",
+            hidden = true,
             description = "Start, send this server a few requests, and exit: the launcher's class-data training run.")
     boolean warmup;
 
@@ -67,15 +85,18 @@ public final class ServeCommand implements Callable<Integer> {
         var proxies = TrustedProxies.of(settings.server().trustedProxies());
         var tls = certificate(settings);
         LogSetup.apply(settings.log());
-        var prometheus = settings.server().managementPort() == null ? null
+        var prometheus = settings.server().managementPort() == null
+                ? null
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // The database (pool, migrations) opens on another core while TLS and Jetty start on this one; requests
         // that arrive meanwhile wait for it (StartingHandler).
-        var opening = CompletableFuture.supplyAsync(() -> prometheus == null ? Engine.open(settings, terminal.env())
+        var opening = CompletableFuture.supplyAsync(() -> prometheus == null
+                ? Engine.open(settings, terminal.env())
                 : Engine.open(settings, terminal.env(), prometheus));
         var starting = new StartingHandler();
         var httpServer = listen(settings.server(), tls, proxies, prometheus != null, starting, opening);
-        try (httpServer; var latchkey = opened(opening, starting)) {
+        try (httpServer;
+                var latchkey = opened(opening, starting)) {
             serve(latchkey, settings, proxies, starting, httpServer, prometheus);
             announce(latchkey, settings, httpServer, tls);
             if (warmup) {
@@ -98,7 +119,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (server.plainHttp()) {
             return null;
         }
-        return server.tlsCert() != null ? new PemFiles(server.tlsCert(), server.tlsKey())
+        return server.tlsCert() != null
+                ? new PemFiles(server.tlsCert(), server.tlsKey())
                 : SelfSignedCertificate.ensure(settings.dataDir().resolve("tls"), Clock.systemUTC());
     }
 
@@ -106,12 +128,18 @@ public final class ServeCommand implements Callable<Integer> {
      * Jetty listening, every request handed to {@code starting} until the application is ready. If it cannot
      * listen, the engine being opened is closed once open, and the failure reported.
      */
-    private static HttpServer listen(Settings.Server server, PemFiles tls, TrustedProxies proxies, boolean metrics,
-                                     StartingHandler starting, CompletableFuture<Latchkey> opening) throws Exception {
+    private static HttpServer listen(
+            Settings.Server server,
+            PemFiles tls,
+            TrustedProxies proxies,
+            boolean metrics,
+            StartingHandler starting,
+            CompletableFuture<Latchkey> opening)
+            throws Exception {
         HttpServer httpServer;
         try {
-            httpServer = new HttpServer(server.bind(), server.port(), tls, server.redirectPort(), limits(server),
-                    proxies);
+            httpServer =
+                    new HttpServer(server.bind(), server.port(), tls, server.redirectPort(), limits(server), proxies);
             if (metrics) {
                 httpServer.addManagement(server.managementBind(), server.managementPort());
             }
@@ -124,8 +152,12 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (Exception e) {
             closeOnceOpen(opening);
             httpServer.close();
-            throw e instanceof java.io.IOException ? new LatchkeyException("cannot_listen", 1, "cannot listen on "
-                    + server.bind() + ":" + server.port() + ": " + e.getMessage()) : e;
+            throw e instanceof java.io.IOException
+                    ? new LatchkeyException(
+                            "cannot_listen",
+                            1,
+                            "cannot listen on " + server.bind() + ":" + server.port() + ": " + e.getMessage())
+                    : e;
         }
         return httpServer;
     }
@@ -139,29 +171,39 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** The application behind the listening server, and the metrics on the management port if there is one. */
-    private void serve(Latchkey latchkey, Settings settings, TrustedProxies proxies, StartingHandler starting,
-                       HttpServer httpServer, PrometheusMeterRegistry prometheus) {
+    private void serve(
+            Latchkey latchkey,
+            Settings settings,
+            TrustedProxies proxies,
+            StartingHandler starting,
+            HttpServer httpServer,
+            PrometheusMeterRegistry prometheus) {
         var server = settings.server();
         // The signing key is made on the first start, and must open on every later one: fail now, not later.
         latchkey.signingKeys().signingKey();
-        starting.ready(WebApp.handler(latchkey, new WebApp.Options(proxies, settings.log().requests(),
-                limits(server), server.publicUrl())));
+        starting.ready(WebApp.handler(
+                latchkey, new WebApp.Options(proxies, settings.log().requests(), limits(server), server.publicUrl())));
         if (prometheus != null) {
             httpServer.manage(new Management(prometheus, new Health(latchkey.database()), latchkey.json()));
-            terminal.out().println("metrics on http://" + server.managementBind() + ":"
-                    + httpServer.managementPort() + "/metrics");
+            terminal.out()
+                    .println("metrics on http://" + server.managementBind() + ":" + httpServer.managementPort()
+                            + "/metrics");
         }
     }
 
     /** Where latchkey serves, and how to make the first user when there is none. */
     private void announce(Latchkey latchkey, Settings settings, HttpServer httpServer, PemFiles tls) {
         if (latchkey.users().list(0, 1).isEmpty()) {
-            terminal.out().println("No users yet. Create the first one with:  ./latchkey user create NAME "
-                    + "--superuser --data " + settings.dataDir());
+            terminal.out()
+                    .println("No users yet. Create the first one with:  ./latchkey user create NAME "
+                            + "--superuser --data " + settings.dataDir());
         }
-        terminal.out().println("latchkey is serving on " + httpServer.uri()
-                + (tls != null && settings.server().tlsCert() == null ? " (self-signed certificate for localhost in "
-                + settings.dataDir().resolve("tls") + ")" : ""));
+        terminal.out()
+                .println("latchkey is serving on " + httpServer.uri()
+                        + (tls != null && settings.server().tlsCert() == null
+                                ? " (self-signed certificate for localhost in "
+                                        + settings.dataDir().resolve("tls") + ")"
+                                : ""));
         terminal.out().flush();
     }
 

@@ -10,11 +10,16 @@ import picocli.CommandLine.Mixin;
 @Command(name = "sessions", description = "Maintain sessions.", subcommands = SessionsCommand.Purge.class)
 public final class SessionsCommand {
 
-    @Command(name = "purge", description = "Delete expired sessions (in short batches that never block sign-ins), "
-            + "expired API tokens, JWT token families that have ended, and audit events older than audit.retention.")
+    @Command(
+            name = "purge",
+            description =
+                    "Delete expired sessions (in short batches that never block sign-ins), "
+                            + "expired API tokens, JWT token families that have ended, and audit events older than audit.retention.")
     static final class Purge implements Callable<Integer> {
         private final Terminal terminal;
-        @Mixin CommonOptions common;
+
+        @Mixin
+        CommonOptions common;
 
         Purge(Terminal terminal) {
             this.terminal = terminal;
@@ -28,9 +33,11 @@ public final class SessionsCommand {
                 int tokens = latchkey.apiTokens().purgeExpired();
                 int jwt = latchkey.tokenFamilies().purgeEnded();
                 int events = latchkey.audit().deleteExpired(latchkey.clock().instant(), settings.auditRetention());
-                terminal.out().println("deleted " + plural(deleted, "expired session") + ", "
-                        + plural(tokens, "expired API token") + ", " + plural(jwt, "ended JWT record") + " and "
-                        + plural(events, "audit event") + " older than " + Durations.format(settings.auditRetention()));
+                terminal.out()
+                        .println("deleted " + plural(deleted, "expired session") + ", "
+                                + plural(tokens, "expired API token") + ", " + plural(jwt, "ended JWT record") + " and "
+                                + plural(events, "audit event") + " older than "
+                                + Durations.format(settings.auditRetention()));
             }
             return 0;
         }

@@ -37,8 +37,8 @@ public record Terminal(InputStream in, PrintStream out, PrintStream err, Map<Str
             return readStdinPassword();
         }
         if (console == null) {
-            throw new InvalidInput("no_terminal",
-                    "no terminal to ask for the password on; pipe it in with --password-stdin");
+            throw new InvalidInput(
+                    "no_terminal", "no terminal to ask for the password on; pipe it in with --password-stdin");
         }
         var first = console.readPassword("Password: ");
         var second = console.readPassword("Password (again): ");
@@ -71,17 +71,19 @@ public record Terminal(InputStream in, PrintStream out, PrintStream err, Map<Str
             }
         }
         if (end > PasswordBytes.MAX_BYTES) {
-            throw new InvalidInput("invalid_password", "the password is longer than " + PasswordBytes.MAX_BYTES
-                    + " bytes");
+            throw new InvalidInput(
+                    "invalid_password", "the password is longer than " + PasswordBytes.MAX_BYTES + " bytes");
         }
         if (end == 0) {
             throw new InvalidInput("invalid_password", "standard input held no password");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 0, end)).toString();
+                    .decode(ByteBuffer.wrap(bytes, 0, end))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new InvalidInput("invalid_password", "the password on standard input is not valid UTF-8");
         }

@@ -20,11 +20,20 @@ public final class TokenCommand {
     @Command(name = "create", description = "Make an API token for a user and print it, once.")
     static final class Create implements Callable<Integer> {
         private final Terminal terminal;
-        @Mixin CommonOptions common;
-        @Parameters(paramLabel = "NAME", description = "The user the token is for.") String username;
+
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "NAME", description = "The user the token is for.")
+        String username;
+
         @Option(names = "--name", paramLabel = "N", description = "What the token is for (default: cli).")
         String name = "cli";
-        @Option(names = "--expires", paramLabel = "DURATION", description = "Lifetime, e.g. 30d (default: none). An operator's token survives password changes.")
+
+        @Option(
+                names = "--expires",
+                paramLabel = "DURATION",
+                description = "Lifetime, e.g. 30d (default: none). An operator's token survives password changes.")
         String expires;
 
         Create(Terminal terminal) {
@@ -42,15 +51,29 @@ public final class TokenCommand {
                 }
             }
             try (var latchkey = Engine.open(common.settings(terminal, Map.of()), terminal.env())) {
-                var user = latchkey.users().find(username)
+                var user = latchkey.users()
+                        .find(username)
                         .orElseThrow(() -> new NotFound("no_such_user", "no user is named " + username));
                 var issued = latchkey.apiTokens().createByOperator(user.id(), name, lifetime);
-                latchkey.audit().append(new AuditEvent(latchkey.clock().instant(), "token_created", user.id(),
-                        user.username(), "success", "command_line", "", ""));
+                latchkey.audit()
+                        .append(new AuditEvent(
+                                latchkey.clock().instant(),
+                                "token_created",
+                                user.id(),
+                                user.username(),
+                                "success",
+                                "command_line",
+                                "",
+                                ""));
                 terminal.out().println(issued.key());
-                terminal.err().println("token " + issued.token().id() + " (" + issued.token().name() + ") for "
-                        + user.username() + (issued.token().expires() == null ? ", no expiry"
-                        : ", expires " + issued.token().expires()) + ". It is shown only this once.");
+                terminal.err()
+                        .println("token " + issued.token().id() + " ("
+                                + issued.token().name() + ") for "
+                                + user.username()
+                                + (issued.token().expires() == null
+                                        ? ", no expiry"
+                                        : ", expires " + issued.token().expires())
+                                + ". It is shown only this once.");
             }
             return 0;
         }

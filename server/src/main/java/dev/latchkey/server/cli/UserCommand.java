@@ -15,23 +15,43 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code latchkey user ...}: Django's createsuperuser and changepassword, and a little more. */
-@Command(name = "user", description = "Create, list, activate and deactivate users; set passwords.",
-        subcommands = {UserCommand.Create.class, UserCommand.SetPassword.class, UserCommand.ListUsers.class,
-            UserCommand.Deactivate.class, UserCommand.Activate.class})
+@Command(
+        name = "user",
+        description = "Create, list, activate and deactivate users; set passwords.",
+        subcommands = {
+            UserCommand.Create.class,
+            UserCommand.SetPassword.class,
+            UserCommand.ListUsers.class,
+            UserCommand.Deactivate.class,
+            UserCommand.Activate.class
+        })
 public final class UserCommand {
 
     @Command(name = "create", description = "Create a user. The password is asked for, or read from stdin.")
     static final class Create implements Callable<Integer> {
         private final Terminal terminal;
-        @Mixin CommonOptions common;
+
+        @Mixin
+        CommonOptions common;
+
         @Parameters(paramLabel = "NAME", description = "Username (letters, digits and @.+-_; 150 at most).")
         String name;
-        @Option(names = "--email", paramLabel = "E") String email;
-        @Option(names = "--email-verified", description = "The email is known to be theirs: a provider's identity "
-                + "with the same verified email may then join this account (never a staff account).")
+
+        @Option(names = "--email", paramLabel = "E")
+        String email;
+
+        @Option(
+                names = "--email-verified",
+                description = "The email is known to be theirs: a provider's identity "
+                        + "with the same verified email may then join this account (never a staff account).")
         boolean emailVerified;
-        @Option(names = "--staff", description = "May use staff-only endpoints.") boolean staff;
-        @Option(names = "--superuser", description = "All permissions (implies --staff).") boolean superuser;
+
+        @Option(names = "--staff", description = "May use staff-only endpoints.")
+        boolean staff;
+
+        @Option(names = "--superuser", description = "All permissions (implies --staff).")
+        boolean superuser;
+
         @Option(names = "--password-stdin", description = "Read the password from standard input.")
         boolean passwordStdin;
 
@@ -58,12 +78,19 @@ public final class UserCommand {
         }
     }
 
-    @Command(name = "set-password", description = "Set a user's password; ends that user's sessions, JWT token families and the API tokens "
-            + "they made themselves.")
+    @Command(
+            name = "set-password",
+            description = "Set a user's password; ends that user's sessions, JWT token families and the API tokens "
+                    + "they made themselves.")
     static final class SetPassword implements Callable<Integer> {
         private final Terminal terminal;
-        @Mixin CommonOptions common;
-        @Parameters(paramLabel = "NAME") String name;
+
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
         @Option(names = "--password-stdin", description = "Read the password from standard input.")
         boolean passwordStdin;
 
@@ -75,17 +102,21 @@ public final class UserCommand {
         public Integer call() {
             var settings = common.settings(terminal, Map.of());
             try (var latchkey = Engine.open(settings, terminal.env())) {
-                var user = latchkey.users().find(name)
+                var user = latchkey.users()
+                        .find(name)
                         .orElseThrow(() -> new NotFound("no_such_user", "no user is named " + name));
                 var password = terminal.newPassword(passwordStdin);
                 int sessions = latchkey.sessions().forUser(user.id()).size();
                 long tokens = latchkey.apiTokens().forUser(user.id()).stream()
-                        .filter(t -> t.createdBy() == ApiTokens.Origin.USER).count();
+                        .filter(t -> t.createdBy() == ApiTokens.Origin.USER)
+                        .count();
                 latchkey.users().setPassword(user.username(), password);
-                terminal.out().println("password set for " + user.username() + "; ended " + sessions + " session"
-                        + (sessions == 1 ? "" : "s") + ", revoked " + tokens + " API token" + (tokens == 1 ? "" : "s")
-                        + " they made themselves and every JWT token family; tokens made with `token create` "
-                        + "still work");
+                terminal.out()
+                        .println("password set for " + user.username() + "; ended " + sessions + " session"
+                                + (sessions == 1 ? "" : "s") + ", revoked " + tokens + " API token"
+                                + (tokens == 1 ? "" : "s")
+                                + " they made themselves and every JWT token family; tokens made with `token create` "
+                                + "still work");
             }
             return 0;
         }
@@ -95,7 +126,9 @@ public final class UserCommand {
     static final class ListUsers implements Callable<Integer> {
         private static final int PAGE = 500;
         private final Terminal terminal;
-        @Mixin CommonOptions common;
+
+        @Mixin
+        CommonOptions common;
 
         ListUsers(Terminal terminal) {
             this.terminal = terminal;
@@ -106,8 +139,9 @@ public final class UserCommand {
             var settings = common.settings(terminal, Map.of());
             try (var latchkey = Engine.open(settings, terminal.env())) {
                 var out = terminal.out();
-                out.printf("%-8s %-30s %-30s %-6s %-5s %-9s %-20s %s%n", "ID", "USERNAME", "EMAIL", "ACTIVE", "STAFF",
-                        "SUPERUSER", "JOINED", "LAST LOGIN");
+                out.printf(
+                        "%-8s %-30s %-30s %-6s %-5s %-9s %-20s %s%n",
+                        "ID", "USERNAME", "EMAIL", "ACTIVE", "STAFF", "SUPERUSER", "JOINED", "LAST LOGIN");
                 long after = 0;
                 while (true) {
                     var page = latchkey.users().list(after, PAGE);
@@ -123,8 +157,15 @@ public final class UserCommand {
 
         private static String row(User u) {
             var time = DateTimeFormatter.ISO_INSTANT;
-            return String.format("%-8d %-30s %-30s %-6s %-5s %-9s %-20s %s", u.id(), u.username(), u.email(),
-                    yesNo(u.active()), yesNo(u.staff()), yesNo(u.superuser()), time.format(u.dateJoined()),
+            return String.format(
+                    "%-8d %-30s %-30s %-6s %-5s %-9s %-20s %s",
+                    u.id(),
+                    u.username(),
+                    u.email(),
+                    yesNo(u.active()),
+                    yesNo(u.staff()),
+                    yesNo(u.superuser()),
+                    time.format(u.dateJoined()),
                     u.lastLoginTime().map(time::format).orElse("never"));
         }
 
@@ -151,8 +192,12 @@ public final class UserCommand {
     abstract static class ActiveSwitch implements Callable<Integer> {
         private final Terminal terminal;
         private final boolean active;
-        @Mixin CommonOptions common;
-        @Parameters(paramLabel = "NAME") String name;
+
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
 
         ActiveSwitch(Terminal terminal, boolean active) {
             this.terminal = terminal;
@@ -162,9 +207,14 @@ public final class UserCommand {
         @Override
         public Integer call() {
             try (var latchkey = Engine.open(common.settings(terminal, Map.of()), terminal.env())) {
-                var user = active ? latchkey.users().activate(name) : latchkey.users().deactivate(name);
-                terminal.out().println(active ? "activated " + user.username()
-                        : "deactivated " + user.username() + "; their sessions were ended");
+                var user = active
+                        ? latchkey.users().activate(name)
+                        : latchkey.users().deactivate(name);
+                terminal.out()
+                        .println(
+                                active
+                                        ? "activated " + user.username()
+                                        : "deactivated " + user.username() + "; their sessions were ended");
             }
             return 0;
         }

@@ -14,8 +14,7 @@ import java.time.Duration;
  * (AppCDS) and later starts map them instead of loading and verifying them again.
  */
 final class Warmup {
-    private Warmup() {
-    }
+    private Warmup() {}
 
     static void exercise(URI base, PemFiles tls) throws Exception {
         var builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
@@ -27,10 +26,13 @@ final class Warmup {
         send(client, HttpRequest.newBuilder(localhost.resolve("/healthz")).build());
         send(client, HttpRequest.newBuilder(localhost.resolve("/login")).build());
         send(client, HttpRequest.newBuilder(localhost.resolve("/api/me")).build());
-        send(client, HttpRequest.newBuilder(localhost.resolve("/api/session"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"warmup\",\"password\":\"warmup-pass\"}"))
-                .build());
+        send(
+                client,
+                HttpRequest.newBuilder(localhost.resolve("/api/session"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"username\":\"warmup\",\"password\":\"warmup-pass\"}"))
+                        .build());
     }
 
     private static void send(HttpClient client, HttpRequest request) throws Exception {

@@ -19,8 +19,7 @@ public final class DataDirectory {
     private static final Logger log = LoggerFactory.getLogger(DataDirectory.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
-    private DataDirectory() {
-    }
+    private DataDirectory() {}
 
     public static Path prepare(Path dir) {
         var path = dir.toAbsolutePath().normalize();
@@ -43,8 +42,8 @@ public final class DataDirectory {
                 warnIfOpen(path);
             }
         } catch (IOException e) {
-            throw new InvalidInput("invalid_setting", "the data directory " + path + " cannot be created: "
-                    + e.getMessage());
+            throw new InvalidInput(
+                    "invalid_setting", "the data directory " + path + " cannot be created: " + e.getMessage());
         } catch (UnsupportedOperationException notPosix) {
             // a file system without POSIX permissions: nothing to set
         }
@@ -55,8 +54,11 @@ public final class DataDirectory {
         try {
             var permissions = Files.getPosixFilePermissions(path);
             if (!OWNER_ONLY.containsAll(permissions)) {
-                log.warn("the data directory {} is readable by others ({}); run: chmod 700 {}", path,
-                        PosixFilePermissions.toString(permissions), path);
+                log.warn(
+                        "the data directory {} is readable by others ({}); run: chmod 700 {}",
+                        path,
+                        PosixFilePermissions.toString(permissions),
+                        path);
             }
         } catch (UnsupportedOperationException notPosix) {
             // nothing to check

@@ -20,8 +20,7 @@ public final class InstanceSecret {
     public static final String ENV = "LATCHKEY_SECRET";
     static final String FILE = "secret.key";
 
-    private InstanceSecret() {
-    }
+    private InstanceSecret() {}
 
     public static byte[] load(Path dataDir, Map<String, String> env, Secrets secrets) {
         var fromEnv = env.get(ENV);
@@ -40,8 +39,8 @@ public final class InstanceSecret {
             }
             return decode(Files.readString(file, StandardCharsets.US_ASCII).strip(), file.toString());
         } catch (IOException e) {
-            throw new InvalidInput("invalid_setting", "the instance secret " + file + " cannot be read or made: "
-                    + e.getMessage());
+            throw new InvalidInput(
+                    "invalid_setting", "the instance secret " + file + " cannot be read or made: " + e.getMessage());
         }
     }
 
@@ -54,7 +53,9 @@ public final class InstanceSecret {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new InvalidInput("invalid_setting", source + " must be base64 of at least 32 random bytes "
-                + "(e.g. the output of: head -c 32 /dev/urandom | base64)");
+        throw new InvalidInput(
+                "invalid_setting",
+                source + " must be base64 of at least 32 random bytes "
+                        + "(e.g. the output of: head -c 32 /dev/urandom | base64)");
     }
 }

@@ -8,8 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /** Files that hold secrets (TLS keys, the instance secret) are created readable by their owner only (0600). */
 public final class OwnerOnly {
-    private OwnerOnly() {
-    }
+    private OwnerOnly() {}
 
     /**
      * Creates {@code file} with mode 0600 from the start (never briefly readable by others) and writes

@@ -191,8 +191,12 @@ final class SettingReader {
         }
         var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         var path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getRawUserInfo() != null
-                || !(path.isEmpty() || path.equals("/")) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        if (!(scheme.equals("https") || scheme.equals("http"))
+                || uri.getHost() == null
+                || uri.getRawUserInfo() != null
+                || !(path.isEmpty() || path.equals("/"))
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
             throw invalid(key, accepted);
         }
         return URI.create(scheme + "://" + uri.getRawAuthority().toLowerCase(Locale.ROOT));
@@ -201,7 +205,8 @@ final class SettingReader {
     /** The refusal of the setting's present value: it names the setting, the value and where it came from. */
     InvalidInput invalid(String key, String accepted) {
         var value = values.get(key);
-        return new InvalidInput("invalid_setting", prefix + key + " must be " + accepted + " (was \"" + value.value()
-                + "\" from " + value.source() + ")");
+        return new InvalidInput(
+                "invalid_setting",
+                prefix + key + " must be " + accepted + " (was \"" + value.value() + "\" from " + value.source() + ")");
     }
 }

@@ -25,31 +25,69 @@ import java.util.TreeSet;
  * work.
  */
 final class SettingSources {
-    static final Set<String> KNOWN = Set.of("db.url", "server.bind", "server.port", "server.http",
-            "server.tls_cert", "server.tls_key", "server.trusted_proxies", "server.redirect_http_port",
-            "session.idle_timeout", "session.absolute_timeout", "session.expire_at_browser_close",
-            "session.cache_ttl", "password.min_length", "password.argon2_memory_kib", "password.argon2_iterations",
-            "password.argon2_parallelism", "jwt.algorithm", "jwt.issuer", "jwt.audience", "jwt.access_lifetime",
-            "jwt.refresh_lifetime", "jwt.refresh_max_lifetime", "audit.retention",
-            "server.management_bind", "server.management_port", "log.format", "log.requests", "throttle.per_ip",
-            "throttle.per_account_ip", "throttle.per_account", "throttle.max_block", "server.public_url",
-            "server.max_connections_per_client", "server.header_timeout", "server.body_timeout",
-            "tokens.default_lifetime", "tokens.max_lifetime");
+    static final Set<String> KNOWN = Set.of(
+            "db.url",
+            "server.bind",
+            "server.port",
+            "server.http",
+            "server.tls_cert",
+            "server.tls_key",
+            "server.trusted_proxies",
+            "server.redirect_http_port",
+            "session.idle_timeout",
+            "session.absolute_timeout",
+            "session.expire_at_browser_close",
+            "session.cache_ttl",
+            "password.min_length",
+            "password.argon2_memory_kib",
+            "password.argon2_iterations",
+            "password.argon2_parallelism",
+            "jwt.algorithm",
+            "jwt.issuer",
+            "jwt.audience",
+            "jwt.access_lifetime",
+            "jwt.refresh_lifetime",
+            "jwt.refresh_max_lifetime",
+            "audit.retention",
+            "server.management_bind",
+            "server.management_port",
+            "log.format",
+            "log.requests",
+            "throttle.per_ip",
+            "throttle.per_account_ip",
+            "throttle.per_account",
+            "throttle.max_block",
+            "server.public_url",
+            "server.max_connections_per_client",
+            "server.header_timeout",
+            "server.body_timeout",
+            "tokens.default_lifetime",
+            "tokens.max_lifetime");
     /** The settings of one {@code [social.NAME]} section. */
-    static final List<String> SOCIAL_KEYS = List.of("client_secret", "client_id", "redirect_uris", "scopes",
-            "issuer", "type", "timeout", "authorization_endpoint", "token_endpoint", "profile_endpoint",
-            "emails_endpoint", "keep_tokens", "link_by_email");
+    static final List<String> SOCIAL_KEYS = List.of(
+            "client_secret",
+            "client_id",
+            "redirect_uris",
+            "scopes",
+            "issuer",
+            "type",
+            "timeout",
+            "authorization_endpoint",
+            "token_endpoint",
+            "profile_endpoint",
+            "emails_endpoint",
+            "keep_tokens",
+            "link_by_email");
+
     private static final String SOCIAL_ENV = "LATCHKEY_SOCIAL_";
 
     /** A raw value and where it came from, for error messages. */
-    record Raw(String value, String source) {
-    }
+    record Raw(String value, String source) {}
 
     private final Map<String, Raw> values = new LinkedHashMap<>();
     private final Map<String, Map<String, Raw>> social = new TreeMap<>();
 
-    private SettingSources() {
-    }
+    private SettingSources() {}
 
     /** @param flags settings given on the command line, by key (e.g. {@code server.port}); they win over all else */
     static SettingSources read(Path file, Map<String, String> env, Map<String, String> flags) {
@@ -104,8 +142,9 @@ final class SettingSources {
                 throw unknown(section.getKey(), source);
             }
             if (section.getKey().equals("social")) {
-                section.getValue().properties().forEach(provider -> socialFromFile(provider.getKey(),
-                        provider.getValue(), source));
+                section.getValue()
+                        .properties()
+                        .forEach(provider -> socialFromFile(provider.getKey(), provider.getValue(), source));
                 return;
             }
             section.getValue().properties().forEach(entry -> {
@@ -123,14 +162,17 @@ final class SettingSources {
 
     private void socialFromFile(String name, JsonNode section, String source) {
         if (!section.isObject()) {
-            throw new InvalidInput("invalid_setting", "social." + name + " in " + source + " must be a table of "
-                    + "settings: [social." + name + "]");
+            throw new InvalidInput(
+                    "invalid_setting",
+                    "social." + name + " in " + source + " must be a table of " + "settings: [social." + name + "]");
         }
         section.properties().forEach(entry -> {
             var key = entry.getKey();
             if (!SOCIAL_KEYS.contains(key)) {
-                throw new InvalidInput("invalid_setting", "unknown setting social." + name + "." + key + " in "
-                        + source + "; known: " + String.join(", ", SOCIAL_KEYS));
+                throw new InvalidInput(
+                        "invalid_setting",
+                        "unknown setting social." + name + "." + key + " in " + source + "; known: "
+                                + String.join(", ", SOCIAL_KEYS));
             }
             var value = entry.getValue();
             String text;
@@ -139,8 +181,9 @@ final class SettingSources {
                 value.forEach(item -> items.add(item.asText()));
                 text = String.join(" ", items);
             } else if (value.isContainerNode()) {
-                throw new InvalidInput("invalid_setting", "social." + name + "." + key + " in " + source
-                        + " must be a value or a list");
+                throw new InvalidInput(
+                        "invalid_setting",
+                        "social." + name + "." + key + " in " + source + " must be a value or a list");
             } else {
                 text = value.asText();
             }
@@ -153,17 +196,27 @@ final class SettingSources {
         for (var key : SOCIAL_KEYS) {
             var suffix = "_" + key.toUpperCase(Locale.ROOT);
             if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
-                var name = rest.substring(0, rest.length() - suffix.length()).toLowerCase(Locale.ROOT).replace('_', '-');
+                var name = rest.substring(0, rest.length() - suffix.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '-');
                 social.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(key, new Raw(value, variable));
                 return;
             }
         }
-        throw new InvalidInput("invalid_setting", "unknown setting " + variable + "; LATCHKEY_SOCIAL_<NAME>_ takes "
-                + String.join(", ", SOCIAL_KEYS.stream().map(k -> k.toUpperCase(Locale.ROOT)).toList()));
+        throw new InvalidInput(
+                "invalid_setting",
+                "unknown setting " + variable + "; LATCHKEY_SOCIAL_<NAME>_ takes "
+                        + String.join(
+                                ", ",
+                                SOCIAL_KEYS.stream()
+                                        .map(k -> k.toUpperCase(Locale.ROOT))
+                                        .toList()));
     }
 
     private static InvalidInput unknown(String key, String source) {
-        return new InvalidInput("invalid_setting", "unknown setting " + key + " in " + source + "; known settings: "
-                + String.join(", ", new TreeSet<>(KNOWN)));
+        return new InvalidInput(
+                "invalid_setting",
+                "unknown setting " + key + " in " + source + "; known settings: "
+                        + String.join(", ", new TreeSet<>(KNOWN)));
     }
 }

@@ -3,10 +3,10 @@ package dev.latchkey.server.config;
 import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordPolicy;
-import dev.latchkey.social.ProviderSettings;
-import dev.latchkey.throttle.ThrottleSettings;
 import dev.latchkey.session.SessionSettings;
+import dev.latchkey.social.ProviderSettings;
 import dev.latchkey.store.DatabaseUrl;
+import dev.latchkey.throttle.ThrottleSettings;
 import dev.latchkey.token.ApiTokens;
 import java.net.URI;
 import java.nio.file.Path;
@@ -17,10 +17,19 @@ import java.util.List;
  * Everything the server and the commands are configured with, built once by {@link SettingsLoader} from defaults,
  * {@code latchkey.toml}, {@code LATCHKEY_*} variables and flags (each overriding the one before), then immutable.
  */
-public record Settings(Path dataDir, DatabaseUrl database, Server server, SessionSettings sessions,
-                       Argon2Settings argon2, PasswordPolicy passwordPolicy, JwtSettings jwt,
-                       Duration auditRetention, Log log, ThrottleSettings throttle,
-                       List<ProviderSettings> social, ApiTokens.Lifetimes tokenLifetimes) {
+public record Settings(
+        Path dataDir,
+        DatabaseUrl database,
+        Server server,
+        SessionSettings sessions,
+        Argon2Settings argon2,
+        PasswordPolicy passwordPolicy,
+        JwtSettings jwt,
+        Duration auditRetention,
+        Log log,
+        ThrottleSettings throttle,
+        List<ProviderSettings> social,
+        ApiTokens.Lifetimes tokenLifetimes) {
 
     /**
      * How the server logs.
@@ -28,8 +37,7 @@ public record Settings(Path dataDir, DatabaseUrl database, Server server, Sessio
      * @param json     log lines as JSON objects rather than text
      * @param requests one line per request
      */
-    public record Log(boolean json, boolean requests) {
-    }
+    public record Log(boolean json, boolean requests) {}
 
     /**
      * Where and how {@code serve} listens.
@@ -45,10 +53,20 @@ public record Settings(Path dataDir, DatabaseUrl database, Server server, Sessio
      * @param headerTimeout  how long a new connection may take to send its first request's headers
      * @param bodyTimeout    how long a request may take to send its body
      */
-    public record Server(String bind, int port, boolean plainHttp, Path tlsCert, Path tlsKey,
-                         List<String> trustedProxies, Integer redirectPort, String managementBind,
-                         Integer managementPort, URI publicUrl, int maxConnectionsPerClient,
-                         Duration headerTimeout, Duration bodyTimeout) {
+    public record Server(
+            String bind,
+            int port,
+            boolean plainHttp,
+            Path tlsCert,
+            Path tlsKey,
+            List<String> trustedProxies,
+            Integer redirectPort,
+            String managementBind,
+            Integer managementPort,
+            URI publicUrl,
+            int maxConnectionsPerClient,
+            Duration headerTimeout,
+            Duration bodyTimeout) {
         public Server {
             trustedProxies = List.copyOf(trustedProxies);
         }

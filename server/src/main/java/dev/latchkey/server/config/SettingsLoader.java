@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
 public final class SettingsLoader {
     public static final String FILE_NAME = "latchkey.toml";
 
-    private static final List<String> SOCIAL_ENDPOINTS = List.of("authorization_endpoint", "token_endpoint",
-            "profile_endpoint", "emails_endpoint");
+    private static final List<String> SOCIAL_ENDPOINTS =
+            List.of("authorization_endpoint", "token_endpoint", "profile_endpoint", "emails_endpoint");
     private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
     private final Path dataDir;
@@ -60,7 +60,8 @@ public final class SettingsLoader {
     }
 
     private Settings build() {
-        var dbUrl = read.has("db.url") ? read.databaseUrl("db.url")
+        var dbUrl = read.has("db.url")
+                ? read.databaseUrl("db.url")
                 : DatabaseUrl.sqlite(dataDir.resolve("latchkey.sqlite3"));
         var server = server();
         var sessions = sessions();
@@ -69,36 +70,52 @@ public final class SettingsLoader {
                 read.integer("password.argon2_iterations", Argon2Settings.OWASP.iterations(), 2, 16),
                 read.integer("password.argon2_parallelism", Argon2Settings.OWASP.parallelism(), 1, 64),
                 Argon2Settings.OWASP.hashLength());
-        var policy = new PasswordPolicy(read.integer("password.min_length", PasswordPolicy.DEFAULT.minLength(), 1,
-                1024));
+        var policy =
+                new PasswordPolicy(read.integer("password.min_length", PasswordPolicy.DEFAULT.minLength(), 1, 1024));
         var retention = read.duration("audit.retention", Duration.ofDays(90));
         if (retention.compareTo(Duration.ofDays(1)) < 0) {
             throw read.invalid("audit.retention", "at least 1d");
         }
         var log = log();
-        return new Settings(dataDir, dbUrl, server, sessions, argon2, policy, jwt(), retention, log, throttle(),
-                socialProviders(), tokenLifetimes());
+        return new Settings(
+                dataDir,
+                dbUrl,
+                server,
+                sessions,
+                argon2,
+                policy,
+                jwt(),
+                retention,
+                log,
+                throttle(),
+                socialProviders(),
+                tokenLifetimes());
     }
 
     private Settings.Server server() {
         var cert = read.text("server.tls_cert", null);
         var key = read.text("server.tls_key", null);
         if ((cert == null) != (key == null)) {
-            throw new InvalidInput("invalid_setting", "server.tls_cert and server.tls_key go together: set both or "
-                    + "neither");
+            throw new InvalidInput(
+                    "invalid_setting", "server.tls_cert and server.tls_key go together: set both or " + "neither");
         }
         var proxies = read.text("server.trusted_proxies", "");
-        return new Settings.Server(read.text("server.bind", "127.0.0.1"),
-                read.integer("server.port", 8443, 0, 65_535), read.bool("server.http", false),
-                cert == null ? null : path("server.tls_cert", cert), key == null ? null : path("server.tls_key", key),
+        return new Settings.Server(
+                read.text("server.bind", "127.0.0.1"),
+                read.integer("server.port", 8443, 0, 65_535),
+                read.bool("server.http", false),
+                cert == null ? null : path("server.tls_cert", cert),
+                key == null ? null : path("server.tls_key", key),
                 proxies.isBlank() ? List.of() : List.of(proxies.split("\\s*,\\s*")),
-                port("server.redirect_http_port"), read.text("server.management_bind", "127.0.0.1"),
-                port("server.management_port"), read.origin("server.public_url"),
+                port("server.redirect_http_port"),
+                read.text("server.management_bind", "127.0.0.1"),
+                port("server.management_port"),
+                read.origin("server.public_url"),
                 read.integer("server.max_connections_per_client", 64, 1, 100_000),
-                read.bounded("server.header_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1),
-                        Duration.ofMinutes(5)),
-                read.bounded("server.body_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1),
-                        Duration.ofMinutes(5)));
+                read.bounded(
+                        "server.header_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                read.bounded(
+                        "server.body_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)));
     }
 
     /** A port that is off unless set. */
@@ -110,13 +127,16 @@ public final class SettingsLoader {
         var idle = read.duration("session.idle_timeout", Duration.ofDays(14));
         var absolute = read.duration("session.absolute_timeout", Duration.ofDays(30));
         if (absolute.compareTo(idle) < 0) {
-            throw new InvalidInput("invalid_setting",
-                    "session.absolute_timeout must not be shorter than session.idle_timeout");
+            throw new InvalidInput(
+                    "invalid_setting", "session.absolute_timeout must not be shorter than session.idle_timeout");
         }
         if (idle.isZero() || idle.isNegative()) {
             throw read.invalid("session.idle_timeout", "a positive duration");
         }
-        return new SessionSettings(idle, absolute, read.bool("session.expire_at_browser_close", false),
+        return new SessionSettings(
+                idle,
+                absolute,
+                read.bool("session.expire_at_browser_close", false),
                 SessionSettings.DEFAULT.touchInterval(),
                 read.duration("session.cache_ttl", SessionSettings.DEFAULT.cacheTtl()));
     }
@@ -140,31 +160,39 @@ public final class SettingsLoader {
 
     private ApiTokens.Lifetimes tokenLifetimes() {
         var defaults = ApiTokens.Lifetimes.DEFAULT;
-        var max = read.bounded("tokens.max_lifetime", defaults.maxLifetime(), Duration.ofMinutes(1),
-                Duration.ofDays(3650));
-        var dflt = read.bounded("tokens.default_lifetime", defaults.defaultLifetime().compareTo(max) > 0 ? max
-                : defaults.defaultLifetime(), Duration.ofMinutes(1), max);
+        var max = read.bounded(
+                "tokens.max_lifetime", defaults.maxLifetime(), Duration.ofMinutes(1), Duration.ofDays(3650));
+        var dflt = read.bounded(
+                "tokens.default_lifetime",
+                defaults.defaultLifetime().compareTo(max) > 0 ? max : defaults.defaultLifetime(),
+                Duration.ofMinutes(1),
+                max);
         return new ApiTokens.Lifetimes(dflt, max);
     }
 
     private ThrottleSettings throttle() {
         var defaults = ThrottleSettings.DEFAULT;
-        return new ThrottleSettings(read.rule("throttle.per_ip", defaults.perIp()),
+        return new ThrottleSettings(
+                read.rule("throttle.per_ip", defaults.perIp()),
                 read.rule("throttle.per_account_ip", defaults.perAccountAndIp()),
-                read.rule("throttle.per_account", defaults.perAccount()), defaults.tightened(),
-                read.duration("throttle.max_block", defaults.maxBlock()), defaults.maxKeys());
+                read.rule("throttle.per_account", defaults.perAccount()),
+                defaults.tightened(),
+                read.duration("throttle.max_block", defaults.maxBlock()),
+                defaults.maxKeys());
     }
 
     private JwtSettings jwt() {
         var defaults = JwtSettings.DEFAULT;
         var name = read.text("jwt.algorithm", defaults.algorithm().getName()).trim();
-        var algorithm = SigningKeys.ALGORITHMS.stream().filter(a -> a.getName().equalsIgnoreCase(name)).findFirst()
+        var algorithm = SigningKeys.ALGORITHMS.stream()
+                .filter(a -> a.getName().equalsIgnoreCase(name))
+                .findFirst()
                 .orElseThrow(() -> read.invalid("jwt.algorithm", "one of " + SigningKeys.ALGORITHMS));
         var refresh = read.duration("jwt.refresh_lifetime", defaults.refreshLifetime());
         var max = read.duration("jwt.refresh_max_lifetime", defaults.familyLifetime());
         if (max.compareTo(refresh) < 0) {
-            throw new InvalidInput("invalid_setting",
-                    "jwt.refresh_max_lifetime must not be shorter than jwt.refresh_lifetime");
+            throw new InvalidInput(
+                    "invalid_setting", "jwt.refresh_max_lifetime must not be shorter than jwt.refresh_lifetime");
         }
         var access = read.duration("jwt.access_lifetime", defaults.accessLifetime());
         // Revoked families are remembered for the longest access lifetime allowed, whatever is configured now.
@@ -174,16 +202,22 @@ public final class SettingsLoader {
         if (refresh.isZero() || refresh.isNegative()) {
             throw read.invalid("jwt.refresh_lifetime", "a positive duration");
         }
-        return new JwtSettings(algorithm, read.text("jwt.issuer", defaults.issuer()),
-                read.text("jwt.audience", defaults.audience()), access, refresh, max);
+        return new JwtSettings(
+                algorithm,
+                read.text("jwt.issuer", defaults.issuer()),
+                read.text("jwt.audience", defaults.audience()),
+                access,
+                refresh,
+                max);
     }
 
     private List<ProviderSettings> socialProviders() {
         var providers = new ArrayList<ProviderSettings>();
         social.forEach((name, values) -> {
             if (!PROVIDER_NAME.matcher(name).matches()) {
-                throw new InvalidInput("invalid_setting", "social provider name \"" + name + "\" must be lower-case "
-                        + "letters, digits and dashes");
+                throw new InvalidInput(
+                        "invalid_setting",
+                        "social provider name \"" + name + "\" must be lower-case " + "letters, digits and dashes");
             }
             providers.add(provider(name, new SettingReader(values, "social." + name + ".")));
         });
@@ -206,7 +240,7 @@ public final class SettingsLoader {
         var timeout = read.duration("timeout", ProviderSettings.DEFAULT_TIMEOUT, "5s");
         var keep = read.trueOrFalse("keep_tokens", false);
         var link = read.trueOrFalse("link_by_email", true);
-        return new ProviderSettings(name, type, issuer, clientId, secret, scopes, redirects, timeout, endpoints, keep,
-                link);
+        return new ProviderSettings(
+                name, type, issuer, clientId, secret, scopes, redirects, timeout, endpoints, keep, link);
     }
 }

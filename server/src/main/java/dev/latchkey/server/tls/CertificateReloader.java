@@ -40,11 +40,12 @@ public final class CertificateReloader implements AutoCloseable {
                 factory.setKeyStorePassword(new String(loaded.password()));
             });
             seen = now;
-            log.info("reloaded the TLS certificate (subject {}, valid until {})",
-                    loaded.leaf().getSubjectX500Principal().getName(), loaded.leaf().getNotAfter().toInstant());
+            log.info(
+                    "reloaded the TLS certificate (subject {}, valid until {})",
+                    loaded.leaf().getSubjectX500Principal().getName(),
+                    loaded.leaf().getNotAfter().toInstant());
         } catch (Exception e) {
-            log.warn("the TLS files changed but do not load yet ({}); keeping the current certificate",
-                    e.getMessage());
+            log.warn("the TLS files changed but do not load yet ({}); keeping the current certificate", e.getMessage());
         }
     }
 

@@ -28,8 +28,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * the older SEC1 and PKCS#1 key forms go through Bouncy Castle, which is then loaded only for them.
  */
 public record PemFiles(Path certificate, Path privateKey) {
-    private static final Pattern PKCS8 = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+    private static final Pattern PKCS8 =
+            Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
     /**
      * The key store, the (random, in-memory only) password that protects its entry, and the server's own
@@ -70,8 +70,8 @@ public record PemFiles(Path certificate, Path privateKey) {
             store.setKeyEntry("latchkey", key, password, chain.toArray(new Certificate[0]));
             return new Loaded(store, password, (X509Certificate) chain.get(0));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new IllegalStateException("cannot read TLS files " + certificate + " and " + privateKey + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read TLS files " + certificate + " and " + privateKey + ": " + e.getMessage(), e);
         }
     }
 
@@ -104,7 +104,8 @@ public record PemFiles(Path certificate, Path privateKey) {
     }
 
     private PrivateKey readLegacyKey(String pem) throws IOException {
-        try (Reader in = new StringReader(pem); var parser = new PEMParser(in)) {
+        try (Reader in = new StringReader(pem);
+                var parser = new PEMParser(in)) {
             var object = parser.readObject();
             var converter = new JcaPEMKeyConverter();
             if (object instanceof PEMKeyPair pair) {

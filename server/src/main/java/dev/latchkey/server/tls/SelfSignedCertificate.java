@@ -1,12 +1,12 @@
 package dev.latchkey.server.tls;
 
+import dev.latchkey.server.config.OwnerOnly;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.latchkey.server.config.OwnerOnly;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -39,8 +39,7 @@ public final class SelfSignedCertificate {
     public static final String KEY_FILE = "localhost.key.pem";
     private static final Duration VALIDITY = Duration.ofDays(365);
 
-    private SelfSignedCertificate() {
-    }
+    private SelfSignedCertificate() {}
 
     /** The PEM pair in {@code dir}, made now if either file is missing. */
     public static PemFiles ensure(Path dir, Clock clock) {
@@ -60,16 +59,22 @@ public final class SelfSignedCertificate {
             var name = new X500Name("CN=localhost, O=latchkey self-signed");
             var now = clock.instant();
             var serial = new BigInteger(64, new SecureRandom());
-            var builder = new JcaX509v3CertificateBuilder(name, serial, Date.from(now.minus(Duration.ofMinutes(5))),
-                    Date.from(now.plus(VALIDITY)), name, keys.getPublic());
+            var builder = new JcaX509v3CertificateBuilder(
+                    name,
+                    serial,
+                    Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(VALIDITY)),
+                    name,
+                    keys.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                 new GeneralName(GeneralName.dNSName, "localhost"),
                 new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                new GeneralName(GeneralName.iPAddress, "::1")}));
+                new GeneralName(GeneralName.iPAddress, "::1")
+            }));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false,
-                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
             var certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
 

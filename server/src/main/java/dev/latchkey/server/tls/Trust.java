@@ -8,8 +8,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /** A client-side TLS context that trusts exactly one certificate: for talking to this server's own. */
 public final class Trust {
-    private Trust() {
-    }
+    private Trust() {}
 
     public static SSLContext only(X509Certificate certificate) {
         try {

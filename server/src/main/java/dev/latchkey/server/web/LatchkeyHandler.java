@@ -9,8 +9,8 @@ import dev.latchkey.server.web.caller.Csrf;
 import dev.latchkey.server.web.caller.CurrentUser;
 import dev.latchkey.server.web.caller.InvalidToken;
 import dev.latchkey.server.web.http.BodyReader;
-import dev.latchkey.server.web.http.ErrorBody;
 import dev.latchkey.server.web.http.Caller;
+import dev.latchkey.server.web.http.ErrorBody;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Health;
 import dev.latchkey.server.web.http.HttpErrors;
@@ -43,6 +43,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(LatchkeyHandler.class);
     /** The schemes a client may authenticate with, named in every 401 (DRF: the first scheme's challenge). */
     public static final String CHALLENGE = "Token realm=\"latchkey\", Bearer realm=\"latchkey\"";
+
     private static final byte[] NO_BODY = new byte[0];
 
     private final Router router;
@@ -56,9 +57,17 @@ public final class LatchkeyHandler extends Handler.Abstract {
     private final Duration bodyTimeout;
     private final BodyReader.Budget bodies;
 
-    public LatchkeyHandler(Router router, CurrentUser currentUser, Csrf csrf, TrustedProxies proxies,
-                           ObjectMapper json, StaticAssets assets, Health health, RequestObserver observer,
-                           Duration bodyTimeout, BodyReader.Budget bodies) {
+    public LatchkeyHandler(
+            Router router,
+            CurrentUser currentUser,
+            Csrf csrf,
+            TrustedProxies proxies,
+            ObjectMapper json,
+            StaticAssets assets,
+            Health health,
+            RequestObserver observer,
+            Duration bodyTimeout,
+            BodyReader.Budget bodies) {
         this.bodies = bodies;
         this.bodyTimeout = bodyTimeout;
         this.health = health;
@@ -88,8 +97,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
         return router.routes();
     }
 
-    private void process(Request request, Response response, Callback callback, long start,
-                         BodyReader.Outcome body) {
+    private void process(Request request, Response response, Callback callback, long start, BodyReader.Outcome body) {
         var client = proxies.resolve(request);
         var headers = response.getHeaders();
         headers.put("X-Content-Type-Options", "nosniff");
@@ -178,16 +186,18 @@ public final class LatchkeyHandler extends Handler.Abstract {
                 csrf.checkOrigin(exchange);
             }
         }
-        if (policy.access() == Policy.Access.ANYONE || (caller.isAuthenticated()
-                && (policy.access() != Policy.Access.STAFF || caller.user().staff()))) {
+        if (policy.access() == Policy.Access.ANYONE
+                || (caller.isAuthenticated()
+                        && (policy.access() != Policy.Access.STAFF
+                                || caller.user().staff()))) {
             return true;
         }
         if (caller.isAuthenticated()) {
             throw new HttpErrors.PermissionDenied("this is for staff only");
         }
         if (policy.page()) {
-            exchange.redirect("/login?next=" + URLEncoder.encode(exchange.path(), StandardCharsets.UTF_8)
-                    .replace("%2F", "/"));
+            exchange.redirect("/login?next="
+                    + URLEncoder.encode(exchange.path(), StandardCharsets.UTF_8).replace("%2F", "/"));
             return false;
         }
         throw new HttpErrors.NotAuthenticated();

@@ -30,8 +30,7 @@ import java.net.URI;
 
 /** Wires the HTTP surface from the library: the one composition root of the web layer. */
 public final class WebApp {
-    private WebApp() {
-    }
+    private WebApp() {}
 
     /**
      * How the web layer is set up beyond the library.
@@ -64,25 +63,57 @@ public final class WebApp {
         var browser = new SessionCookies(latchkey.sessions(), cookies, csrf, audits);
         var router = new Router();
         new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, audits).register(router);
-        new Pages(latchkey.signIn(), latchkey.sessions(), latchkey.audit(), browser, csrf, templates, audits,
-                latchkey.socialLogin()).register(router);
+        new Pages(
+                        latchkey.signIn(),
+                        latchkey.sessions(),
+                        latchkey.audit(),
+                        browser,
+                        csrf,
+                        templates,
+                        audits,
+                        latchkey.socialLogin())
+                .register(router);
         // Without an instance secret (a library user's choice) pending sign-ins are sealed under a key of this
         // process alone: they then finish only on the node that started them.
         var pendingBox = latchkey.secretBox("pending social sign-in")
                 .orElseGet(() -> new SecretBox(secrets.bytes(32), "pending social sign-in", secrets));
         var providerFailures = new ProviderFailures(latchkey.meters());
-        new SocialPages(latchkey.socialLogin(), latchkey.signIn(), browser, cookies, templates, secrets, pendingBox,
-                latchkey.json(), site, latchkey.clock(), providerFailures).register(router);
-        new SocialApi(latchkey.socialLogin(), latchkey.signIn(), latchkey.tokenFamilies(), latchkey.clock(),
-                providerFailures).register(router);
+        new SocialPages(
+                        latchkey.socialLogin(),
+                        latchkey.signIn(),
+                        browser,
+                        cookies,
+                        templates,
+                        secrets,
+                        pendingBox,
+                        latchkey.json(),
+                        site,
+                        latchkey.clock(),
+                        providerFailures)
+                .register(router);
+        new SocialApi(
+                        latchkey.socialLogin(),
+                        latchkey.signIn(),
+                        latchkey.tokenFamilies(),
+                        latchkey.clock(),
+                        providerFailures)
+                .register(router);
         new TokenApi(latchkey.signIn(), latchkey.apiTokens(), audits, latchkey.clock()).register(router);
         new AuditApi(latchkey.audit(), latchkey.users()).register(router);
         new JwtApi(latchkey.signIn(), latchkey.tokenFamilies(), latchkey.clock()).register(router);
         new JwksEndpoint(latchkey.signingKeys()).register(router);
         new ForwardAuth().register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
-        return new LatchkeyHandler(router, currentUser, csrf, proxies, latchkey.json(), assets,
-                new Health(latchkey.database()), new RequestObserver(latchkey.meters(), options.logRequests()),
-                options.limits().bodyTimeout(), new BodyReader.Budget(options.limits().bodyBytesInFlight()));
+        return new LatchkeyHandler(
+                router,
+                currentUser,
+                csrf,
+                proxies,
+                latchkey.json(),
+                assets,
+                new Health(latchkey.database()),
+                new RequestObserver(latchkey.meters(), options.logRequests()),
+                options.limits().bodyTimeout(),
+                new BodyReader.Budget(options.limits().bodyBytesInFlight()));
     }
 }

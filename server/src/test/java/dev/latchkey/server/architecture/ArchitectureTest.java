@@ -20,24 +20,36 @@ class ArchitectureTest {
     static void importClasses() {
         // Tests may reach across (a test of a concept builds its JDBC store); production code may not. Core's test
         // classes reach this module as a directory or, after packaging, as core's test jar: both are left out.
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("dev.latchkey");
     }
 
     @Test
     void coreNeverImportsTheServerOrJetty() {
-        noClasses().that().resideInAPackage("dev.latchkey..").and().resideOutsideOfPackage("dev.latchkey.server..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.latchkey.server..", "org.eclipse.jetty..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.latchkey..")
+                .and()
+                .resideOutsideOfPackage("dev.latchkey.server..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.latchkey.server..", "org.eclipse.jetty..")
                 .because("core is the library: it runs in any Java application, with or without an HTTP server")
                 .check(classes);
     }
 
     @Test
     void conceptsNeverImportTheStore() {
-        noClasses().that().resideInAPackage("dev.latchkey.(*)..").and()
+        noClasses()
+                .that()
+                .resideInAPackage("dev.latchkey.(*)..")
+                .and()
                 .resideOutsideOfPackages("dev.latchkey.store..", "dev.latchkey.server..")
-                .should().dependOnClassesThat().resideInAPackage("dev.latchkey.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.latchkey.store..")
                 .because("each concept owns a small store interface; only the composition root (dev.latchkey."
                         + "Latchkey) picks the JDBC implementations")
                 .check(classes);
@@ -45,38 +57,62 @@ class ArchitectureTest {
 
     @Test
     void corePackagesHaveNoCycles() {
-        slices().matching("dev.latchkey.(*)..").should().beFreeOfCycles()
+        slices().matching("dev.latchkey.(*)..")
+                .should()
+                .beFreeOfCycles()
                 .because("a package that needs another which needs it back is one concept in two places")
                 .check(classes);
     }
 
     @Test
     void serverPackagesHaveNoCycles() {
-        slices().matching("dev.latchkey.server.(**)").should().beFreeOfCycles()
+        slices().matching("dev.latchkey.server.(**)")
+                .should()
+                .beFreeOfCycles()
                 .because("the command line, configuration, TLS and web layers depend one way")
                 .check(classes);
     }
 
     @Test
     void theJsonApiAndThePagesNeverImportEachOther() {
-        noClasses().that().resideInAPackage("dev.latchkey.server.web.api..")
-                .should().dependOnClassesThat().resideInAPackage("dev.latchkey.server.web.pages..")
-                .because("what both need lives below them, in web.http or web.caller").check(classes);
-        noClasses().that().resideInAPackage("dev.latchkey.server.web.pages..")
-                .should().dependOnClassesThat().resideInAPackage("dev.latchkey.server.web.api..")
-                .because("what both need lives below them, in web.http or web.caller").check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.latchkey.server.web.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.latchkey.server.web.pages..")
+                .because("what both need lives below them, in web.http or web.caller")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.latchkey.server.web.pages..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.latchkey.server.web.api..")
+                .because("what both need lives below them, in web.http or web.caller")
+                .check(classes);
     }
 
     @Test
     void theWebLayersDependOneWay() {
-        noClasses().that().resideInAPackage("dev.latchkey.server.web.http..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.latchkey.server.web.caller..",
-                        "dev.latchkey.server.web.api..", "dev.latchkey.server.web.pages..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.latchkey.server.web.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.latchkey.server.web.caller..",
+                        "dev.latchkey.server.web.api..",
+                        "dev.latchkey.server.web.pages..")
                 .because("web.http is Jetty plumbing: it knows requests, routes and policies, not who the caller is")
                 .check(classes);
-        noClasses().that().resideInAPackage("dev.latchkey.server.web.caller..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.latchkey.server.web.api..",
-                        "dev.latchkey.server.web.pages..")
-                .because("the caller and its proofs serve the API and the pages alike").check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.latchkey.server.web.caller..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.latchkey.server.web.api..", "dev.latchkey.server.web.pages..")
+                .because("the caller and its proofs serve the API and the pages alike")
+                .check(classes);
     }
 }

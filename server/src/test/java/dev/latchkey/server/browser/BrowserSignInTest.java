@@ -36,6 +36,7 @@ class BrowserSignInTest {
 
     @TempDir
     Path dir;
+
     private TestServer server;
     private ChromeDriver browser;
     private MockOAuth2Server idp;
@@ -53,19 +54,39 @@ class BrowserSignInTest {
         }
         idp = new MockOAuth2Server();
         idp.start(0);
-        server = TestServer.https(dir.resolve("server"), List.of(new ProviderSettings("myidp", "oidc",
-                URI.create(idp.issuerUrl("default").toString()), "latchkey-client", "client-secret",
-                List.of("openid", "email"), List.of(), Duration.ofSeconds(5), Map.of(), false)));
+        server = TestServer.https(
+                dir.resolve("server"),
+                List.of(new ProviderSettings(
+                        "myidp",
+                        "oidc",
+                        URI.create(idp.issuerUrl("default").toString()),
+                        "latchkey-client",
+                        "client-secret",
+                        List.of("openid", "email"),
+                        List.of(),
+                        Duration.ofSeconds(5),
+                        Map.of(),
+                        false)));
         var options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--disable-sync", "--disable-quic", "--window-size=412,915",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-quic",
+                "--window-size=412,915",
                 "--user-data-dir=" + Files.createDirectories(dir.resolve("profile")));
         // The server's certificate is self-signed for localhost: accepted here, in the test, only.
         options.setAcceptInsecureCerts(true);
-        var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        var service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     }
@@ -94,14 +115,15 @@ class BrowserSignInTest {
         browser.findElement(By.id("username")).sendKeys("alice");
         browser.findElement(By.id("password")).sendKeys("not the password");
         browser.findElement(By.cssSelector("button[type=submit]")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".error"),
-                "Invalid username or password."));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector(".error"), "Invalid username or password."));
 
         browser.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
         wait.until(ExpectedConditions.urlToBe(base + "/account"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("alice");
-        assertThat(browser.findElement(By.cssSelector(".session.current")).getText()).contains("this session");
+        assertThat(browser.findElement(By.cssSelector(".session.current")).getText())
+                .contains("this session");
         var cookie = browser.manage().getCookieNamed("__Host-lk_session");
         assertThat(cookie.isHttpOnly()).isTrue();
         assertThat(cookie.isSecure()).isTrue();
@@ -131,15 +153,21 @@ class BrowserSignInTest {
 
     @Test
     void signInWithTheOidcProviderThroughItsButtonAndSeeItLinkedOnTheAccount() throws Exception {
-        idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "pat-at-idp", "JWT", List.of("latchkey-client"),
-                Map.of("email", "pat@idp.example", "email_verified", true), 3600));
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback(
+                "default",
+                "pat-at-idp",
+                "JWT",
+                List.of("latchkey-client"),
+                Map.of("email", "pat@idp.example", "email_verified", true),
+                3600));
         var base = server.base().toString().replaceAll("/$", "");
         var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         browser.get(base + "/login?next=/account");
         browser.findElement(By.cssSelector("a.provider")).click();
         wait.until(ExpectedConditions.urlToBe(base + "/account"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("pat");
-        assertThat(browser.findElement(By.cssSelector(".accounts")).getText()).contains("myidp")
+        assertThat(browser.findElement(By.cssSelector(".accounts")).getText())
+                .contains("myidp")
                 .contains("pat@idp.example");
         var screenshot = browser.getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(screenshot, Path.of("target", "account-social.png"), StandardCopyOption.REPLACE_EXISTING);

@@ -36,8 +36,12 @@ final class Cli {
     Result runWithStdin(byte[] stdin, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        var terminal = new Terminal(new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env, null);
+        var terminal = new Terminal(
+                new ByteArrayInputStream(stdin),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                env,
+                null);
         var all = new ArrayList<>(Arrays.asList(args));
         all.add("--data");
         all.add(data.toString());
@@ -45,6 +49,5 @@ final class Cli {
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    record Result(int status, String out, String err) {
-    }
+    record Result(int status, String out, String err) {}
 }

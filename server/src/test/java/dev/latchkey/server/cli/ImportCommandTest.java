@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.auth.Credentials;
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.jwt.InvalidAccessToken;
 import dev.latchkey.jwt.InvalidRefreshToken;
 import dev.latchkey.jwt.TokenPair;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.server.config.SettingsLoader;
 import dev.latchkey.testing.TestDatabase;
 import java.io.IOException;
@@ -24,6 +24,7 @@ class ImportCommandTest {
 
     @TempDir
     Path data;
+
     @TempDir
     Path files;
 
@@ -36,27 +37,36 @@ class ImportCommandTest {
         assertThat(result.out()).contains("imported 1 users (1 new, 0 updated)");
 
         try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
-            var alice = latchkey.authenticator().authenticate(RequestContext.NONE,
-                    new Credentials.Password("alice", "correct horse battery staple"));
+            var alice = latchkey.authenticator()
+                    .authenticate(
+                            RequestContext.NONE, new Credentials.Password("alice", "correct horse battery staple"));
             assertThat(alice.user().lastLogin()).isNotNull();
             // The first sign-in moved her to Argon2id.
-            assertThat(latchkey.userStore().findCredentials("alice").orElseThrow().passwordHash())
+            assertThat(latchkey.userStore()
+                            .findCredentials("alice")
+                            .orElseThrow()
+                            .passwordHash())
                     .startsWith("argon2$argon2id$");
         }
     }
 
     @Test
     void importedEmailsAreUnverifiedUnlessTheOperatorSaysSo() throws IOException {
-        var file = write("with-email.json", Files.readString(sample()).replace("\"email\": \"\"",
-                "\"email\": \"alice@example.com\""));
+        var file = write(
+                "with-email.json",
+                Files.readString(sample()).replace("\"email\": \"\"", "\"email\": \"alice@example.com\""));
         var cli = new Cli(data);
         assertThat(cli.run("import", "django", file.toString()).status()).isZero();
         try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
-            assertThat(latchkey.users().find("alice").orElseThrow().emailVerified()).isFalse();
+            assertThat(latchkey.users().find("alice").orElseThrow().emailVerified())
+                    .isFalse();
         }
-        assertThat(cli.run("import", "django", "--emails-verified", file.toString()).status()).isZero();
+        assertThat(cli.run("import", "django", "--emails-verified", file.toString())
+                        .status())
+                .isZero();
         try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
-            assertThat(latchkey.users().find("alice").orElseThrow().emailVerified()).isTrue();
+            assertThat(latchkey.users().find("alice").orElseThrow().emailVerified())
+                    .isTrue();
         }
     }
 
@@ -67,7 +77,12 @@ class ImportCommandTest {
         cli.run("import", "django", file.toString());
         var again = cli.run("import", "django", file.toString());
         assertThat(again.out()).contains("imported 1 users (0 new, 1 updated)");
-        assertThat(cli.run("user", "list").out().lines().filter(l -> l.contains("alice")).count()).isEqualTo(1);
+        assertThat(cli.run("user", "list")
+                        .out()
+                        .lines()
+                        .filter(l -> l.contains("alice"))
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -79,7 +94,8 @@ class ImportCommandTest {
         TokenPair pair;
         try (var latchkey = open()) {
             var alice = latchkey.users().find("alice").orElseThrow().id();
-            session = latchkey.sessions().login(null, alice, RequestContext.NONE).id();
+            session =
+                    latchkey.sessions().login(null, alice, RequestContext.NONE).id();
             pair = latchkey.tokenFamilies().obtain(alice, null);
         }
 
@@ -90,9 +106,12 @@ class ImportCommandTest {
         }
 
         // The password was changed in Django meanwhile.
-        var changed = write("changed.json", Files.readString(sample).replace(
-                "pbkdf2_sha256$260000$wecZgj2DyciQszjsP0VdFm$sn1/XXwFENom9l/CPt0rWgC2lsOclolOp0J2GC3R9pE=",
-                "pbkdf2_sha256$260000$4v5GE8pwQfejUqhwUm718T$Qsjj9Hf9usX0UAOICF10L1qTrtK7Xm4brs8VguXTVCw="));
+        var changed = write(
+                "changed.json",
+                Files.readString(sample)
+                        .replace(
+                                "pbkdf2_sha256$260000$wecZgj2DyciQszjsP0VdFm$sn1/XXwFENom9l/CPt0rWgC2lsOclolOp0J2GC3R9pE=",
+                                "pbkdf2_sha256$260000$4v5GE8pwQfejUqhwUm718T$Qsjj9Hf9usX0UAOICF10L1qTrtK7Xm4brs8VguXTVCw="));
         var result = cli.run("import", "django", changed.toString());
         assertThat(result.status()).as(result.err()).isZero();
         try (var latchkey = open()) {
@@ -124,7 +143,8 @@ class ImportCommandTest {
         var hostile = record("mallory").replace("pbkdf2_sha256$260000$s$h", "bcrypt$$2b$31$" + "a".repeat(53));
         var file = write("hostile.json", "[" + record("alice") + "," + hostile + "]");
 
-        assertRefused(cli.run("import", "django", file.toString()),
+        assertRefused(
+                cli.run("import", "django", file.toString()),
                 "record 1 (mallory): password bcrypt hash asks for cost 31; latchkey takes 4 to 16");
         assertThat(cli.run("user", "list").out()).doesNotContain("alice");
     }
@@ -134,7 +154,8 @@ class ImportCommandTest {
         var cli = new Cli(data);
         for (var hidden : new String[] {"\\n", "\\u0000", "\\u001b[2J", "\\u202e", "\\u200b", "\\ufeff"}) {
             var file = write("hidden.json", "[" + record("alice") + "," + record("ad" + hidden + "min") + "]");
-            assertRefused(cli.run("import", "django", file.toString()),
+            assertRefused(
+                    cli.run("import", "django", file.toString()),
                     "record 1: usernames may not contain control characters");
         }
         assertThat(cli.run("user", "list").out()).doesNotContain("alice");
@@ -143,11 +164,16 @@ class ImportCommandTest {
     @Test
     void filesThatAreNotDumpsAreRefused() throws IOException {
         var cli = new Cli(data);
-        assertRefused(cli.run("import", "django", write("a.json", "this is not json").toString()),
-                "not valid JSON");
-        assertRefused(cli.run("import", "django", write("b.json", "[" + record("a")).toString()), "truncated");
-        assertRefused(cli.run("import", "django",
-                write("c.json", "[" + record("a").replace("auth.user", "auth.group") + "]").toString()),
+        assertRefused(
+                cli.run("import", "django", write("a.json", "this is not json").toString()), "not valid JSON");
+        assertRefused(
+                cli.run("import", "django", write("b.json", "[" + record("a")).toString()), "truncated");
+        assertRefused(
+                cli.run(
+                        "import",
+                        "django",
+                        write("c.json", "[" + record("a").replace("auth.user", "auth.group") + "]")
+                                .toString()),
                 "record 0: is not an auth.user record");
         assertRefused(cli.run("import", "django", data.resolve("missing.json").toString()), "no file");
         assertThat(cli.run("user", "list").out().lines().count()).isEqualTo(1);
@@ -169,7 +195,8 @@ class ImportCommandTest {
             var cli = new Cli(data).env("LATCHKEY_DB_URL", url);
             var result = cli.run("import", "django", sample().toString());
             assertThat(result.status()).as(result.err()).isZero();
-            assertThat(new dev.latchkey.store.JdbcUserStore(pg.database()).findByUsername("alice")).isPresent();
+            assertThat(new dev.latchkey.store.JdbcUserStore(pg.database()).findByUsername("alice"))
+                    .isPresent();
         }
     }
 

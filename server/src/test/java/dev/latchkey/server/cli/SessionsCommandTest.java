@@ -19,18 +19,27 @@ class SessionsCommandTest {
     @Test
     void purgeDeletesAuditEventsOlderThanTheRetentionAndSaysWhatWent() {
         var cli = new Cli(data);
-        assertThat(cli.run("sessions", "purge").status()).isZero();   // makes the data directory and database
+        assertThat(cli.run("sessions", "purge").status()).isZero(); // makes the data directory and database
         try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
             var now = Instant.now();
             for (var age : new Duration[] {Duration.ofDays(100), Duration.ofDays(91), Duration.ofDays(10)}) {
-                latchkey.audit().append(new AuditEvent(now.minus(age), "sign_in", null, "alice", "failure",
-                        "unknown_user", "192.0.2.1", "test"));
+                latchkey.audit()
+                        .append(new AuditEvent(
+                                now.minus(age),
+                                "sign_in",
+                                null,
+                                "alice",
+                                "failure",
+                                "unknown_user",
+                                "192.0.2.1",
+                                "test"));
             }
         }
         var purged = cli.run("sessions", "purge");
         assertThat(purged.status()).as(purged.err()).isZero();
-        assertThat(purged.out()).isEqualTo("deleted 0 expired sessions, 0 expired API tokens, 0 ended JWT records"
-                + " and 2 audit events older than 90d\n");
+        assertThat(purged.out())
+                .isEqualTo("deleted 0 expired sessions, 0 expired API tokens, 0 ended JWT records"
+                        + " and 2 audit events older than 90d\n");
         var shorter = new Cli(data).env("LATCHKEY_AUDIT_RETENTION", "7d").run("sessions", "purge");
         assertThat(shorter.out()).contains("1 audit event older than 7d");
     }

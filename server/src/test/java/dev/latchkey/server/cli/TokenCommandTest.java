@@ -24,7 +24,8 @@ class TokenCommandTest {
         assertThat(result.err()).contains("deploy").contains("expires").contains("only this once");
         try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
             var token = latchkey.apiTokens().find(key).orElseThrow();
-            assertThat(latchkey.users().findById(token.userId()).orElseThrow().username()).isEqualTo("alice");
+            assertThat(latchkey.users().findById(token.userId()).orElseThrow().username())
+                    .isEqualTo("alice");
         }
     }
 

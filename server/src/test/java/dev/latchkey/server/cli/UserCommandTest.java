@@ -17,14 +17,24 @@ class UserCommandTest {
     @Test
     void createThenListShowsTheUser() {
         var cli = new Cli(data);
-        var created = cli.runWithStdin("correct horse battery staple\n", "user", "create", "alice", "--email",
-                "alice@example.com", "--superuser", "--password-stdin");
+        var created = cli.runWithStdin(
+                "correct horse battery staple\n",
+                "user",
+                "create",
+                "alice",
+                "--email",
+                "alice@example.com",
+                "--superuser",
+                "--password-stdin");
         assertThat(created.status()).as(created.err()).isZero();
         assertThat(created.out()).contains("created user alice");
 
         var list = cli.run("user", "list");
         assertThat(list.status()).isZero();
-        assertThat(list.out()).contains("alice").contains("alice@example.com").contains("never")
+        assertThat(list.out())
+                .contains("alice")
+                .contains("alice@example.com")
+                .contains("never")
                 .doesNotContain("argon2");
         assertThat(canSignIn("alice", "correct horse battery staple")).isTrue();
     }
@@ -43,17 +53,27 @@ class UserCommandTest {
         var cli = new Cli(data);
         assertRefused(cli.runWithStdin("short", "user", "create", "bob", "--password-stdin"), "at least 8");
         assertRefused(cli.runWithStdin("", "user", "create", "bob", "--password-stdin"), "no password");
-        assertRefused(cli.runWithStdin("x".repeat(5000), "user", "create", "bob", "--password-stdin"),
+        assertRefused(
+                cli.runWithStdin("x".repeat(5000), "user", "create", "bob", "--password-stdin"),
                 "longer than 4096 bytes");
-        assertRefused(cli.runWithStdin(new byte[] {(byte) 0xff, (byte) 0xfe, 'a', 'b', 'c', 'd', 'e', 'f', 'g'},
-                "user", "create", "bob", "--password-stdin"), "not valid UTF-8");
-        assertRefused(cli.runWithStdin("good password here", "user", "create", "bad name!", "--password-stdin"),
+        assertRefused(
+                cli.runWithStdin(
+                        new byte[] {(byte) 0xff, (byte) 0xfe, 'a', 'b', 'c', 'd', 'e', 'f', 'g'},
+                        "user",
+                        "create",
+                        "bob",
+                        "--password-stdin"),
+                "not valid UTF-8");
+        assertRefused(
+                cli.runWithStdin("good password here", "user", "create", "bad name!", "--password-stdin"),
                 "may contain only");
-        assertRefused(cli.runWithStdin("good password here", "user", "create", "x".repeat(151), "--password-stdin"),
+        assertRefused(
+                cli.runWithStdin("good password here", "user", "create", "x".repeat(151), "--password-stdin"),
                 "at most 150");
         assertRefused(cli.run("user", "create", "bob"), "use --password-stdin".substring(4));
-        assertRefused(cli.runWithStdin("good password here", "user", "create", "bob", "--email", "nope",
-                "--password-stdin"), "email");
+        assertRefused(
+                cli.runWithStdin("good password here", "user", "create", "bob", "--email", "nope", "--password-stdin"),
+                "email");
         assertThat(cli.run("user", "list").out()).doesNotContain("bob");
     }
 
@@ -62,7 +82,8 @@ class UserCommandTest {
         var cli = new Cli(data);
         assertThat(cli.run("user", "frobnicate").status()).isEqualTo(2);
         assertThat(cli.run("user", "create").status()).isEqualTo(2);
-        assertThat(cli.run("user", "create", "alice", "--password", "inline").status()).isEqualTo(2);
+        assertThat(cli.run("user", "create", "alice", "--password", "inline").status())
+                .isEqualTo(2);
     }
 
     @Test
@@ -72,7 +93,9 @@ class UserCommandTest {
 
         var set = cli.runWithStdin("a brand new password\n", "user", "set-password", "alice", "--password-stdin");
         assertThat(set.status()).as(set.err()).isZero();
-        assertThat(set.out()).as("it says what it ended").contains("ended 0 sessions, revoked 0 API tokens")
+        assertThat(set.out())
+                .as("it says what it ended")
+                .contains("ended 0 sessions, revoked 0 API tokens")
                 .contains("token create");
         assertThat(canSignIn("alice", "a brand new password")).isTrue();
         assertThat(canSignIn("alice", "correct horse battery staple")).isFalse();
@@ -83,7 +106,8 @@ class UserCommandTest {
         assertThat(canSignIn("alice", "a brand new password")).isTrue();
 
         assertRefused(cli.run("user", "deactivate", "ghost"), "no user is named ghost");
-        assertRefused(cli.runWithStdin("whatever password", "user", "set-password", "ghost", "--password-stdin"),
+        assertRefused(
+                cli.runWithStdin("whatever password", "user", "set-password", "ghost", "--password-stdin"),
                 "no user is named ghost");
     }
 
@@ -92,7 +116,9 @@ class UserCommandTest {
         var cli = new Cli(data).env("LATCHKEY_SESSION_IDLE_TIMEOUT", "soon");
         var result = cli.run("user", "list");
         assertThat(result.status()).isEqualTo(1);
-        assertThat(result.err()).contains("session.idle_timeout").contains("LATCHKEY_SESSION_IDLE_TIMEOUT")
+        assertThat(result.err())
+                .contains("session.idle_timeout")
+                .contains("LATCHKEY_SESSION_IDLE_TIMEOUT")
                 .contains("14d");
     }
 

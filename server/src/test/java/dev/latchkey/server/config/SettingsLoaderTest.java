@@ -31,11 +31,16 @@ class SettingsLoaderTest {
         assertThat(settings.jwt()).isEqualTo(dev.latchkey.jwt.JwtSettings.DEFAULT);
         assertThat(settings.auditRetention()).isEqualTo(Duration.ofDays(90));
         assertThat(settings.log()).isEqualTo(new Settings.Log(false, true));
-        assertThat(settings.server().managementPort()).as("no management listener unless asked").isNull();
+        assertThat(settings.server().managementPort())
+                .as("no management listener unless asked")
+                .isNull();
         assertThat(settings.server().managementBind()).isEqualTo("127.0.0.1");
         assertThat(settings.throttle()).isEqualTo(dev.latchkey.throttle.ThrottleSettings.DEFAULT);
-        var tuned = SettingsLoader.load(dir, Map.of("LATCHKEY_THROTTLE_PER_IP", "20/2m",
-                "LATCHKEY_THROTTLE_MAX_BLOCK", "15m"), Map.of()).throttle();
+        var tuned = SettingsLoader.load(
+                        dir,
+                        Map.of("LATCHKEY_THROTTLE_PER_IP", "20/2m", "LATCHKEY_THROTTLE_MAX_BLOCK", "15m"),
+                        Map.of())
+                .throttle();
         assertThat(tuned.perIp()).isEqualTo(new dev.latchkey.throttle.Rule(20, Duration.ofMinutes(2)));
         assertThat(tuned.maxBlock()).isEqualTo(Duration.ofMinutes(15));
     }
@@ -55,9 +60,20 @@ class SettingsLoaderTest {
                 client_id = "g-id"
                 client_secret = "g-secret"
                 """);
-        var social = SettingsLoader.load(dir, Map.of("LATCHKEY_SOCIAL_MYIDP_CLIENT_SECRET", "from-env",
-                "LATCHKEY_SOCIAL_DEV_IDP_ISSUER", "http://127.0.0.1:9000/x", "LATCHKEY_SOCIAL_DEV_IDP_TYPE", "oidc",
-                "LATCHKEY_SOCIAL_DEV_IDP_CLIENT_ID", "d", "LATCHKEY_SOCIAL_DEV_IDP_CLIENT_SECRET", "s"), Map.of())
+        var social = SettingsLoader.load(
+                        dir,
+                        Map.of(
+                                "LATCHKEY_SOCIAL_MYIDP_CLIENT_SECRET",
+                                "from-env",
+                                "LATCHKEY_SOCIAL_DEV_IDP_ISSUER",
+                                "http://127.0.0.1:9000/x",
+                                "LATCHKEY_SOCIAL_DEV_IDP_TYPE",
+                                "oidc",
+                                "LATCHKEY_SOCIAL_DEV_IDP_CLIENT_ID",
+                                "d",
+                                "LATCHKEY_SOCIAL_DEV_IDP_CLIENT_SECRET",
+                                "s"),
+                        Map.of())
                 .social();
         assertThat(social).extracting(p -> p.name()).containsExactly("dev-idp", "google", "myidp");
         var myidp = social.get(2);
@@ -67,8 +83,15 @@ class SettingsLoaderTest {
         assertThat(myidp.toString()).doesNotContain("from-env");
         assertThat(social.get(1).type()).isEqualTo("google");
 
-        assertRefused(Map.of("LATCHKEY_SOCIAL_X_ISSUER", "http://idp.example", "LATCHKEY_SOCIAL_X_CLIENT_ID", "a",
-                "LATCHKEY_SOCIAL_X_CLIENT_SECRET", "b"), "social.x.issuer must be an https:// URL");
+        assertRefused(
+                Map.of(
+                        "LATCHKEY_SOCIAL_X_ISSUER",
+                        "http://idp.example",
+                        "LATCHKEY_SOCIAL_X_CLIENT_ID",
+                        "a",
+                        "LATCHKEY_SOCIAL_X_CLIENT_SECRET",
+                        "b"),
+                "social.x.issuer must be an https:// URL");
         assertRefused(Map.of("LATCHKEY_SOCIAL_X_CLIENT_ID", "a"), "social.x.client_secret is required");
         assertRefused(Map.of("LATCHKEY_SOCIAL_X_COLOUR", "a"), "unknown setting LATCHKEY_SOCIAL_X_COLOUR");
         Files.writeString(dir.resolve("latchkey.toml"), "[social.y]\nclient_idd = 1\n");
@@ -116,30 +139,37 @@ class SettingsLoaderTest {
 
     @Test
     void theDatabaseUrlComesFromTheEnvironment() {
-        var settings = SettingsLoader.load(dir, Map.of("LATCHKEY_DB_URL", "postgresql://lk@127.0.0.1:5432/auth"),
-                Map.of());
+        var settings =
+                SettingsLoader.load(dir, Map.of("LATCHKEY_DB_URL", "postgresql://lk@127.0.0.1:5432/auth"), Map.of());
         assertThat(settings.database().dialect()).isEqualTo(DatabaseUrl.Dialect.POSTGRESQL);
         assertThat(settings.database().user()).isEqualTo("lk");
     }
 
     @Test
     void aBadValueNamesTheSettingItsSourceAndWhatIsAccepted() {
-        assertRefused(Map.of("LATCHKEY_SERVER_PORT", "eighty"),
+        assertRefused(
+                Map.of("LATCHKEY_SERVER_PORT", "eighty"),
                 "server.port must be a whole number from 0 to 65535 (was \"eighty\" from LATCHKEY_SERVER_PORT)");
         assertRefused(Map.of("LATCHKEY_SERVER_HTTP", "maybe"), "server.http must be true or false");
-        assertRefused(Map.of("LATCHKEY_SESSION_IDLE_TIMEOUT", "forever"),
+        assertRefused(
+                Map.of("LATCHKEY_SESSION_IDLE_TIMEOUT", "forever"),
                 "session.idle_timeout must be a duration such as 90s, 30m, 12h or 14d");
-        assertRefused(Map.of("LATCHKEY_PASSWORD_ARGON2_MEMORY_KIB", "1024"),
+        assertRefused(
+                Map.of("LATCHKEY_PASSWORD_ARGON2_MEMORY_KIB", "1024"),
                 "password.argon2_memory_kib must be a whole number from 19456");
         assertRefused(Map.of("LATCHKEY_DB_URL", "mysql://x/y"), "db.url has an unknown scheme");
-        assertRefused(Map.of("LATCHKEY_SESSION_IDLE_TIMEOUT", "40d"),
+        assertRefused(
+                Map.of("LATCHKEY_SESSION_IDLE_TIMEOUT", "40d"),
                 "session.absolute_timeout must not be shorter than session.idle_timeout");
-        assertRefused(Map.of("LATCHKEY_JWT_ALGORITHM", "none"), "jwt.algorithm must be one of [RS256, ES256, EdDSA,"
-                + " HS256] (was \"none\" from LATCHKEY_JWT_ALGORITHM)");
+        assertRefused(
+                Map.of("LATCHKEY_JWT_ALGORITHM", "none"),
+                "jwt.algorithm must be one of [RS256, ES256, EdDSA,"
+                        + " HS256] (was \"none\" from LATCHKEY_JWT_ALGORITHM)");
         assertRefused(Map.of("LATCHKEY_JWT_ALGORITHM", "HS512"), "jwt.algorithm must be one of");
         assertRefused(Map.of("LATCHKEY_JWT_ACCESS_LIFETIME", "0s"), "jwt.access_lifetime must be from 1s to 1d");
         assertRefused(Map.of("LATCHKEY_JWT_ACCESS_LIFETIME", "30d"), "jwt.access_lifetime must be from 1s to 1d");
-        assertRefused(Map.of("LATCHKEY_JWT_REFRESH_LIFETIME", "40d"),
+        assertRefused(
+                Map.of("LATCHKEY_JWT_REFRESH_LIFETIME", "40d"),
                 "jwt.refresh_max_lifetime must not be shorter than jwt.refresh_lifetime");
         assertRefused(Map.of("LATCHKEY_JWT_ISSUER", " "), "jwt.issuer must be a non-empty value");
         assertRefused(Map.of("LATCHKEY_LOG_FORMAT", "xml"), "log.format must be text or json");
@@ -153,10 +183,12 @@ class SettingsLoaderTest {
     @Test
     void unknownKeysAndBrokenFilesAreRefused() throws Exception {
         Files.writeString(dir.resolve("latchkey.toml"), "[server]\nprot = 1\n");
-        assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of(), Map.of())).isInstanceOf(InvalidInput.class)
+        assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of(), Map.of()))
+                .isInstanceOf(InvalidInput.class)
                 .hasMessageContaining("unknown setting server.prot in latchkey.toml");
         Files.writeString(dir.resolve("latchkey.toml"), "[server\nport = ");
-        assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of(), Map.of())).isInstanceOf(InvalidInput.class)
+        assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of(), Map.of()))
+                .isInstanceOf(InvalidInput.class)
                 .hasMessageContaining("is not valid TOML");
         Files.writeString(dir.resolve("latchkey.toml"), "top = 1\n");
         assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of(), Map.of()))
@@ -166,9 +198,11 @@ class SettingsLoaderTest {
     @Test
     void theDataDirectoryIsCreatedOwnerOnly() throws Exception {
         var data = DataDirectory.prepare(dir.resolve("nested/latchkey-data"));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
+                .isEqualTo("rwx------");
         Files.writeString(dir.resolve("a-file"), "x");
-        assertThatThrownBy(() -> DataDirectory.prepare(dir.resolve("a-file"))).isInstanceOf(InvalidInput.class)
+        assertThatThrownBy(() -> DataDirectory.prepare(dir.resolve("a-file")))
+                .isInstanceOf(InvalidInput.class)
                 .hasMessageContaining("is not a directory");
     }
 
@@ -182,7 +216,8 @@ class SettingsLoaderTest {
     }
 
     private void assertRefused(Map<String, String> env, String message) {
-        assertThatThrownBy(() -> SettingsLoader.load(dir, env, Map.of())).isInstanceOf(InvalidInput.class)
+        assertThatThrownBy(() -> SettingsLoader.load(dir, env, Map.of()))
+                .isInstanceOf(InvalidInput.class)
                 .hasMessageContaining(message);
     }
 }

@@ -33,12 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HttpRequestFuzzTest {
     private static final int MAX_INPUT = 16 * 1024;
-    private static final List<String> JSON_PATHS = List.of("/api/session", "/api/jwt", "/api/jwt/refresh",
-            "/api/jwt/verify", "/api/jwt/revoke", "/api/tokens");
+    private static final List<String> JSON_PATHS = List.of(
+            "/api/session", "/api/jwt", "/api/jwt/refresh", "/api/jwt/verify", "/api/jwt/revoke", "/api/tokens");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
+
     private static TestServer server;
     private static ServerErrors errors;
     private static Map<String, String> live;
@@ -51,12 +52,22 @@ class HttpRequestFuzzTest {
         client.signIn(); // its answer is the HTTPS cookie's name; on plain HTTP the cookies have no prefix
         var password = "\"username\": \"alice\", \"password\": \"" + TestServer.PASSWORD + "\"";
         // Without the session cookie: a cookie-authenticated POST would need the CSRF token.
-        var pair = JSON.readTree(server.client().postJson("/api/jwt", "{" + password + "}").body());
-        var token = JSON.readTree(server.client().postJson("/api/tokens", "{" + password + ", \"name\": \"fuzz\"}")
+        var pair = JSON.readTree(
+                server.client().postJson("/api/jwt", "{" + password + "}").body());
+        var token = JSON.readTree(server.client()
+                .postJson("/api/tokens", "{" + password + ", \"name\": \"fuzz\"}")
                 .body());
-        live = Map.of("$SESSION", client.cookies.get("lk_session"), "$CSRF", client.cookies.get("lk_csrf"),
-                "$TOKEN", token.get("token").asText(), "$JWT", pair.get("access").asText(),
-                "$REFRESH", pair.get("refresh").asText());
+        live = Map.of(
+                "$SESSION",
+                client.cookies.get("lk_session"),
+                "$CSRF",
+                client.cookies.get("lk_csrf"),
+                "$TOKEN",
+                token.get("token").asText(),
+                "$JWT",
+                pair.get("access").asText(),
+                "$REFRESH",
+                pair.get("refresh").asText());
     }
 
     @AfterAll
@@ -109,7 +120,8 @@ class HttpRequestFuzzTest {
         }
         var lines = lines(data, 2);
         var first = new String(lines.get(0), StandardCharsets.ISO_8859_1);
-        var path = JSON_PATHS.contains(first) ? first
+        var path = JSON_PATHS.contains(first)
+                ? first
                 : JSON_PATHS.get(Math.floorMod(first.isEmpty() ? 0 : first.charAt(0), JSON_PATHS.size()));
         var body = lines.size() > 1 ? lines.get(1) : new byte[0];
         check(new RawRequest("POST", path).body("application/json", body).send(server.port()), true);
@@ -121,18 +133,22 @@ class HttpRequestFuzzTest {
         for (var entry : live.entrySet()) {
             text = text.replace(entry.getKey(), entry.getValue());
         }
-        return Arrays.stream(text.split("\n", limit)).map(s -> s.getBytes(StandardCharsets.ISO_8859_1))
+        return Arrays.stream(text.split("\n", limit))
+                .map(s -> s.getBytes(StandardCharsets.ISO_8859_1))
                 .toList();
     }
 
     private static void check(RawRequest.Answer answer, boolean api) {
-        assertThat(answer.status()).as("a 5xx means the server failed: %s%nserver log: %s", answer,
-                errors.takeLast()).isBetween(200, 499);
+        assertThat(answer.status())
+                .as("a 5xx means the server failed: %s%nserver log: %s", answer, errors.takeLast())
+                .isBetween(200, 499);
         if (answer.status() == 401) {
             assertThat(answer.headers()).as(answer.toString()).containsKey("www-authenticate");
         }
         if (answer.status() >= 400 || (api && !answer.body().isEmpty())) {
-            assertThat(answer.headers().get("content-type")).as(answer.toString()).startsWith("application/json");
+            assertThat(answer.headers().get("content-type"))
+                    .as(answer.toString())
+                    .startsWith("application/json");
             var body = json(answer.body());
             if (answer.status() >= 400) {
                 assertThat(body.path("error").isTextual()).as(answer.toString()).isTrue();

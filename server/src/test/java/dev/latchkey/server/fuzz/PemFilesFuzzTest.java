@@ -34,8 +34,8 @@ class PemFilesFuzzTest {
         int nul = lastIndexOf(data, (byte) 0);
         var certificate = nul < 0 ? data : Arrays.copyOfRange(data, 0, nul);
         var key = nul < 0 ? data : Arrays.copyOfRange(data, nul + 1, data.length);
-        var pem = new PemFiles(Files.write(dir.resolve("cert.pem"), certificate), Files.write(dir.resolve("key.pem"),
-                key));
+        var pem = new PemFiles(
+                Files.write(dir.resolve("cert.pem"), certificate), Files.write(dir.resolve("key.pem"), key));
         try {
             var loaded = pem.load();
             assertThat(loaded.keyStore().size()).isEqualTo(1);

@@ -54,7 +54,8 @@ final class RawRequest {
     Answer send(int port) {
         var out = new ByteArrayOutputStream();
         out.writeBytes((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n"
-                + "Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Content-Length: " + body.length + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         for (var line : headers) {
             out.writeBytes(line);
             out.writeBytes(new byte[] {'\r', '\n'});
@@ -85,7 +86,8 @@ final class RawRequest {
             var headers = new LinkedHashMap<String, String>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
                         lines[i].substring(colon + 1).trim());
             }
             var body = text.substring(end + 4);
@@ -101,7 +103,8 @@ final class RawRequest {
             int at = 0;
             while (true) {
                 int lineEnd = chunked.indexOf("\r\n", at);
-                int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";", 2)[0].trim(), 16);
+                int size = Integer.parseInt(
+                        chunked.substring(at, lineEnd).split(";", 2)[0].trim(), 16);
                 if (size == 0) {
                     return out.toString();
                 }

@@ -32,7 +32,9 @@ class LogSetupTest {
         assertThat(json.get("level").asText()).isEqualTo("INFO");
         assertThat(json.get("loggerName").asText()).isEqualTo("dev.latchkey.requests");
         assertThat(json.get("formattedMessage").asText()).isEqualTo("GET /api/me 200 0.4 ms user=7");
-        assertThat(json.get("kvpList").toString()).contains("\"status\":\"200\"").contains("\"path\":\"/api/me\"");
+        assertThat(json.get("kvpList").toString())
+                .contains("\"status\":\"200\"")
+                .contains("\"path\":\"/api/me\"");
         assertThat(line).endsWith("\n").doesNotContain("\n{");
 
         LogSetup.apply(new Settings.Log(false, true));
@@ -43,8 +45,7 @@ class LogSetupTest {
     private static String encode(String message) {
         var context = (LoggerContext) LoggerFactory.getILoggerFactory();
         var console = (ConsoleAppender<ILoggingEvent>) context.getLogger("ROOT").getAppender(LogSetup.APPENDER);
-        var event = new LoggingEvent("x", context.getLogger("dev.latchkey.requests"), Level.INFO, message, null,
-                null);
+        var event = new LoggingEvent("x", context.getLogger("dev.latchkey.requests"), Level.INFO, message, null, null);
         event.setKeyValuePairs(List.of(new KeyValuePair("status", "200"), new KeyValuePair("path", "/api/me")));
         return new String(console.getEncoder().encode(event), StandardCharsets.UTF_8);
     }

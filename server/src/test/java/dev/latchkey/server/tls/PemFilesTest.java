@@ -37,7 +37,8 @@ class PemFilesTest {
         Files.writeString(key, out.toString());
         assertThat(out.toString()).contains("BEGIN RSA PRIVATE KEY");
         // The key does not match the certificate, which the key store does not check; what matters is the parse.
-        assertThat(new PemFiles(pem.certificate(), key).load().keyStore().size()).isEqualTo(1);
+        assertThat(new PemFiles(pem.certificate(), key).load().keyStore().size())
+                .isEqualTo(1);
     }
 
     @Test
@@ -45,9 +46,9 @@ class PemFilesTest {
         var pem = SelfSignedCertificate.ensure(dir, Clock.systemUTC());
         var junk = Files.writeString(dir.resolve("junk.pem"), "-----BEGIN PRIVATE KEY-----\nnot base64 at all!\n");
         assertThatThrownBy(() -> new PemFiles(pem.certificate(), junk).load())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot read TLS files");
-        assertThatThrownBy(() -> new PemFiles(junk, pem.privateKey()).load())
-                .isInstanceOf(IllegalStateException.class);
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot read TLS files");
+        assertThatThrownBy(() -> new PemFiles(junk, pem.privateKey()).load()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> new PemFiles(dir.resolve("none"), pem.privateKey()).load())
                 .isInstanceOf(IllegalStateException.class);
     }

@@ -25,26 +25,61 @@ import org.junit.jupiter.api.Test;
  */
 class EveryRouteTest extends ServerTest {
     private static final String CSRF = "c".repeat(43);
-    private static final List<String> PARAMS = List.of("1", "-1", "99999999999999999999", "%00", "..%2F..",
-            "%C3%BC", "x".repeat(2000), "myidp", "%C3%28", "%E2%80%AE");
-    private static final List<String> JSON_BODIES = List.of("", "{}", "[]", "null", "\"x\"", "1e999999",
-            "{\"username\":1,\"password\":[]}", "{\"username\":\"alice\",\"password\":\"wrong\"}",
-            "{\"username\":\"ad\\u0000min\",\"password\":\"p\"}", "{\"refresh\":\"lkr_" + "A".repeat(43) + "\"}",
-            "{\"token\":\"eyJhbGciOiJub25lIn0.e30.\"}", "{\"code\":\"c\",\"redirect_uri\":\"x\",\"code_verifier\":1}",
-            "{\"name\":\"" + "n".repeat(5000) + "\",\"expires\":9223372036854775807}", "[".repeat(5000),
-            "{\"a\":" + "{\"a\":".repeat(3000) + "1" + "}".repeat(3001), "{\"username\":\"" + "u".repeat(151)
-                    + "\",\"password\":\"p\"}");
-    private static final List<String> FORM_BODIES = List.of("", "%zz=%", "csrf_token=" + CSRF + "&end=others",
-            "csrf_token=" + CSRF + "&unlink=abc", "csrf_token=" + CSRF + "&provider=%00", "csrf_token=" + CSRF
-                    + "&username=alice&password=wrong&next=//evil.example", "a=" + "b".repeat(70_000));
-    private static final List<String> QUERIES = List.of("", "?next=//evil.example", "?a=%C3%28", "?since=%2B1000000000-01-01"
-            + "T00:00:00Z", "?until=-999999999-01-01T00:00:00Z", "?limit=-1", "?before=abc", "?user=%00",
-            "?state=x&code=" + "c".repeat(5000), "?error=%3Cscript%3E");
+    private static final List<String> PARAMS = List.of(
+            "1",
+            "-1",
+            "99999999999999999999",
+            "%00",
+            "..%2F..",
+            "%C3%BC",
+            "x".repeat(2000),
+            "myidp",
+            "%C3%28",
+            "%E2%80%AE");
+    private static final List<String> JSON_BODIES = List.of(
+            "",
+            "{}",
+            "[]",
+            "null",
+            "\"x\"",
+            "1e999999",
+            "{\"username\":1,\"password\":[]}",
+            "{\"username\":\"alice\",\"password\":\"wrong\"}",
+            "{\"username\":\"ad\\u0000min\",\"password\":\"p\"}",
+            "{\"refresh\":\"lkr_" + "A".repeat(43) + "\"}",
+            "{\"token\":\"eyJhbGciOiJub25lIn0.e30.\"}",
+            "{\"code\":\"c\",\"redirect_uri\":\"x\",\"code_verifier\":1}",
+            "{\"name\":\"" + "n".repeat(5000) + "\",\"expires\":9223372036854775807}",
+            "[".repeat(5000),
+            "{\"a\":" + "{\"a\":".repeat(3000) + "1" + "}".repeat(3001),
+            "{\"username\":\"" + "u".repeat(151) + "\",\"password\":\"p\"}");
+    private static final List<String> FORM_BODIES = List.of(
+            "",
+            "%zz=%",
+            "csrf_token=" + CSRF + "&end=others",
+            "csrf_token=" + CSRF + "&unlink=abc",
+            "csrf_token=" + CSRF + "&provider=%00",
+            "csrf_token=" + CSRF + "&username=alice&password=wrong&next=//evil.example",
+            "a=" + "b".repeat(70_000));
+    private static final List<String> QUERIES = List.of(
+            "",
+            "?next=//evil.example",
+            "?a=%C3%28",
+            "?since=%2B1000000000-01-01" + "T00:00:00Z",
+            "?until=-999999999-01-01T00:00:00Z",
+            "?limit=-1",
+            "?before=abc",
+            "?user=%00",
+            "?state=x&code=" + "c".repeat(5000),
+            "?error=%3Cscript%3E");
 
     @Test
     void everyRouteByEveryCallerWithHostileInputNeverFailsOnTheServersSide() throws Exception {
-        var http = HttpClient.newBuilder().sslContext(server.sslContext()).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        var http = HttpClient.newBuilder()
+                .sslContext(server.sslContext())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         int requests = 0;
         var failures = new ArrayList<String>();
         for (var route : server.routes()) {
@@ -52,7 +87,12 @@ class EveryRouteTest extends ServerTest {
             for (var caller : callers().entrySet()) {
                 for (var path : paths(route)) {
                     for (var body : bodies(route)) {
-                        var request = request(route.method(), path, body, caller.getValue(), route.policy().page());
+                        var request = request(
+                                route.method(),
+                                path,
+                                body,
+                                caller.getValue(),
+                                route.policy().page());
                         var response = http.send(request, HttpResponse.BodyHandlers.ofString());
                         requests++;
                         var where = route.method() + " " + path + " as " + caller.getKey() + " with "
@@ -60,14 +100,17 @@ class EveryRouteTest extends ServerTest {
                         if (response.statusCode() >= 500) {
                             failures.add(response.statusCode() + " " + where + ": " + response.body());
                         }
-                        if (response.body().contains("Exception") || response.body().contains("at dev.latchkey")) {
+                        if (response.body().contains("Exception")
+                                || response.body().contains("at dev.latchkey")) {
                             failures.add("a stack trace for " + where);
                         }
                         if (response.statusCode() >= 400 && !route.policy().page()) {
                             assertThat(response.body()).as(where).startsWith("{\"error\":\"");
                         }
                         if (!route.policy().cacheControl().startsWith("public")) {
-                            assertThat(response.headers().firstValue("cache-control")).as(where).hasValue("no-store");
+                            assertThat(response.headers().firstValue("cache-control"))
+                                    .as(where)
+                                    .hasValue("no-store");
                         }
                     }
                 }
@@ -88,19 +131,23 @@ class EveryRouteTest extends ServerTest {
                 assertThat(route.policy().cacheControl()).isEqualTo("no-store");
             }
         });
-        assertThatThrownBy(() -> new Router().add("GET", "/x", null, (x, p) -> { }))
-                .as("a route without a policy cannot be registered").isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new Router().add("GET", "/x", null, (x, p) -> {}))
+                .as("a route without a policy cannot be registered")
+                .isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> Policy.signedIn().publicFor(Duration.ofMinutes(5)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aTokenCallerOnAPageFormIsNobodyThereNotAServerError() {
-        var key = server.latchkey().apiTokens().createByOperator(aliceId(), "pages", Optional.empty()).key();
+        var key = server.latchkey()
+                .apiTokens()
+                .createByOperator(aliceId(), "pages", Optional.empty())
+                .key();
         var client = server.client();
         client.cookies.put("__Host-lk_csrf", CSRF);
-        var response = client.postForm("/account/sessions", Map.of("csrf_token", CSRF, "end", "others"),
-                "Authorization", "Token " + key);
+        var response = client.postForm(
+                "/account/sessions", Map.of("csrf_token", CSRF, "end", "others"), "Authorization", "Token " + key);
         assertThat(response.statusCode()).as("sent to sign in, never a 500").isEqualTo(303);
         assertThat(response.headers().firstValue("location")).hasValue("/login?next=/account/sessions");
     }
@@ -108,15 +155,28 @@ class EveryRouteTest extends ServerTest {
     /** The kinds of caller, as the headers each sends. */
     private static Map<String, List<String>> callers() {
         var alice = aliceId();
-        var session = server.latchkey().sessions().login(null, alice, new RequestContext("127.0.0.1", "t")).id();
+        var session = server.latchkey()
+                .sessions()
+                .login(null, alice, new RequestContext("127.0.0.1", "t"))
+                .id();
         var cookie = "__Host-lk_session=" + session + "; __Host-lk_csrf=" + CSRF;
-        var token = server.latchkey().apiTokens().createByOperator(alice, "fuzz", Optional.empty()).key();
+        var token = server.latchkey()
+                .apiTokens()
+                .createByOperator(alice, "fuzz", Optional.empty())
+                .key();
         var jwt = server.latchkey().tokenFamilies().obtain(alice, null).access();
         var callers = new LinkedHashMap<String, List<String>>();
         callers.put("anonymous", List.of());
         callers.put("cookie without CSRF", List.of("Cookie", cookie));
-        callers.put("cookie with CSRF", List.of("Cookie", cookie, "X-CSRF-Token", CSRF, "Origin",
-                server.base().toString().replaceAll("/$", "")));
+        callers.put(
+                "cookie with CSRF",
+                List.of(
+                        "Cookie",
+                        cookie,
+                        "X-CSRF-Token",
+                        CSRF,
+                        "Origin",
+                        server.base().toString().replaceAll("/$", "")));
         callers.put("API token", List.of("Authorization", "Token " + token));
         callers.put("JWT", List.of("Authorization", "Bearer " + jwt));
         callers.put("malformed Bearer", List.of("Authorization", "Bearer abc.def", "Origin", "null"));
@@ -151,7 +211,8 @@ class EveryRouteTest extends ServerTest {
         if (!body.isEmpty()) {
             builder.header("Content-Type", form ? "application/x-www-form-urlencoded" : "application/json");
         }
-        var bytes = body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
+        var bytes = body.isEmpty()
+                ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8));
         return builder.method(method, bytes).build();
     }

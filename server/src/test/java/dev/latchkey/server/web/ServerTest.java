@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class ServerTest {
     @TempDir
     protected static Path dir;
+
     protected static TestServer server;
 
     @BeforeAll

@@ -24,8 +24,11 @@ public final class TestClient {
 
     TestClient(TestServer server) {
         this.server = server;
-        this.http = HttpClient.newBuilder().sslContext(server.sslContext()).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .sslContext(server.sslContext())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     public HttpResponse<String> get(String path, String... headers) {
@@ -37,7 +40,8 @@ public final class TestClient {
     }
 
     public HttpResponse<String> postJson(String path, String json, String... headers) {
-        return send(builder(path, headers).header("Content-Type", "application/json")
+        return send(builder(path, headers)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
@@ -46,14 +50,18 @@ public final class TestClient {
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(builder(path, headers).header("Content-Type", "application/x-www-form-urlencoded")
+        return send(builder(path, headers)
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     public HttpResponse<String> send(HttpRequest.Builder builder) {
         if (!cookies.isEmpty()) {
-            builder.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining("; ")));
+            builder.header(
+                    "Cookie",
+                    cookies.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining("; ")));
         }
         try {
             var response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
@@ -77,8 +85,8 @@ public final class TestClient {
 
     /** Signs alice in through the JSON API and answers the CSRF token. */
     public String signIn() {
-        var response = postJson("/api/session",
-                "{\"username\": \"alice\", \"password\": \"" + TestServer.PASSWORD + "\"}");
+        var response =
+                postJson("/api/session", "{\"username\": \"alice\", \"password\": \"" + TestServer.PASSWORD + "\"}");
         if (response.statusCode() != 200) {
             throw new AssertionError("sign-in failed: " + response.statusCode() + " " + response.body());
         }

@@ -38,24 +38,39 @@ public final class TestServer implements AutoCloseable {
         this(dir, https, trustedProxies, List.of());
     }
 
-    private TestServer(Path dir, boolean https, List<String> trustedProxies,
-                       List<dev.latchkey.social.ProviderSettings> social) throws Exception {
+    private TestServer(
+            Path dir, boolean https, List<String> trustedProxies, List<dev.latchkey.social.ProviderSettings> social)
+            throws Exception {
         this(dir, https, trustedProxies, social, Clock.systemUTC());
     }
 
-    private TestServer(Path dir, boolean https, List<String> trustedProxies,
-                       List<dev.latchkey.social.ProviderSettings> social, Clock clock) throws Exception {
+    private TestServer(
+            Path dir,
+            boolean https,
+            List<String> trustedProxies,
+            List<dev.latchkey.social.ProviderSettings> social,
+            Clock clock)
+            throws Exception {
         this(dir, https, trustedProxies, social, clock, HttpServer.Limits.DEFAULT);
     }
 
-    private TestServer(Path dir, boolean https, List<String> trustedProxies,
-                       List<dev.latchkey.social.ProviderSettings> social, Clock clock, HttpServer.Limits limits)
+    private TestServer(
+            Path dir,
+            boolean https,
+            List<String> trustedProxies,
+            List<dev.latchkey.social.ProviderSettings> social,
+            Clock clock,
+            HttpServer.Limits limits)
             throws Exception {
         this.dir = dir;
         this.db = TestDatabase.sqlite();
         // Argon2 at OWASP strength is the default; tests keep it, it costs ~25 ms a sign-in.
-        this.latchkey = Latchkey.builder(db.database()).clock(clock).argon2(Argon2Settings.OWASP)
-                .instanceSecret(dev.latchkey.crypto.Secrets.create().bytes(32)).socialProviders(social).build();
+        this.latchkey = Latchkey.builder(db.database())
+                .clock(clock)
+                .argon2(Argon2Settings.OWASP)
+                .instanceSecret(dev.latchkey.crypto.Secrets.create().bytes(32))
+                .socialProviders(social)
+                .build();
         latchkey.users().create(new NewUser("alice", "alice@example.com", false, false), Optional.of(PASSWORD));
         PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
         var proxies = TrustedProxies.of(trustedProxies);
@@ -122,7 +137,8 @@ public final class TestServer implements AutoCloseable {
 
     static SSLContext trusting(Path certificateFile) throws Exception {
         try (var in = Files.newInputStream(certificateFile)) {
-            return Trust.only((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+            return Trust.only(
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
     }
 

@@ -46,18 +46,44 @@ public final class AuditApi {
             userId = user.get().id();
         }
         int limit = (int) number(x, "limit", DEFAULT_LIMIT, 1, AuditQuery.MAX_LIMIT);
-        var query = new AuditQuery(userId, x.query("kind").orElse(null), instant(x, "since"), instant(x, "until"),
-                x.query("before").isPresent() ? number(x, "before", 0, 1, Long.MAX_VALUE) : null, limit);
+        var query = new AuditQuery(
+                userId,
+                x.query("kind").orElse(null),
+                instant(x, "since"),
+                instant(x, "until"),
+                x.query("before").isPresent() ? number(x, "before", 0, 1, Long.MAX_VALUE) : null,
+                limit);
         var entries = audit.search(query);
-        var next = entries.size() == limit ? Long.toString(entries.get(entries.size() - 1).id()) : null;
-        x.json(200, JsonResponses.object("events", entries.stream().map(AuditApi::view).toList(), "next", next));
+        var next = entries.size() == limit
+                ? Long.toString(entries.get(entries.size() - 1).id())
+                : null;
+        x.json(
+                200,
+                JsonResponses.object(
+                        "events", entries.stream().map(AuditApi::view).toList(), "next", next));
     }
 
     private static Map<String, Object> view(AuditEntry entry) {
         var e = entry.event();
-        return JsonResponses.object("id", entry.id(), "at", e.at().toString(), "kind", e.kind(), "user_id", e.userId(),
-                "username", e.username(), "outcome", e.outcome(), "reason", e.reason(), "ip", e.clientIp(),
-                "user_agent", e.userAgent());
+        return JsonResponses.object(
+                "id",
+                entry.id(),
+                "at",
+                e.at().toString(),
+                "kind",
+                e.kind(),
+                "user_id",
+                e.userId(),
+                "username",
+                e.username(),
+                "outcome",
+                e.outcome(),
+                "reason",
+                e.reason(),
+                "ip",
+                e.clientIp(),
+                "user_agent",
+                e.userAgent());
     }
 
     private static long number(Exchange x, String name, long fallback, long min, long max) {
@@ -73,8 +99,8 @@ public final class AuditApi {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidInput("invalid_parameter", "\"" + name + "\" must be a whole number from " + min + " to "
-                + max);
+        throw new InvalidInput(
+                "invalid_parameter", "\"" + name + "\" must be a whole number from " + min + " to " + max);
     }
 
     private static Instant instant(Exchange x, String name) {
@@ -84,7 +110,8 @@ public final class AuditApi {
         }
         Instant parsed = null;
         try {
-            parsed = value.get().chars().allMatch(Character::isDigit) && value.get().length() <= 12
+            parsed = value.get().chars().allMatch(Character::isDigit)
+                            && value.get().length() <= 12
                     ? Instant.ofEpochSecond(Long.parseLong(value.get()))
                     : Instant.parse(value.get());
         } catch (DateTimeParseException | NumberFormatException e) {
@@ -92,8 +119,10 @@ public final class AuditApi {
         }
         // Stored times are epoch milliseconds: an instant beyond year 9999 could not even be compared with them.
         if (parsed == null || parsed.isAfter(LATEST)) {
-            throw new InvalidInput("invalid_parameter", "\"" + name + "\" must be an ISO-8601 instant such as "
-                    + "2026-01-31T12:00:00Z, or epoch seconds, before the year 10000");
+            throw new InvalidInput(
+                    "invalid_parameter",
+                    "\"" + name + "\" must be an ISO-8601 instant such as "
+                            + "2026-01-31T12:00:00Z, or epoch seconds, before the year 10000");
         }
         return parsed.isBefore(Instant.EPOCH) ? Instant.EPOCH : parsed;
     }

@@ -20,8 +20,8 @@ public final class JwksEndpoint {
     }
 
     public void register(Router router) {
-        router.add("GET", "/.well-known/jwks.json", Policy.anyone().publicFor(Duration.ofMinutes(5)),
-                (x, p) -> serve(x));
+        router.add(
+                "GET", "/.well-known/jwks.json", Policy.anyone().publicFor(Duration.ofMinutes(5)), (x, p) -> serve(x));
     }
 
     private void serve(Exchange x) {

@@ -47,8 +47,8 @@ public final class JwtApi {
     private void obtain(Exchange x) {
         var body = x.jsonObject();
         if (body.has("username") || body.has("password")) {
-            var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
-                    Requests.requiredString(body, "password"));
+            var credentials = new Credentials.Password(
+                    Requests.requiredString(body, "username"), Requests.requiredString(body, "password"));
             var user = signIn.verify(x.client().context(), credentials).user();
             x.json(200, Views.tokenPair(tokens.obtain(user.id(), null), clock.instant()));
             return;
@@ -78,8 +78,15 @@ public final class JwtApi {
         var token = Requests.requiredString(x.jsonObject(), "token");
         try {
             var access = tokens.verify(token);
-            x.json(200, JsonResponses.object("token_type", "access", "user_id", access.userId(),
-                    "expires_at", access.expires().getEpochSecond()));
+            x.json(
+                    200,
+                    JsonResponses.object(
+                            "token_type",
+                            "access",
+                            "user_id",
+                            access.userId(),
+                            "expires_at",
+                            access.expires().getEpochSecond()));
         } catch (InvalidAccessToken e) {
             throw new InvalidToken("Bearer", "the token is not valid");
         }
@@ -91,6 +98,8 @@ public final class JwtApi {
      */
     private void revoke(Exchange x) {
         var token = Requests.requiredString(x.jsonObject(), "refresh");
-        x.json(200, JsonResponses.object("revoked", tokens.revoke(token, x.client().context())));
+        x.json(
+                200,
+                JsonResponses.object("revoked", tokens.revoke(token, x.client().context())));
     }
 }

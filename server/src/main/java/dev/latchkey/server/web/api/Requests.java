@@ -7,8 +7,7 @@ import dev.latchkey.server.web.http.HttpErrors;
 
 /** What a JSON body's field must be, checked the same way by every endpoint. */
 final class Requests {
-    private Requests() {
-    }
+    private Requests() {}
 
     /** How recent a browser's sign-in must be for its cookie alone to mint a long-lived credential. */
     static final java.time.Duration RECENT_SIGN_IN = java.time.Duration.ofMinutes(15);
@@ -20,8 +19,8 @@ final class Requests {
     static void requireRecentSignIn(Exchange exchange, java.time.Instant now, String what) {
         var session = exchange.caller().session();
         if (session == null || session.created().plus(RECENT_SIGN_IN).isBefore(now)) {
-            throw new HttpErrors.PermissionDenied(what + " needs a recent sign-in: send {\"username\",\"password\"}, "
-                    + "or sign in again");
+            throw new HttpErrors.PermissionDenied(
+                    what + " needs a recent sign-in: send {\"username\",\"password\"}, " + "or sign in again");
         }
     }
 

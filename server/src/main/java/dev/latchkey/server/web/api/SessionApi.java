@@ -45,11 +45,14 @@ public final class SessionApi {
      */
     private void signIn(Exchange x) {
         var body = x.jsonObject();
-        var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
-                Requests.requiredString(body, "password"));
-        var signedIn = signIn.withSession(x.client().context(), credentials, browser.current(x).orElse(null));
+        var credentials = new Credentials.Password(
+                Requests.requiredString(body, "username"), Requests.requiredString(body, "password"));
+        var signedIn = signIn.withSession(
+                x.client().context(), credentials, browser.current(x).orElse(null));
         var token = browser.signedIn(x, signedIn.session());
-        x.json(200, JsonResponses.object("user", Views.user(signedIn.authenticated().user()), "csrf_token", token));
+        x.json(
+                200,
+                JsonResponses.object("user", Views.user(signedIn.authenticated().user()), "csrf_token", token));
     }
 
     private void signOut(Exchange x) {

@@ -36,8 +36,10 @@ public final class SocialApi {
      * Codes seen in the last ten minutes (by hash): a code is good once here even where a provider would exchange
      * it twice. The browser flow gets the same from its single-use state.
      */
-    private final Cache<String, Boolean> usedCodes = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(10)).build();
+    private final Cache<String, Boolean> usedCodes = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(10))
+            .build();
 
     public SocialApi(SocialLogin social, SignIn signIn, TokenFamilies tokens, Clock clock, ProviderFailures failures) {
         this.signIn = signIn;
@@ -52,13 +54,15 @@ public final class SocialApi {
     }
 
     private void exchange(Exchange x, String name) {
-        var provider = social.provider(name).orElseThrow(() -> new NotFound("unknown_provider",
-                "there is no sign-in provider named " + name));
+        var provider = social.provider(name)
+                .orElseThrow(() -> new NotFound("unknown_provider", "there is no sign-in provider named " + name));
         var body = x.jsonObject();
         var code = bounded(Requests.requiredString(body, "code"), "code");
         var redirectUri = bounded(Requests.requiredString(body, "redirect_uri"), "redirect_uri");
         var verifier = bounded(Requests.requiredString(body, "code_verifier"), "code_verifier");
-        var nonce = Requests.optionalString(body, "nonce").map(n -> bounded(n, "nonce")).orElse(null);
+        var nonce = Requests.optionalString(body, "nonce")
+                .map(n -> bounded(n, "nonce"))
+                .orElse(null);
         if (!provider.settings().redirectUris().contains(redirectUri)) {
             throw new InvalidInput("redirect_uri_not_allowed", "that redirect_uri is not allowed for " + name);
         }
@@ -67,8 +71,9 @@ public final class SocialApi {
         }
         User user;
         try {
-            user = signIn.verify(x.client().context(),
-                    new Credentials.SocialCode(name, code, redirectUri, verifier, nonce)).user();
+            user = signIn.verify(
+                            x.client().context(), new Credentials.SocialCode(name, code, redirectUri, verifier, nonce))
+                    .user();
         } catch (ProviderFailure e) {
             failures.count(e);
             throw e;

@@ -8,7 +8,6 @@ import dev.latchkey.error.NotFound;
 import dev.latchkey.server.config.Durations;
 import dev.latchkey.server.web.caller.Audits;
 import dev.latchkey.server.web.http.Exchange;
-import dev.latchkey.server.web.http.HttpErrors;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.token.ApiTokens;
@@ -41,8 +40,8 @@ public final class TokenApi {
 
     public void register(Router router) {
         // Minting takes a password, or a browser session; never a token or JWT, which would make itself permanent.
-        router.add("POST", "/api/tokens", Policy.anyone().by(Policy.Proof.COOKIE, Policy.Proof.BODY),
-                (x, p) -> create(x));
+        router.add(
+                "POST", "/api/tokens", Policy.anyone().by(Policy.Proof.COOKIE, Policy.Proof.BODY), (x, p) -> create(x));
         router.add("GET", "/api/tokens", Policy.signedIn(), (x, p) -> list(x));
         router.add("DELETE", "/api/tokens/{}", Policy.signedIn(), this::revoke);
     }
@@ -57,14 +56,15 @@ public final class TokenApi {
         var body = x.jsonObject();
         User user;
         if (body.has("username") || body.has("password")) {
-            var credentials = new Credentials.Password(Requests.requiredString(body, "username"),
-                    Requests.requiredString(body, "password"));
+            var credentials = new Credentials.Password(
+                    Requests.requiredString(body, "username"), Requests.requiredString(body, "password"));
             user = signIn.verify(x.client().context(), credentials).user();
         } else {
             user = x.caller().requireUser();
             Requests.requireRecentSignIn(x, clock.instant(), "making a token");
         }
-        var issued = tokens.create(user.id(), Requests.optionalString(body, "name").orElse("token"), lifetime(body));
+        var issued =
+                tokens.create(user.id(), Requests.optionalString(body, "name").orElse("token"), lifetime(body));
         audits.record(x, "token_created", user, "");
         var view = Views.token(issued.token());
         view.put("token", issued.key());
@@ -73,7 +73,11 @@ public final class TokenApi {
 
     private void list(Exchange x) {
         var user = x.caller().requireUser();
-        x.json(200, Map.of("tokens", tokens.forUser(user.id()).stream().map(Views::token).toList()));
+        x.json(
+                200,
+                Map.of(
+                        "tokens",
+                        tokens.forUser(user.id()).stream().map(Views::token).toList()));
     }
 
     private void revoke(Exchange x, String id) {

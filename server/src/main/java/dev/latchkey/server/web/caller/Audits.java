@@ -18,7 +18,14 @@ public final class Audits {
 
     public void record(Exchange x, String kind, User user, String reason) {
         var client = x.client().context();
-        store.append(new AuditEvent(clock.instant(), kind, user.id(), user.username(), "success", reason,
-                client.clientIp(), client.userAgent()));
+        store.append(new AuditEvent(
+                clock.instant(),
+                kind,
+                user.id(),
+                user.username(),
+                "success",
+                reason,
+                client.clientIp(),
+                client.userAgent()));
     }
 }

@@ -49,7 +49,10 @@ public final class CookiePolicy {
 
     /** A sign-in in progress at a provider (sealed); it lives as long as the sign-in may take. */
     public HttpCookie pending(String sealed, Duration lifetime, boolean https) {
-        return base(pendingName(https), sealed, https).httpOnly(true).maxAge(lifetime.toSeconds()).build();
+        return base(pendingName(https), sealed, https)
+                .httpOnly(true)
+                .maxAge(lifetime.toSeconds())
+                .build();
     }
 
     public HttpCookie expired(String name, boolean https) {

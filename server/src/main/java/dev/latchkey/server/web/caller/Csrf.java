@@ -45,8 +45,11 @@ public final class Csrf {
     /** Refuses (403) unless the submitted token matches the cookie and the origin, if sent, is this site. */
     public void check(Exchange exchange, String submitted) {
         checkOrigin(exchange);
-        var expected = exchange.cookie(cookies.csrfName(exchange.client().https())).orElse("");
-        if (submitted == null || submitted.isEmpty() || expected.isEmpty()
+        var expected =
+                exchange.cookie(cookies.csrfName(exchange.client().https())).orElse("");
+        if (submitted == null
+                || submitted.isEmpty()
+                || expected.isEmpty()
                 || !Secrets.constantTimeEquals(submitted, expected)) {
             throw new HttpErrors.CsrfFailed("the CSRF token is missing or wrong");
         }

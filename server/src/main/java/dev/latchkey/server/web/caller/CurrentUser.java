@@ -78,7 +78,8 @@ public final class CurrentUser {
         }
         var jwt = scheme.equals("bearer") && !credentials.startsWith(ApiTokens.PREFIX);
         try {
-            var authenticated = authenticator.authenticate(exchange.client().context(),
+            var authenticated = authenticator.authenticate(
+                    exchange.client().context(),
                     jwt ? new Credentials.AccessJwt(credentials) : new Credentials.ApiToken(credentials));
             return new Caller(authenticated.user(), jwt ? Caller.Via.JWT : Caller.Via.TOKEN, null);
         } catch (AuthenticationDenied e) {
@@ -99,7 +100,8 @@ public final class CurrentUser {
         if (userId == null) {
             return Caller.anonymous(session.get());
         }
-        return users.find(userId).filter(User::active)
+        return users.find(userId)
+                .filter(User::active)
                 .map(u -> new Caller(u, Caller.Via.SESSION, session.get()))
                 .orElseGet(() -> Caller.anonymous(null));
     }

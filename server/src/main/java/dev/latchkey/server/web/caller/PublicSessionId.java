@@ -8,8 +8,7 @@ import dev.latchkey.session.Session;
  * cookie.
  */
 public final class PublicSessionId {
-    private PublicSessionId() {
-    }
+    private PublicSessionId() {}
 
     public static String of(Session session) {
         return session.idHash().substring(0, 32);

@@ -15,8 +15,8 @@ public final class SiteOrigin {
 
     /** @param publicUrl {@code https://auth.example} (scheme and authority only), or null to go by each request */
     public SiteOrigin(URI publicUrl) {
-        this.configured = publicUrl == null ? null : normalize(publicUrl.getScheme(), publicUrl.getHost(),
-                publicUrl.getPort());
+        this.configured =
+                publicUrl == null ? null : normalize(publicUrl.getScheme(), publicUrl.getHost(), publicUrl.getPort());
     }
 
     /** {@code https://host[:port]}, the port only when it is not the scheme's default. */
@@ -25,8 +25,11 @@ public final class SiteOrigin {
             return configured;
         }
         var scheme = x.client().https() ? "https" : "http";
-        return scheme + "://" + x.header("Host").orElse("localhost").toLowerCase(Locale.ROOT)
-                .replaceFirst(scheme.equals("https") ? ":443$" : ":80$", "");
+        return scheme + "://"
+                + x.header("Host")
+                        .orElse("localhost")
+                        .toLowerCase(Locale.ROOT)
+                        .replaceFirst(scheme.equals("https") ? ":443$" : ":80$", "");
     }
 
     /** Whether an {@code Origin} header names this site. */

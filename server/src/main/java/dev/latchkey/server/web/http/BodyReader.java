@@ -24,8 +24,7 @@ public final class BodyReader implements Invocable.Task {
     static final int DRAIN_LIMIT = 1024 * 1024;
 
     /** What became of the body. */
-    public sealed interface Outcome permits Complete, TooLarge, TimedOut, Failed, OverBudget {
-    }
+    public sealed interface Outcome permits Complete, TooLarge, TimedOut, Failed, OverBudget {}
 
     /** The whole body. A class, not a record: a record would compare its bytes by identity. */
     public static final class Complete implements Outcome {
@@ -40,18 +39,14 @@ public final class BodyReader implements Invocable.Task {
         }
     }
 
-    public record TooLarge() implements Outcome {
-    }
+    public record TooLarge() implements Outcome {}
 
-    public record TimedOut() implements Outcome {
-    }
+    public record TimedOut() implements Outcome {}
 
-    public record Failed(Throwable cause) implements Outcome {
-    }
+    public record Failed(Throwable cause) implements Outcome {}
 
     /** The bytes of large bodies held at once by all clients together reached their budget. */
-    public record OverBudget() implements Outcome {
-    }
+    public record OverBudget() implements Outcome {}
 
     /**
      * How many bytes of bodies the process holds at once, across all connections: without a bound, thousands of
@@ -123,7 +118,8 @@ public final class BodyReader implements Invocable.Task {
             reader.finish(new TooLarge());
             return;
         }
-        reader.deadline = request.getComponents().getScheduler()
+        reader.deadline = request.getComponents()
+                .getScheduler()
                 .schedule(() -> reader.finish(new TimedOut()), timeout.toMillis(), TimeUnit.MILLISECONDS);
         reader.run();
     }

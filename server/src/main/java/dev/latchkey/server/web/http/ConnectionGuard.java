@@ -32,20 +32,19 @@ public final class ConnectionGuard implements Connection.Listener {
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
     /** Connections waiting for a request's headers, by remote socket address (address and port). */
     private final ConcurrentHashMap<SocketAddress, Deadline> waiting = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<EndPoint, Client> tracked = new ConcurrentHashMap<>();
     /** The network end point of each open connection, by remote socket address. */
     private final ConcurrentHashMap<SocketAddress, EndPoint> byRemote = new ConcurrentHashMap<>();
 
     /** One wait for headers; compared by identity, so an old timer never closes a connection waiting anew. */
-    private static final class Deadline {
-    }
+    private static final class Deadline {}
 
     /** An open connection's client: the address as counted, and its socket address. */
-    private record Client(String address, InetSocketAddress remote) {
-    }
+    private record Client(String address, InetSocketAddress remote) {}
 
-    public ConnectionGuard(int maxPerClient, Duration headerTimeout, Predicate<String> exempt,
-                           Supplier<Scheduler> scheduler) {
+    public ConnectionGuard(
+            int maxPerClient, Duration headerTimeout, Predicate<String> exempt, Supplier<Scheduler> scheduler) {
         this.maxPerClient = maxPerClient;
         this.headerTimeout = headerTimeout;
         this.exempt = exempt;
@@ -56,14 +55,15 @@ public final class ConnectionGuard implements Connection.Listener {
     public void onOpened(Connection connection) {
         var endPoint = connection.getEndPoint();
         // Only the network connection counts: over TLS the HTTP connection inside it opens too, on the same socket.
-        if (!(endPoint instanceof SocketChannelEndPoint) || !(endPoint.getRemoteSocketAddress()
-                instanceof InetSocketAddress remote)) {
+        if (!(endPoint instanceof SocketChannelEndPoint)
+                || !(endPoint.getRemoteSocketAddress() instanceof InetSocketAddress remote)) {
             return;
         }
         var client = new Client(IpAddress.network(remote.getAddress().getHostAddress()), remote);
         // Remembered by end point: once closed, a socket no longer says whom it was connected to.
         tracked.put(endPoint, client);
-        int count = open.computeIfAbsent(client.address(), a -> new AtomicInteger()).incrementAndGet();
+        int count =
+                open.computeIfAbsent(client.address(), a -> new AtomicInteger()).incrementAndGet();
         if (count > maxPerClient && !exempt.test(remote.getAddress().getHostAddress())) {
             endPoint.close();
             return;
@@ -76,11 +76,16 @@ public final class ConnectionGuard implements Connection.Listener {
     private void awaitHeaders(SocketAddress remote, EndPoint endPoint) {
         var deadline = new Deadline();
         waiting.put(remote, deadline);
-        scheduler.get().schedule(() -> {
-            if (waiting.remove(remote, deadline)) {
-                endPoint.close();
-            }
-        }, headerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler
+                .get()
+                .schedule(
+                        () -> {
+                            if (waiting.remove(remote, deadline)) {
+                                endPoint.close();
+                            }
+                        },
+                        headerTimeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -22,8 +22,7 @@ public final class ErrorBody {
     public static final String CONTENT_TYPE = "application/json; charset=utf-8";
     private static final JsonFactory JSON = new JsonFactory();
 
-    private ErrorBody() {
-    }
+    private ErrorBody() {}
 
     /** Answers the request with the error; a HEAD request gets the headers alone. */
     public static void send(Request request, Response response, Callback callback, LatchkeyException error) {
@@ -31,8 +30,8 @@ public final class ErrorBody {
     }
 
     /** Answers the request with this status, code and detail; a HEAD request gets the headers alone. */
-    public static void send(Request request, Response response, Callback callback, int status, String code,
-                            String detail) {
+    public static void send(
+            Request request, Response response, Callback callback, int status, String code, String detail) {
         var bytes = bytes(code, detail);
         response.setStatus(status);
         var headers = response.getHeaders();

@@ -39,8 +39,8 @@ public final class Exchange {
     private Map<String, String> form;
 
     /** @param body the request's body, already read whole ({@link BodyReader}); empty when it has none */
-    public Exchange(Request request, Response response, Callback callback, ClientInfo client, ObjectMapper json,
-                    byte[] body) {
+    public Exchange(
+            Request request, Response response, Callback callback, ClientInfo client, ObjectMapper json, byte[] body) {
         this.body = body;
         this.request = request;
         this.response = response;
@@ -106,7 +106,8 @@ public final class Exchange {
 
     public Optional<String> query(String name) {
         try {
-            return Optional.ofNullable(Request.extractQueryParameters(request, StandardCharsets.UTF_8).getValue(name));
+            return Optional.ofNullable(Request.extractQueryParameters(request, StandardCharsets.UTF_8)
+                    .getValue(name));
         } catch (RuntimeException e) {
             throw new InvalidInput("the query string is malformed");
         }

@@ -30,8 +30,13 @@ public final class Health {
         } else if (!database.isReachable()) {
             x.json(503, JsonResponses.object("status", "unavailable", "detail", "the database does not answer"));
         } else if (!database.isCurrent()) {
-            x.json(503, JsonResponses.object("status", "unavailable", "detail",
-                    "the database schema is not the one this version expects"));
+            x.json(
+                    503,
+                    JsonResponses.object(
+                            "status",
+                            "unavailable",
+                            "detail",
+                            "the database schema is not the one this version expects"));
         } else {
             x.json(200, JsonResponses.object("status", "ready"));
         }

@@ -9,8 +9,7 @@ import dev.latchkey.error.LatchkeyException;
  * caller's.
  */
 public final class HttpErrors {
-    private HttpErrors() {
-    }
+    private HttpErrors() {}
 
     /** 401: no credential that this route accepts was presented. */
     public static final class NotAuthenticated extends LatchkeyException {

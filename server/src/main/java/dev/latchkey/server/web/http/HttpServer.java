@@ -42,6 +42,7 @@ public final class HttpServer implements AutoCloseable {
     private final Handler.Wrapper application = new Handler.Wrapper();
     /** Dynamic: its handler is set once the application has started. */
     private final Handler.Wrapper management = new Handler.Wrapper(true);
+
     private ServerConnector managementConnector;
 
     /**
@@ -60,10 +61,11 @@ public final class HttpServer implements AutoCloseable {
      * @param bodyTimeout             how long a request may take to send its body
      * @param bodyBytesInFlight       bytes of bodies larger than 4 KiB held at once by all clients together
      */
-    public record Limits(int maxConnectionsPerClient, Duration headerTimeout, Duration bodyTimeout,
-                         long bodyBytesInFlight) {
+    public record Limits(
+            int maxConnectionsPerClient, Duration headerTimeout, Duration bodyTimeout, long bodyBytesInFlight) {
         /** 32 MiB of large bodies at once: 512 nearly complete 64 KiB bodies, far below the default heap. */
         public static final long BODY_BYTES_IN_FLIGHT = 32L * 1024 * 1024;
+
         public static final Limits DEFAULT = new Limits(64, Duration.ofSeconds(10), Duration.ofSeconds(10));
 
         public Limits(int maxConnectionsPerClient, Duration headerTimeout, Duration bodyTimeout) {
@@ -72,8 +74,8 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** @param proxies the trusted proxies, exempt from the per-address connection cap */
-    public HttpServer(String bind, int port, PemFiles tls, Integer redirectPort, Limits limits,
-                      TrustedProxies proxies) {
+    public HttpServer(
+            String bind, int port, PemFiles tls, Integer redirectPort, Limits limits, TrustedProxies proxies) {
         var threads = new QueuedThreadPool(200, 8);
         threads.setName("latchkey-http");
         this.server = new Server(threads);
@@ -84,15 +86,17 @@ public final class HttpServer implements AutoCloseable {
             secure.setSniHostCheck(false);
             config.addCustomizer(secure);
             var ssl = sslContext(tls.load());
-            this.connector = new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+            this.connector = new ServerConnector(
+                    server,
+                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
                     new HttpConnectionFactory(config));
             this.reloader = new CertificateReloader(tls, ssl, RELOAD_INTERVAL);
         } else {
             this.connector = new ServerConnector(server, new HttpConnectionFactory(config));
             this.reloader = null;
         }
-        this.guard = new ConnectionGuard(limits.maxConnectionsPerClient(), limits.headerTimeout(), proxies::trusts,
-                server::getScheduler);
+        this.guard = new ConnectionGuard(
+                limits.maxConnectionsPerClient(), limits.headerTimeout(), proxies::trusts, server::getScheduler);
         configure(connector, bind, port);
         connector.addEventListener(guard);
         server.addConnector(connector);
@@ -257,7 +261,8 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            if (MANAGEMENT_CONNECTOR.equals(request.getConnectionMetaData().getConnector().getName())) {
+            if (MANAGEMENT_CONNECTOR.equals(
+                    request.getConnectionMetaData().getConnector().getName())) {
                 return management.handle(request, response, callback);
             }
             return super.handle(request, response, callback);
@@ -275,7 +280,8 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            if (!REDIRECT_CONNECTOR.equals(request.getConnectionMetaData().getConnector().getName())) {
+            if (!REDIRECT_CONNECTOR.equals(
+                    request.getConnectionMetaData().getConnector().getName())) {
                 return super.handle(request, response, callback);
             }
             var host = Request.getServerName(request);

@@ -26,8 +26,9 @@ public final class JsonErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) throws IOException {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback)
+            throws IOException {
         var reason = HttpStatus.getMessage(code);
         ErrorBody.send(request, response, callback, code, errorCode(reason), reason);
     }

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** JSON objects with their keys in the order written, for response bodies. */
 public final class JsonResponses {
-    private JsonResponses() {
-    }
+    private JsonResponses() {}
 
     public static Map<String, Object> object(Object... keysAndValues) {
         var map = new LinkedHashMap<String, Object>();

@@ -39,7 +39,9 @@ public final class Management extends Handler.Abstract {
                 return true;
             }
             if (exchange.path().equals("/metrics") && exchange.isRead()) {
-                exchange.send(200, "text/plain; version=0.0.4; charset=utf-8",
+                exchange.send(
+                        200,
+                        "text/plain; version=0.0.4; charset=utf-8",
                         registry.scrape().getBytes(StandardCharsets.UTF_8));
                 return true;
             }

@@ -34,17 +34,21 @@ public final class RequestObserver {
         long nanos = System.nanoTime() - startNanos;
         int status = x.status();
         var method = METHODS.contains(x.method()) ? x.method() : "OTHER";
-        timers.computeIfAbsent(x.route() + ' ' + method + ' ' + status, key -> Timer.builder("latchkey.http.requests")
-                        .tag("route", x.route())
-                        .tag("method", method)
-                        .tag("status", Integer.toString(status))
-                        .publishPercentileHistogram()
-                        .maximumExpectedValue(Duration.ofSeconds(10))
-                        .register(meters))
+        timers.computeIfAbsent(
+                        x.route() + ' ' + method + ' ' + status,
+                        key -> Timer.builder("latchkey.http.requests")
+                                .tag("route", x.route())
+                                .tag("method", method)
+                                .tag("status", Integer.toString(status))
+                                .publishPercentileHistogram()
+                                .maximumExpectedValue(Duration.ofSeconds(10))
+                                .register(meters))
                 .record(nanos, TimeUnit.NANOSECONDS);
         if (logRequests && log.isInfoEnabled()) {
             var caller = x.caller();
-            var user = caller != null && caller.isAuthenticated() ? Long.toString(caller.user().id()) : "-";
+            var user = caller != null && caller.isAuthenticated()
+                    ? Long.toString(caller.user().id())
+                    : "-";
             long tenths = nanos / 100_000;
             var millis = tenths / 10 + "." + tenths % 10;
             log.atInfo()
@@ -54,7 +58,14 @@ public final class RequestObserver {
                     .addKeyValue("ms", millis)
                     .addKeyValue("user", user)
                     .addKeyValue("ip", x.client().ip())
-                    .log("{} {} {} {} ms user={} ip={}", x.method(), x.path(), status, millis, user, x.client().ip());
+                    .log(
+                            "{} {} {} {} ms user={} ip={}",
+                            x.method(),
+                            x.path(),
+                            status,
+                            millis,
+                            user,
+                            x.client().ip());
         }
     }
 }

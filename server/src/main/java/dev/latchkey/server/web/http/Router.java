@@ -2,9 +2,9 @@ package dev.latchkey.server.web.http;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -20,15 +20,13 @@ public final class Router {
     }
 
     /** A route as registered: what the OpenAPI document, the route tests and the metrics name. */
-    public record Route(String method, String template, Policy policy, Pattern path, Endpoint endpoint) {
-    }
+    public record Route(String method, String template, Policy policy, Pattern path, Endpoint endpoint) {}
 
     /**
      * The outcome of matching: an endpoint and its route as registered ({@code /api/tokens/{}}: what metrics and
      * logs name), or the methods the path allows (empty: no such path).
      */
-    public record Match(Endpoint endpoint, Policy policy, String param, List<String> allowed, String route) {
-    }
+    public record Match(Endpoint endpoint, Policy policy, String param, List<String> allowed, String route) {}
 
     private final List<Route> routes = new ArrayList<>();
     private final List<Route> all = new ArrayList<>();
@@ -60,7 +58,11 @@ public final class Router {
             }
             var routeMethod = route.method;
             if (routeMethod.equals(method) || (routeMethod.equals("GET") && method.equals("HEAD"))) {
-                return new Match(route.endpoint, route.policy, m.groupCount() > 0 ? m.group(1) : null, List.of(),
+                return new Match(
+                        route.endpoint,
+                        route.policy,
+                        m.groupCount() > 0 ? m.group(1) : null,
+                        List.of(),
                         route.template);
             }
             allowed.add(routeMethod);

@@ -11,8 +11,7 @@ import java.nio.charset.StandardCharsets;
 public final class SafeRedirect {
     private static final int MAX_LENGTH = 2048;
 
-    private SafeRedirect() {
-    }
+    private SafeRedirect() {}
 
     public static String of(String next, String fallback) {
         if (next == null || next.isEmpty() || next.length() > MAX_LENGTH) {

@@ -94,7 +94,7 @@ public final class TrustedProxies {
     }
 
     private boolean trusts(Optional<IpAddress> address) {
-        if (ranges.isEmpty() || address.isEmpty()) {   // no proxies, the common case: nothing to compare
+        if (ranges.isEmpty() || address.isEmpty()) { // no proxies, the common case: nothing to compare
             return false;
         }
         for (var range : ranges) {
@@ -106,7 +106,9 @@ public final class TrustedProxies {
     }
 
     private static InvalidInput invalid(String entry) {
-        return new InvalidInput("invalid_setting", "server.trusted_proxies entry \"" + entry
-                + "\" is not an IP address or CIDR range (e.g. 10.0.0.1, 10.0.0.0/8, ::1, 2001:db8::/32)");
+        return new InvalidInput(
+                "invalid_setting",
+                "server.trusted_proxies entry \"" + entry
+                        + "\" is not an IP address or CIDR range (e.g. 10.0.0.1, 10.0.0.0/8, ::1, 2001:db8::/32)");
     }
 }

@@ -28,8 +28,8 @@ import java.util.Map;
  * Every form carries the CSRF token; every page forbids framing and caching.
  */
 public final class Pages {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private static final String GENERIC_FAILURE = "Invalid username or password.";
 
     private final SignIn signIn;
@@ -41,8 +41,15 @@ public final class Pages {
     private final Audits audits;
     private final SocialLogin social;
 
-    public Pages(SignIn signIn, Sessions sessions, AuditStore audit, SessionCookies browser, Csrf csrf,
-                 Templates templates, Audits audits, SocialLogin social) {
+    public Pages(
+            SignIn signIn,
+            Sessions sessions,
+            AuditStore audit,
+            SessionCookies browser,
+            Csrf csrf,
+            Templates templates,
+            Audits audits,
+            SocialLogin social) {
         this.social = social;
         this.audits = audits;
         this.signIn = signIn;
@@ -54,7 +61,10 @@ public final class Pages {
     }
 
     public void register(Router router) {
-        router.add("GET", "/", Policy.anyonePage(),
+        router.add(
+                "GET",
+                "/",
+                Policy.anyonePage(),
                 (x, p) -> x.redirect(x.caller().isAuthenticated() ? "/account" : "/login"));
         router.add("GET", "/login", Policy.anyonePage(), (x, p) -> loginForm(x));
         router.add("POST", "/login", Policy.anyonePage(), (x, p) -> login(x));
@@ -81,20 +91,30 @@ public final class Pages {
         try {
             credentials = new Credentials.Password(username, form.getOrDefault("password", ""));
         } catch (InvalidInput e) {
-            renderLogin(x, 400, next, username,
-                    e.detail().substring(0, 1).toUpperCase(Locale.ROOT) + e.detail().substring(1) + ".");
+            renderLogin(
+                    x,
+                    400,
+                    next,
+                    username,
+                    e.detail().substring(0, 1).toUpperCase(Locale.ROOT)
+                            + e.detail().substring(1) + ".");
             return;
         }
         try {
-            var signedIn = signIn.withSession(x.client().context(), credentials, browser.current(x).orElse(null));
+            var signedIn = signIn.withSession(
+                    x.client().context(), credentials, browser.current(x).orElse(null));
             browser.signedIn(x, signedIn.session());
             x.redirect(next);
         } catch (AuthenticationDenied denied) {
             renderLogin(x, 401, next, username, GENERIC_FAILURE);
         } catch (Throttled throttled) {
             x.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
-            renderLogin(x, 429, next, username, "Too many failed attempts. Try again in "
-                    + throttled.retryAfterSeconds() + " seconds.");
+            renderLogin(
+                    x,
+                    429,
+                    next,
+                    username,
+                    "Too many failed attempts. Try again in " + throttled.retryAfterSeconds() + " seconds.");
         }
     }
 
@@ -104,8 +124,15 @@ public final class Pages {
         scope.put("csrf", csrf.token(x));
         scope.put("next", next);
         scope.put("username", username.length() > 150 ? "" : username);
-        scope.put("providers", social.providerNames().stream().map(name -> Map.of("name", name,
-                "next", java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8))).toList());
+        scope.put(
+                "providers",
+                social.providerNames().stream()
+                        .map(name -> Map.of(
+                                "name",
+                                name,
+                                "next",
+                                java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8)))
+                        .toList());
         if (error != null) {
             scope.put("error", error);
         }
@@ -122,14 +149,34 @@ public final class Pages {
         var current = x.caller().session();
         var token = csrf.token(x);
         var list = sessions.forUser(user.id());
-        var rows = list.stream().map(s -> Map.<String, Object>of("id", PublicSessionId.of(s),
-                "userAgent", s.userAgent().isEmpty() ? "Unknown browser" : s.userAgent(),
-                "ip", s.clientIp().isEmpty() ? "unknown address" : s.clientIp(),
-                "created", TIME.format(s.created()), "lastSeen", TIME.format(s.lastSeen()),
-                "current", current != null && s.idHash().equals(current.idHash()), "csrf", token)).toList();
+        var rows = list.stream()
+                .map(s -> Map.<String, Object>of(
+                        "id",
+                        PublicSessionId.of(s),
+                        "userAgent",
+                        s.userAgent().isEmpty() ? "Unknown browser" : s.userAgent(),
+                        "ip",
+                        s.clientIp().isEmpty() ? "unknown address" : s.clientIp(),
+                        "created",
+                        TIME.format(s.created()),
+                        "lastSeen",
+                        TIME.format(s.lastSeen()),
+                        "current",
+                        current != null && s.idHash().equals(current.idHash()),
+                        "csrf",
+                        token))
+                .toList();
         var signIns = audit.findRecentByUser(user.id(), SignIn.AUDIT_KIND, 10).stream()
-                .map(e -> Map.<String, Object>of("outcome", e.outcome(), "at", TIME.format(e.at()),
-                        "ip", e.clientIp(), "reason", e.reason().replace('_', ' '))).toList();
+                .map(e -> Map.<String, Object>of(
+                        "outcome",
+                        e.outcome(),
+                        "at",
+                        TIME.format(e.at()),
+                        "ip",
+                        e.clientIp(),
+                        "reason",
+                        e.reason().replace('_', ' ')))
+                .toList();
         var scope = new HashMap<String, Object>();
         scope.put("title", "Account");
         scope.put("user", userScope(user));
@@ -139,11 +186,26 @@ public final class Pages {
         scope.put("signIns", signIns);
         var linked = social.accounts().forUser(user.id());
         scope.put("hasProviders", !social.providerNames().isEmpty());
-        scope.put("linked", linked.stream().map(a -> Map.of("id", a.id(), "provider", a.provider(),
-                "email", a.email(), "created", TIME.format(a.created()))).toList());
-        scope.put("linkable", social.providerNames().stream()
-                .filter(name -> linked.stream().noneMatch(a -> a.provider().equals(name)))
-                .map(name -> Map.of("name", name)).toList());
+        scope.put(
+                "linked",
+                linked.stream()
+                        .map(a -> Map.of(
+                                "id",
+                                a.id(),
+                                "provider",
+                                a.provider(),
+                                "email",
+                                a.email(),
+                                "created",
+                                TIME.format(a.created())))
+                        .toList());
+        scope.put(
+                "linkable",
+                social.providerNames().stream()
+                        .filter(name ->
+                                linked.stream().noneMatch(a -> a.provider().equals(name)))
+                        .map(name -> Map.of("name", name))
+                        .toList());
         page(x, 200, "account", scope);
     }
 
@@ -158,7 +220,8 @@ public final class Pages {
             }
         } else {
             sessions.forUser(user.id()).stream()
-                    .filter(s -> PublicSessionId.of(s).equals(which) && !s.idHash().equals(current.idHash()))
+                    .filter(s ->
+                            PublicSessionId.of(s).equals(which) && !s.idHash().equals(current.idHash()))
                     .findFirst()
                     .filter(s -> sessions.end(s.idHash()))
                     .ifPresent(s -> audits.record(x, "session_ended", user, "by_user"));
@@ -178,8 +241,21 @@ public final class Pages {
         try {
             social.accounts().unlink(user, id, x.client().context());
         } catch (InvalidInput e) {
-            templates.page(x, 400, "message", Map.of("title", "Cannot unlink", "message", e.detail(),
-                    "error", true, "link", "/account", "linkText", "Back to your account"));
+            templates.page(
+                    x,
+                    400,
+                    "message",
+                    Map.of(
+                            "title",
+                            "Cannot unlink",
+                            "message",
+                            e.detail(),
+                            "error",
+                            true,
+                            "link",
+                            "/account",
+                            "linkText",
+                            "Back to your account"));
             return;
         }
         x.redirect("/account");

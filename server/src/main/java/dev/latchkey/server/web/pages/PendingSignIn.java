@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param linkUserId the signed-in user who asked to link this provider (from {@code /account}), or null for a sign-in
  * @param at         when it started (epoch milliseconds), to refuse it after its lifetime
  */
-record PendingSignIn(String provider, String state, String verifier, String nonce, String next, Long linkUserId,
-                     long at) {
+record PendingSignIn(
+        String provider, String state, String verifier, String nonce, String next, Long linkUserId, long at) {
     private static final String PURPOSE = "pending social sign-in";
 
     String seal(SecretBox box, ObjectMapper json) {
@@ -32,10 +32,15 @@ record PendingSignIn(String provider, String state, String verifier, String nonc
             return Optional.empty();
         }
         try {
-            var pending = json.readValue(box.open(cookie.replace('-', '+').replace('_', '/'), PURPOSE),
-                    PendingSignIn.class);
-            return pending.provider() == null || pending.state() == null || pending.verifier() == null
-                    || pending.nonce() == null || pending.next() == null ? Optional.empty() : Optional.of(pending);
+            var pending =
+                    json.readValue(box.open(cookie.replace('-', '+').replace('_', '/'), PURPOSE), PendingSignIn.class);
+            return pending.provider() == null
+                            || pending.state() == null
+                            || pending.verifier() == null
+                            || pending.nonce() == null
+                            || pending.next() == null
+                    ? Optional.empty()
+                    : Optional.of(pending);
         } catch (LatchkeyException | JsonProcessingException | IllegalArgumentException e) {
             return Optional.empty();
         }

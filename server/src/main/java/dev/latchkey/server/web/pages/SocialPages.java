@@ -54,12 +54,23 @@ public final class SocialPages {
      * States accepted in the last lifetime (by hash): the sealed cookie cannot be altered, but it could be presented
      * twice; this makes each state good once. Bounded; a state is worthless after its lifetime anyway.
      */
-    private final Cache<String, Boolean> usedStates = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(STATE_LIFETIME).build();
+    private final Cache<String, Boolean> usedStates = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(STATE_LIFETIME)
+            .build();
 
-    public SocialPages(SocialLogin social, SignIn signIn, SessionCookies browser,
-                       CookiePolicy cookies, Templates templates, Secrets secrets, SecretBox box, ObjectMapper json,
-                       SiteOrigin site, Clock clock, ProviderFailures failures) {
+    public SocialPages(
+            SocialLogin social,
+            SignIn signIn,
+            SessionCookies browser,
+            CookiePolicy cookies,
+            Templates templates,
+            Secrets secrets,
+            SecretBox box,
+            ObjectMapper json,
+            SiteOrigin site,
+            Clock clock,
+            ProviderFailures failures) {
         this.signIn = signIn;
         this.social = social;
         this.browser = browser;
@@ -103,17 +114,25 @@ public final class SocialPages {
         if (provider == null) {
             return;
         }
-        var pending = new PendingSignIn(name, secrets.urlSafeToken(32), secrets.urlSafeToken(32),
-                secrets.urlSafeToken(16), next, linkUserId, clock.millis());
+        var pending = new PendingSignIn(
+                name,
+                secrets.urlSafeToken(32),
+                secrets.urlSafeToken(32),
+                secrets.urlSafeToken(16),
+                next,
+                linkUserId,
+                clock.millis());
         String target;
         try {
-            target = provider.authorizationUri(callbackUri(x, name), pending.state(), challenge(pending.verifier()),
-                    pending.nonce()).toString();
+            target = provider.authorizationUri(
+                            callbackUri(x, name), pending.state(), challenge(pending.verifier()), pending.nonce())
+                    .toString();
         } catch (ProviderFailure e) {
             failed(x, e);
             return;
         }
-        x.addCookie(cookies.pending(pending.seal(box, json), STATE_LIFETIME, x.client().https()));
+        x.addCookie(cookies.pending(
+                pending.seal(box, json), STATE_LIFETIME, x.client().https()));
         x.redirect(302, target);
     }
 
@@ -126,12 +145,18 @@ public final class SocialPages {
         var error = x.query("error");
         if (error.isPresent()) {
             var reason = error.get().replaceAll("[^A-Za-z0-9_]", "");
-            message(x, 401, "Sign-in declined", name + " did not sign you in ("
-                    + reason.substring(0, Math.min(reason.length(), 64)) + ").");
+            message(
+                    x,
+                    401,
+                    "Sign-in declined",
+                    name + " did not sign you in (" + reason.substring(0, Math.min(reason.length(), 64)) + ").");
             return;
         }
         var code = x.query("code");
-        if (pending == null || code.isEmpty() || code.get().isEmpty() || code.get().length() > 4096) {
+        if (pending == null
+                || code.isEmpty()
+                || code.get().isEmpty()
+                || code.get().length() > 4096) {
             message(x, 400, "Sign-in expired", "This sign-in is no longer valid. Please start again.");
             return;
         }
@@ -142,14 +167,16 @@ public final class SocialPages {
                     message(x, 400, "Sign-in expired", "This sign-in is no longer valid. Please start again.");
                     return;
                 }
-                var identity = provider.exchange(code.get(), callbackUri(x, name), pending.verifier(),
-                        pending.nonce());
+                var identity = provider.exchange(code.get(), callbackUri(x, name), pending.verifier(), pending.nonce());
                 social.accounts().link(caller.user(), identity, x.client().context());
                 x.redirect("/account");
                 return;
             }
-            var signedIn = signIn.withSession(x.client().context(), new Credentials.SocialCode(name, code.get(),
-                    callbackUri(x, name), pending.verifier(), pending.nonce()), browser.current(x).orElse(null));
+            var signedIn = signIn.withSession(
+                    x.client().context(),
+                    new Credentials.SocialCode(
+                            name, code.get(), callbackUri(x, name), pending.verifier(), pending.nonce()),
+                    browser.current(x).orElse(null));
             browser.signedIn(x, signedIn.session());
             x.redirect(pending.next());
         } catch (ProviderFailure e) {
@@ -174,8 +201,11 @@ public final class SocialPages {
         x.addCookie(cookies.expired(cookies.pendingName(https), https));
         var pending = PendingSignIn.open(cookie.get(), box, json).orElse(null);
         var state = x.query("state").orElse("");
-        if (pending == null || !name.equals(pending.provider()) || !Secrets.constantTimeEquals(pending.state(), state)
-                || clock.millis() - pending.at() >= STATE_LIFETIME.toMillis() || clock.millis() < pending.at()) {
+        if (pending == null
+                || !name.equals(pending.provider())
+                || !Secrets.constantTimeEquals(pending.state(), state)
+                || clock.millis() - pending.at() >= STATE_LIFETIME.toMillis()
+                || clock.millis() < pending.at()) {
             return null;
         }
         var spent = usedStates.asMap().putIfAbsent(Secrets.sha256Hex(pending.state()), Boolean.TRUE) != null;
@@ -193,8 +223,12 @@ public final class SocialPages {
 
     private void failed(Exchange x, ProviderFailure e) {
         failures.count(e);
-        message(x, 502, "Provider unavailable", "The sign-in provider could not be reached or answered something "
-                + "unexpected. Please try again later.");
+        message(
+                x,
+                502,
+                "Provider unavailable",
+                "The sign-in provider could not be reached or answered something "
+                        + "unexpected. Please try again later.");
     }
 
     private void message(Exchange x, int status, String title, String message) {
@@ -213,7 +247,8 @@ public final class SocialPages {
     }
 
     private static String challenge(String verifier) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                Secrets.sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(Secrets.sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
     }
 }

@@ -21,8 +21,10 @@ public final class Templates {
     /** Answers an HTML page: never cached, framed or allowed to load anything from elsewhere. */
     public void page(Exchange x, int status, String name, Map<String, Object> scope) {
         x.noStore();
-        x.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
-                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        x.setHeader(
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'self'; img-src 'self'; "
+                        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         x.setHeader("X-Frame-Options", "DENY");
         x.html(status, render(name, scope));
     }

@@ -16,8 +16,9 @@ class AuditApiTest extends ServerTest {
 
     @Test
     void staffReadTheTrailFilteredAndPagedOthersMayNot() throws Exception {
-        server.latchkey().users().create(new NewUser("root", "root@example.com", true, true),
-                Optional.of(TestServer.PASSWORD));
+        server.latchkey()
+                .users()
+                .create(new NewUser("root", "root@example.com", true, true), Optional.of(TestServer.PASSWORD));
         var staff = server.client();
         staff.postJson("/api/session", "{\"username\":\"root\",\"password\":\"" + TestServer.PASSWORD + "\"}");
         for (int i = 0; i < 3; i++) {
@@ -25,9 +26,12 @@ class AuditApiTest extends ServerTest {
         }
         server.client().signIn();
 
-        var alice = JSON.readTree(staff.get("/api/audit?user=alice&kind=sign_in").body());
+        var alice =
+                JSON.readTree(staff.get("/api/audit?user=alice&kind=sign_in").body());
         assertThat(alice.get("events")).hasSize(4);
-        assertThat(alice.get("events").get(0).get("outcome").asText()).as("newest first").isEqualTo("success");
+        assertThat(alice.get("events").get(0).get("outcome").asText())
+                .as("newest first")
+                .isEqualTo("success");
         assertThat(alice.get("events").get(1).get("reason").asText()).isEqualTo("bad_password");
         assertThat(alice.get("events").get(1).get("ip").asText()).isEqualTo("127.0.0.1");
         assertThat(alice.toString()).doesNotContain("wrong").doesNotContain(TestServer.PASSWORD);
@@ -36,15 +40,18 @@ class AuditApiTest extends ServerTest {
         String cursor = null;
         int pages = 0;
         do {
-            var page = JSON.readTree(staff.get("/api/audit?user=alice&limit=2"
-                    + (cursor == null ? "" : "&before=" + cursor)).body());
-            page.get("events").forEach(e -> assertThat(seen.add(e.get("id").asLong())).isTrue());
+            var page = JSON.readTree(
+                    staff.get("/api/audit?user=alice&limit=2" + (cursor == null ? "" : "&before=" + cursor))
+                            .body());
+            page.get("events")
+                    .forEach(e -> assertThat(seen.add(e.get("id").asLong())).isTrue());
             cursor = page.get("next").isNull() ? null : page.get("next").asText();
             pages++;
         } while (cursor != null && pages < 10);
         assertThat(seen).hasSize(4);
 
-        var future = JSON.readTree(staff.get("/api/audit?since=2999-01-01T00:00:00Z").body());
+        var future =
+                JSON.readTree(staff.get("/api/audit?since=2999-01-01T00:00:00Z").body());
         assertThat(future.get("events")).isEmpty();
         var nobody = JSON.readTree(staff.get("/api/audit?user=nobody").body());
         assertThat(nobody.get("events")).isEmpty();
@@ -54,8 +61,9 @@ class AuditApiTest extends ServerTest {
         assertThat(plain.get("/api/audit").statusCode()).isEqualTo(403);
         assertThat(server.client().get("/api/audit").statusCode()).isEqualTo(401);
 
-        for (var bad : new String[] {"limit=0", "limit=501", "limit=x", "before=-1", "since=yesterday",
-            "until=2026-13-01T00:00:00Z"}) {
+        for (var bad : new String[] {
+            "limit=0", "limit=501", "limit=x", "before=-1", "since=yesterday", "until=2026-13-01T00:00:00Z"
+        }) {
             var response = staff.get("/api/audit?" + bad);
             assertThat(response.statusCode()).as(bad).isEqualTo(400);
             assertThat(response.body()).startsWith("{\"error\":\"invalid_parameter\"");
@@ -71,11 +79,14 @@ class AuditApiTest extends ServerTest {
         browser.delete("/api/tokens/" + id, "X-CSRF-Token", csrf);
         var other = server.client();
         other.signIn();
-        assertThat(browser.delete("/api/sessions", "X-CSRF-Token", csrf).statusCode()).isEqualTo(200);
+        assertThat(browser.delete("/api/sessions", "X-CSRF-Token", csrf).statusCode())
+                .isEqualTo(200);
         browser.delete("/api/session", "X-CSRF-Token", csrf);
         var aliceId = server.latchkey().users().find("alice").orElseThrow().id();
         for (var kind : new String[] {"token_created", "token_revoked", "session_ended", "sign_out"}) {
-            assertThat(server.latchkey().audit().findRecentByUser(aliceId, kind, 5)).as(kind).isNotEmpty();
+            assertThat(server.latchkey().audit().findRecentByUser(aliceId, kind, 5))
+                    .as(kind)
+                    .isNotEmpty();
         }
     }
 }

@@ -62,7 +62,8 @@ class JwtApiTest extends ServerTest {
         var ended = server.client().delete("/api/sessions", "Authorization", "Bearer " + access);
         assertThat(ended.statusCode()).isEqualTo(200);
         // But a five-minute JWT cannot mint itself a long-lived API token.
-        var token = server.client().postJson("/api/tokens", "{\"name\":\"by jwt\"}", "Authorization", "Bearer " + access);
+        var token =
+                server.client().postJson("/api/tokens", "{\"name\":\"by jwt\"}", "Authorization", "Bearer " + access);
         assertThat(token.statusCode()).isEqualTo(401);
         var verified = client.postJson("/api/jwt/verify", "{\"token\":\"" + access + "\"}");
         assertThat(verified.statusCode()).isEqualTo(200);
@@ -72,11 +73,12 @@ class JwtApiTest extends ServerTest {
     @Test
     void anotherServiceVerifiesAnIssuedTokenWithThePublishedJwksAlone() throws Exception {
         var access = obtain("alice").get("access").asText();
-        var published = com.nimbusds.jose.jwk.JWKSet.parse(server.client().get("/.well-known/jwks.json").body());
+        var published = com.nimbusds.jose.jwk.JWKSet.parse(
+                server.client().get("/.well-known/jwks.json").body());
         var processor = new com.nimbusds.jwt.proc.DefaultJWTProcessor<com.nimbusds.jose.proc.SecurityContext>();
         processor.setJWSTypeVerifier(new com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier<>(AT_JWT));
-        processor.setJWSKeySelector(new com.nimbusds.jose.proc.JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-                new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(published)));
+        processor.setJWSKeySelector(new com.nimbusds.jose.proc.JWSVerificationKeySelector<>(
+                JWSAlgorithm.RS256, new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(published)));
         var claims = processor.process(access, null);
         assertThat(claims.getSubject()).isEqualTo(Long.toString(userId("alice")));
         assertThat(claims.getAudience()).containsExactly("latchkey");
@@ -90,9 +92,11 @@ class JwtApiTest extends ServerTest {
         var client = server.client();
         var first = obtain(user);
         var second = JSON.readTree(refresh(first.get("refresh").asText()).body());
-        assertThat(second.get("refresh").asText()).isNotEqualTo(first.get("refresh").asText());
+        assertThat(second.get("refresh").asText())
+                .isNotEqualTo(first.get("refresh").asText());
         var access = second.get("access").asText();
-        assertThat(client.get("/api/me", "Authorization", "Bearer " + access).statusCode()).isEqualTo(200);
+        assertThat(client.get("/api/me", "Authorization", "Bearer " + access).statusCode())
+                .isEqualTo(200);
 
         assertInvalidToken(refresh(first.get("refresh").asText()), "Bearer");
         assertInvalidToken(client.get("/api/me", "Authorization", "Bearer " + access), "Bearer");
@@ -108,7 +112,8 @@ class JwtApiTest extends ServerTest {
         var pool = Executors.newFixedThreadPool(6);
         var answers = new ArrayList<Future<Integer>>();
         for (int i = 0; i < 6; i++) {
-            answers.add(pool.submit((Callable<Integer>) () -> refresh(refreshToken).statusCode()));
+            answers.add(
+                    pool.submit((Callable<Integer>) () -> refresh(refreshToken).statusCode()));
         }
         int ok = 0;
         for (var answer : answers) {
@@ -125,13 +130,16 @@ class JwtApiTest extends ServerTest {
         var client = server.client();
         var pair = obtain(newUser("erin"));
         var access = pair.get("access").asText();
-        assertThat(client.get("/api/me", "Authorization", "Bearer " + access).statusCode()).isEqualTo(200);
-        var revoked = client.postJson("/api/jwt/revoke", "{\"refresh\":\"" + pair.get("refresh").asText() + "\"}");
+        assertThat(client.get("/api/me", "Authorization", "Bearer " + access).statusCode())
+                .isEqualTo(200);
+        var revoked = client.postJson(
+                "/api/jwt/revoke", "{\"refresh\":\"" + pair.get("refresh").asText() + "\"}");
         assertThat(revoked.statusCode()).isEqualTo(200);
         assertThat(revoked.body()).isEqualTo("{\"revoked\":true}");
         assertInvalidToken(client.get("/api/me", "Authorization", "Bearer " + access), "Bearer");
         assertInvalidToken(client.postJson("/api/jwt/verify", "{\"token\":\"" + access + "\"}"), "Bearer");
-        var again = client.postJson("/api/jwt/revoke", "{\"refresh\":\"" + pair.get("refresh").asText() + "\"}");
+        var again = client.postJson(
+                "/api/jwt/revoke", "{\"refresh\":\"" + pair.get("refresh").asText() + "\"}");
         assertThat(again.body()).isEqualTo("{\"revoked\":false}");
         var unknown = client.postJson("/api/jwt/revoke", "{\"refresh\":\"lkr_" + "A".repeat(43) + "\"}");
         assertThat(unknown.statusCode()).isEqualTo(200);
@@ -141,13 +149,17 @@ class JwtApiTest extends ServerTest {
     void aBrowserSessionBuysAPairWithCsrfAndItsSignOutRevokesIt() throws Exception {
         var browser = server.client();
         var csrf = browser.signIn();
-        assertThat(browser.postJson("/api/jwt", "{}").statusCode()).as("no CSRF token").isEqualTo(403);
+        assertThat(browser.postJson("/api/jwt", "{}").statusCode())
+                .as("no CSRF token")
+                .isEqualTo(403);
         var response = browser.postJson("/api/jwt", "{}", "X-CSRF-Token", csrf);
         assertThat(response.statusCode()).isEqualTo(200);
         var access = JSON.readTree(response.body()).get("access").asText();
         var machine = server.client();
-        assertThat(machine.get("/api/me", "Authorization", "Bearer " + access).statusCode()).isEqualTo(200);
-        assertThat(browser.delete("/api/session", "X-CSRF-Token", csrf).statusCode()).isEqualTo(204);
+        assertThat(machine.get("/api/me", "Authorization", "Bearer " + access).statusCode())
+                .isEqualTo(200);
+        assertThat(browser.delete("/api/session", "X-CSRF-Token", csrf).statusCode())
+                .isEqualTo(204);
         assertInvalidToken(machine.get("/api/me", "Authorization", "Bearer " + access), "Bearer");
     }
 
@@ -167,10 +179,13 @@ class JwtApiTest extends ServerTest {
         server.latchkey().users().setPassword(user, TestServer.PASSWORD + " changed");
         assertInvalidToken(client.get("/api/me", "Authorization", "Bearer " + before), "Bearer");
 
-        var pair = JSON.readTree(client.postJson("/api/jwt", "{\"username\":\"" + user + "\",\"password\":\""
-                + TestServer.PASSWORD + " changed\"}").body());
+        var pair = JSON.readTree(client.postJson(
+                        "/api/jwt",
+                        "{\"username\":\"" + user + "\",\"password\":\"" + TestServer.PASSWORD + " changed\"}")
+                .body());
         var access = pair.get("access").asText();
-        assertThat(client.get("/api/me", "Authorization", "Bearer " + access).statusCode()).isEqualTo(200);
+        assertThat(client.get("/api/me", "Authorization", "Bearer " + access).statusCode())
+                .isEqualTo(200);
         server.latchkey().users().deactivate(user);
         assertInvalidToken(client.get("/api/me", "Authorization", "Bearer " + access), "Bearer");
         assertInvalidToken(refresh(pair.get("refresh").asText()), "Bearer");
@@ -187,13 +202,19 @@ class JwtApiTest extends ServerTest {
 
         var bad = new ArrayList<String>();
         for (var alg : new String[] {"none", "None", "NONE"}) {
-            bad.add(Base64URL.encode("{\"alg\":\"" + alg + "\",\"typ\":\"at+jwt\",\"kid\":\"" + key.getKeyID()
-                    + "\"}") + "." + SignedJWT.parse(access).getPayload().toBase64URL() + ".");
+            bad.add(Base64URL.encode("{\"alg\":\"" + alg + "\",\"typ\":\"at+jwt\",\"kid\":\"" + key.getKeyID() + "\"}")
+                    + "." + SignedJWT.parse(access).getPayload().toBase64URL() + ".");
         }
-        for (var secret : new byte[][] {key.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8),
-            key.toRSAPublicKey().getEncoded()}) {
-            var hs = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(AT_JWT).keyID(key.getKeyID())
-                    .build(), good);
+        for (var secret : new byte[][] {
+            key.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8),
+            key.toRSAPublicKey().getEncoded()
+        }) {
+            var hs = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256)
+                            .type(AT_JWT)
+                            .keyID(key.getKeyID())
+                            .build(),
+                    good);
             hs.sign(new MACSigner(pad(secret)));
             bad.add(hs.serialize());
         }
@@ -215,12 +236,14 @@ class JwtApiTest extends ServerTest {
         for (var token : bad) {
             var response = client.get("/api/me", "Authorization", "Bearer " + token);
             assertInvalidToken(response, "Bearer");
-            assertInvalidToken(client.postJson("/api/jwt/verify", JSON.writeValueAsString(
-                    java.util.Map.of("token", token))), "Bearer");
+            assertInvalidToken(
+                    client.postJson("/api/jwt/verify", JSON.writeValueAsString(java.util.Map.of("token", token))),
+                    "Bearer");
         }
         assertInvalidToken(refresh(access), "Bearer");
         assertThat(client.get("/api/me", "Authorization", "Bearer " + access).statusCode())
-                .as("the genuine token still works").isEqualTo(200);
+                .as("the genuine token still works")
+                .isEqualTo(200);
     }
 
     @Test
@@ -232,9 +255,13 @@ class JwtApiTest extends ServerTest {
         assertError(client.postJson("/api/jwt/verify", "[\"token\"]"), 400, null);
         assertError(client.postJson("/api/jwt/revoke", "not json"), 400, null);
         assertError(client.postJson("/api/jwt", "{\"username\":\"alice\"}"), 400, "missing_field");
-        assertError(client.postJson("/api/jwt", "{\"username\":\"alice\",\"password\":\"wrong\"}"), 401,
+        assertError(
+                client.postJson("/api/jwt", "{\"username\":\"alice\",\"password\":\"wrong\"}"),
+                401,
                 "invalid_credentials");
-        assertError(client.postJson("/api/jwt", "{\"username\":\"nobody\",\"password\":\"wrong\"}"), 401,
+        assertError(
+                client.postJson("/api/jwt", "{\"username\":\"nobody\",\"password\":\"wrong\"}"),
+                401,
                 "invalid_credentials");
         assertError(client.postJson("/api/jwt/refresh", "{\"refresh\":\"" + "a".repeat(70_000) + "\"}"), 413, null);
         assertError(client.get("/api/jwt/refresh"), 405, "method_not_allowed");
@@ -248,10 +275,20 @@ class JwtApiTest extends ServerTest {
 
     private static String sign(RSAKey key, UnaryOperator<JWTClaimsSet.Builder> change, String kid) throws Exception {
         var now = Instant.now();
-        var claims = new JWTClaimsSet.Builder().issuer("latchkey").audience("latchkey").subject("1")
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(60)))
-                .jwtID("j").claim("sid", "f");
-        var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(AT_JWT).keyID(kid).build(),
+        var claims = new JWTClaimsSet.Builder()
+                .issuer("latchkey")
+                .audience("latchkey")
+                .subject("1")
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(60)))
+                .jwtID("j")
+                .claim("sid", "f");
+        var jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .type(AT_JWT)
+                        .keyID(kid)
+                        .build(),
                 change.apply(claims).build());
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();

@@ -29,6 +29,7 @@ class NginxForwardAuthTest {
 
     @TempDir
     Path dir;
+
     private TestServer latchkey;
     private Process nginx;
     private URI site;
@@ -45,17 +46,28 @@ class NginxForwardAuthTest {
             Assumptions.abort(message);
         }
         latchkey = TestServer.plain(dir.resolve("latchkey"), List.of("127.0.0.1"));
-        latchkey.latchkey().users().create(new dev.latchkey.user.NewUser("admin가", "", false, false),
-                java.util.Optional.of(TestServer.PASSWORD));
+        latchkey.latchkey()
+                .users()
+                .create(
+                        new dev.latchkey.user.NewUser("admin가", "", false, false),
+                        java.util.Optional.of(TestServer.PASSWORD));
         var prefix = Files.createDirectories(dir.resolve("nginx"));
         Files.createDirectories(prefix.resolve("site/private"));
         Files.createDirectories(prefix.resolve("tmp"));
         Files.writeString(prefix.resolve("site/private/index.html"), "<h1>the private page</h1>\n");
         int port = freePort();
         Files.writeString(prefix.resolve("nginx.conf"), config(prefix, port, latchkey.port()));
-        nginx = new ProcessBuilder(binary.get().toString(), "-p", prefix.toString(), "-c",
-                prefix.resolve("nginx.conf").toString(), "-e", prefix.resolve("error.log").toString())
-                .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
+        nginx = new ProcessBuilder(
+                        binary.get().toString(),
+                        "-p",
+                        prefix.toString(),
+                        "-c",
+                        prefix.resolve("nginx.conf").toString(),
+                        "-e",
+                        prefix.resolve("error.log").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(prefix.resolve("stdout.log").toFile())
+                .start();
         site = URI.create("http://127.0.0.1:" + port + "/");
         awaitListening(prefix);
     }
@@ -73,17 +85,22 @@ class NginxForwardAuthTest {
 
     @Test
     void signedOutTheSiteSendsToSignInSignedInItServesThePage() throws Exception {
-        var browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-        var signedOut = browser.send(get("private/index.html").header("Accept", "text/html").build(),
-                HttpResponse.BodyHandlers.ofString());
+        var browser = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        var signedOut = browser.send(
+                get("private/index.html").header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(signedOut.statusCode()).isEqualTo(302);
-        assertThat(signedOut.headers().firstValue("location")).hasValueSatisfying(
-                l -> assertThat(l).endsWith("/login?next=/private/index.html"));
+        assertThat(signedOut.headers().firstValue("location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/login?next=/private/index.html"));
 
-        var signInPage = browser.send(get("login?next=/private/index.html").build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(signInPage.statusCode()).as("the sign-in page, through the same nginx").isEqualTo(200);
+        var signInPage =
+                browser.send(get("login?next=/private/index.html").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signInPage.statusCode())
+                .as("the sign-in page, through the same nginx")
+                .isEqualTo(200);
         assertThat(signInPage.body()).contains("Sign in");
 
         // Through the form, with the Origin a browser sends: nginx passes Host on, so latchkey sees its own origin.
@@ -93,10 +110,13 @@ class NginxForwardAuthTest {
         var form = "csrf_token=" + csrf.group(1) + "&next=%2Fprivate%2Findex.html&username="
                 + java.net.URLEncoder.encode("admin가", java.nio.charset.StandardCharsets.UTF_8) + "&password="
                 + java.net.URLEncoder.encode(TestServer.PASSWORD, java.nio.charset.StandardCharsets.UTF_8);
-        var signIn = browser.send(HttpRequest.newBuilder(site.resolve("login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Origin", site.toString().replaceAll("/$", ""))
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        var signIn = browser.send(
+                HttpRequest.newBuilder(site.resolve("login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Origin", site.toString().replaceAll("/$", ""))
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(303);
         assertThat(signIn.headers().firstValue("location")).hasValue("/private/index.html");
 
@@ -105,17 +125,27 @@ class NginxForwardAuthTest {
         assertThat(page.body()).contains("the private page");
         var korean = latchkey.latchkey().users().find("admin가").orElseThrow();
         assertThat(page.headers().firstValue("x-auth-user-id")).hasValue(Long.toString(korean.id()));
-        assertThat(page.headers().firstValue("x-auth-user")).as("percent-encoded UTF-8, never mangled")
+        assertThat(page.headers().firstValue("x-auth-user"))
+                .as("percent-encoded UTF-8, never mangled")
                 .hasValue("admin%EA%B0%80");
 
         var aliceId = latchkey.latchkey().users().find("alice").orElseThrow().id();
-        var key = latchkey.latchkey().apiTokens().create(aliceId, "nginx", java.util.Optional.empty()).key();
+        var key = latchkey.latchkey()
+                .apiTokens()
+                .create(aliceId, "nginx", java.util.Optional.empty())
+                .key();
         var machine = HttpClient.newHttpClient();
-        var byToken = machine.send(get("private/index.html").header("Authorization", "Token " + key).build(),
+        var byToken = machine.send(
+                get("private/index.html")
+                        .header("Authorization", "Token " + key)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(byToken.statusCode()).isEqualTo(200);
-        var forged = machine.send(get("private/index.html").header("Authorization", "Token lk_" + "x".repeat(43))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        var forged = machine.send(
+                get("private/index.html")
+                        .header("Authorization", "Token lk_" + "x".repeat(43))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(forged.statusCode()).isEqualTo(302);
     }
 
@@ -179,7 +209,8 @@ class NginxForwardAuthTest {
     }
 
     private void awaitListening(Path prefix) throws Exception {
-        var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        var client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             if (!nginx.isAlive()) {

@@ -2,8 +2,8 @@ package dev.latchkey.server.web.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.auth.SignIn;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.server.web.LatchkeyHandler;
 import dev.latchkey.server.web.ServerTest;
 import dev.latchkey.server.web.TestServer;
@@ -16,24 +16,36 @@ class SessionApiTest extends ServerTest {
     @Test
     void signInSetsAHostOnlySecureHttpOnlyCookieThenMeThenSignOutEndsIt() {
         var client = server.client();
-        var signIn = client.postJson("/api/session", "{\"username\":\"alice\",\"password\":\""
-                + TestServer.PASSWORD + "\"}");
+        var signIn = client.postJson(
+                "/api/session", "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD + "\"}");
         assertThat(signIn.statusCode()).isEqualTo(200);
         assertThat(signIn.headers().firstValue("cache-control")).hasValue("no-store");
         var sessionCookie = signIn.headers().allValues("set-cookie").stream()
-                .filter(c -> c.startsWith("__Host-lk_session=")).findFirst().orElseThrow();
-        assertThat(sessionCookie).contains("; Path=/").contains("; Secure").contains("; HttpOnly")
-                .contains("SameSite=Lax").doesNotContain("Domain=").contains("Max-Age=1209600");
+                .filter(c -> c.startsWith("__Host-lk_session="))
+                .findFirst()
+                .orElseThrow();
+        assertThat(sessionCookie)
+                .contains("; Path=/")
+                .contains("; Secure")
+                .contains("; HttpOnly")
+                .contains("SameSite=Lax")
+                .doesNotContain("Domain=")
+                .contains("Max-Age=1209600");
         var csrfCookie = signIn.headers().allValues("set-cookie").stream()
-                .filter(c -> c.startsWith("__Host-lk_csrf=")).findFirst().orElseThrow();
+                .filter(c -> c.startsWith("__Host-lk_csrf="))
+                .findFirst()
+                .orElseThrow();
         assertThat(csrfCookie).contains("; Secure").doesNotContain("HttpOnly");
-        assertThat(signIn.body()).contains("\"username\":\"alice\"")
+        assertThat(signIn.body())
+                .contains("\"username\":\"alice\"")
                 .contains("\"csrf_token\":\"" + client.cookies.get("__Host-lk_csrf") + "\"");
         var oldCookie = client.cookies.get("__Host-lk_session");
 
         var me = client.get("/api/me");
         assertThat(me.statusCode()).isEqualTo(200);
-        assertThat(me.body()).contains("\"username\":\"alice\"").contains("\"last_login\":\"")
+        assertThat(me.body())
+                .contains("\"username\":\"alice\"")
+                .contains("\"last_login\":\"")
                 .doesNotContain("password");
         assertThat(me.headers().firstValue("cache-control")).hasValue("no-store");
 
@@ -46,13 +58,17 @@ class SessionApiTest extends ServerTest {
         var replay = client.get("/api/me");
         assertThat(replay.statusCode()).isEqualTo(401);
         assertThat(replay.headers().firstValue("www-authenticate")).hasValue(LatchkeyHandler.CHALLENGE);
-        assertThat(replay.body()).isEqualTo(
-                "{\"error\":\"not_authenticated\",\"detail\":\"authentication credentials were not provided\"}");
+        assertThat(replay.body())
+                .isEqualTo(
+                        "{\"error\":\"not_authenticated\",\"detail\":\"authentication credentials were not provided\"}");
     }
 
     @Test
     void aSessionIdPlantedBeforeSignInIsReplacedAndWorthlessAfterIt() {
-        var planted = server.latchkey().sessions().start(RequestContext.NONE, Map.of("planted", true)).id();
+        var planted = server.latchkey()
+                .sessions()
+                .start(RequestContext.NONE, Map.of("planted", true))
+                .id();
         var client = server.client();
         client.cookies.put("__Host-lk_session", planted);
         client.signIn();
@@ -72,7 +88,8 @@ class SessionApiTest extends ServerTest {
         var unknownUser = client.postJson("/api/session", "{\"username\":\"mallory\",\"password\":\"nope nope\"}");
         assertThat(wrongPassword.statusCode()).isEqualTo(401);
         assertThat(unknownUser.statusCode()).isEqualTo(401);
-        assertThat(wrongPassword.body()).isEqualTo(unknownUser.body())
+        assertThat(wrongPassword.body())
+                .isEqualTo(unknownUser.body())
                 .isEqualTo("{\"error\":\"invalid_credentials\",\"detail\":\"invalid username or password\"}");
         assertThat(wrongPassword.headers().firstValue("www-authenticate")).isPresent();
         assertThat(client.cookies).doesNotContainKey("__Host-lk_session");
@@ -96,15 +113,20 @@ class SessionApiTest extends ServerTest {
         assertCsrfRefused(client.delete("/api/sessions", "X-CSRF-Token", token, "Origin", "https://evil.example"));
         assertCsrfRefused(client.delete("/api/sessions", "X-CSRF-Token", token, "Origin", "null"));
         var origin = "https://localhost:" + server.port();
-        assertThat(client.delete("/api/sessions", "X-CSRF-Token", token, "Origin", origin).statusCode())
+        assertThat(client.delete("/api/sessions", "X-CSRF-Token", token, "Origin", origin)
+                        .statusCode())
                 .isEqualTo(200);
         assertThat(client.get("/api/me").statusCode()).as("still signed in").isEqualTo(200);
     }
 
     @Test
     void aSignInFromAForeignOriginIsRefused() {
-        var response = server.client().postJson("/api/session", "{\"username\":\"alice\",\"password\":\""
-                + TestServer.PASSWORD + "\"}", "Origin", "https://evil.example");
+        var response = server.client()
+                .postJson(
+                        "/api/session",
+                        "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD + "\"}",
+                        "Origin",
+                        "https://evil.example");
         assertCsrfRefused(response);
     }
 
@@ -120,14 +142,21 @@ class SessionApiTest extends ServerTest {
         var list = laptop.get("/api/sessions");
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("\"current\":true").contains("\"user_agent\":\"Java-http-client");
-        var phoneId = phone.get("/api/sessions").body().replaceAll(
-                ".*\\{\"id\":\"([0-9a-f]{32})\"[^}]*\"current\":true.*", "$1");
+        var phoneId = phone.get("/api/sessions")
+                .body()
+                .replaceAll(".*\\{\"id\":\"([0-9a-f]{32})\"[^}]*\"current\":true.*", "$1");
         assertThat(phoneId).matches("[0-9a-f]{32}");
 
-        assertThat(laptop.delete("/api/sessions/" + phoneId, "X-CSRF-Token", token).statusCode()).isEqualTo(204);
+        assertThat(laptop.delete("/api/sessions/" + phoneId, "X-CSRF-Token", token)
+                        .statusCode())
+                .isEqualTo(204);
         assertThat(phone.get("/api/me").statusCode()).isEqualTo(401);
-        assertThat(laptop.delete("/api/sessions/" + phoneId, "X-CSRF-Token", token).statusCode()).isEqualTo(404);
-        assertThat(laptop.delete("/api/sessions/not-a-session", "X-CSRF-Token", token).statusCode()).isEqualTo(404);
+        assertThat(laptop.delete("/api/sessions/" + phoneId, "X-CSRF-Token", token)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(laptop.delete("/api/sessions/not-a-session", "X-CSRF-Token", token)
+                        .statusCode())
+                .isEqualTo(404);
 
         assertThat(laptop.delete("/api/sessions", "X-CSRF-Token", token).body()).contains("\"ended\":");
         assertThat(tablet.get("/api/me").statusCode()).isEqualTo(401);
@@ -143,13 +172,14 @@ class SessionApiTest extends ServerTest {
             assertThat(response.headers().firstValue("www-authenticate")).isPresent();
         }
         assertThat(client.delete("/api/sessions").statusCode()).isEqualTo(401);
-        assertThat(client.delete("/api/session").statusCode()).as("signing out when signed out").isEqualTo(204);
+        assertThat(client.delete("/api/session").statusCode())
+                .as("signing out when signed out")
+                .isEqualTo(204);
     }
 
     @Test
     void garbageCookiesAreAnonymousNeverErrors() {
-        for (var value : new String[] {"", "x", "A".repeat(43), "%00%ff", "' OR 1=1 --", "A".repeat(4000),
-            "é"}) {
+        for (var value : new String[] {"", "x", "A".repeat(43), "%00%ff", "' OR 1=1 --", "A".repeat(4000), "é"}) {
             var client = server.client();
             client.cookies.put("__Host-lk_session", value);
             var response = client.get("/api/me");

@@ -17,8 +17,10 @@ class TokenApiTest extends ServerTest {
     @Test
     void obtainATokenWithAPasswordLikeDrfThenUseItWithEitherScheme() {
         var client = server.client();
-        var created = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\""
-                + TestServer.PASSWORD + "\",\"name\":\"laptop\",\"expires\":\"30d\"}");
+        var created = client.postJson(
+                "/api/tokens",
+                "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD
+                        + "\",\"name\":\"laptop\",\"expires\":\"30d\"}");
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(created.headers().firstValue("cache-control")).hasValue("no-store");
         assertThat(created.body()).contains("\"name\":\"laptop\"").contains("\"expires_at\":\"");
@@ -43,23 +45,32 @@ class TokenApiTest extends ServerTest {
         var id = group(ID, created);
 
         var list = browser.get("/api/tokens");
-        assertThat(list.body()).contains("\"name\":\"ci\"").contains("\"prefix\":\"" + key.substring(0, 9) + "\"")
+        assertThat(list.body())
+                .contains("\"name\":\"ci\"")
+                .contains("\"prefix\":\"" + key.substring(0, 9) + "\"")
                 .doesNotContain(key);
 
         var machine = server.client();
-        assertThat(machine.get("/api/me", "Authorization", "Token " + key).statusCode()).isEqualTo(200);
+        assertThat(machine.get("/api/me", "Authorization", "Token " + key).statusCode())
+                .isEqualTo(200);
         // A token cannot mint another (a stolen one would make itself permanent); it may end its own sessions.
         var other = machine.postJson("/api/tokens", "{\"name\":\"made by a token\"}", "Authorization", "Token " + key);
         assertThat(other.statusCode()).isEqualTo(401);
-        assertThat(machine.delete("/api/tokens/999999", "Authorization", "Token " + key).statusCode())
+        assertThat(machine.delete("/api/tokens/999999", "Authorization", "Token " + key)
+                        .statusCode())
                 .as("a header-authenticated unsafe call needs no CSRF token: no browser sends it by itself")
                 .isEqualTo(404);
 
-        assertThat(browser.delete("/api/tokens/" + id, "X-CSRF-Token", csrfToken).statusCode()).isEqualTo(204);
+        assertThat(browser.delete("/api/tokens/" + id, "X-CSRF-Token", csrfToken)
+                        .statusCode())
+                .isEqualTo(204);
         var after = machine.get("/api/me", "Authorization", "Token " + key);
         assertInvalidToken(after, "Token");
-        assertThat(browser.delete("/api/tokens/" + id, "X-CSRF-Token", csrfToken).statusCode()).isEqualTo(404);
-        assertThat(browser.delete("/api/tokens/abc", "X-CSRF-Token", csrfToken).statusCode()).isEqualTo(404);
+        assertThat(browser.delete("/api/tokens/" + id, "X-CSRF-Token", csrfToken)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(browser.delete("/api/tokens/abc", "X-CSRF-Token", csrfToken).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -73,7 +84,10 @@ class TokenApiTest extends ServerTest {
 
     @Test
     void badTokensGet401WithAnInvalidTokenChallengeNever500() {
-        var key = server.latchkey().apiTokens().create(aliceId(), "k", Optional.empty()).key();
+        var key = server.latchkey()
+                .apiTokens()
+                .create(aliceId(), "k", Optional.empty())
+                .key();
         var client = server.client();
         assertInvalidToken(client.get("/api/me", "Authorization", "Token " + key.substring(0, 20)), "Token");
         assertInvalidToken(client.get("/api/me", "Authorization", "Bearer " + key + "x"), "Bearer");
@@ -92,16 +106,22 @@ class TokenApiTest extends ServerTest {
 
     @Test
     void tokensOfADeactivatedUserOrPastTheirExpiryStopWorking() throws Exception {
-        var bob = server.latchkey().users().create(new dev.latchkey.user.NewUser("bob", "", false, false),
-                Optional.of("bob's good password")).id();
-        var key = server.latchkey().apiTokens().create(bob, "k", Optional.empty()).key();
+        var bob = server.latchkey()
+                .users()
+                .create(new dev.latchkey.user.NewUser("bob", "", false, false), Optional.of("bob's good password"))
+                .id();
+        var key =
+                server.latchkey().apiTokens().create(bob, "k", Optional.empty()).key();
         var client = server.client();
-        assertThat(client.get("/api/me", "Authorization", "Token " + key).statusCode()).isEqualTo(200);
+        assertThat(client.get("/api/me", "Authorization", "Token " + key).statusCode())
+                .isEqualTo(200);
         server.latchkey().users().deactivate("bob");
         assertInvalidToken(client.get("/api/me", "Authorization", "Token " + key), "Token");
         server.latchkey().users().activate("bob");
 
-        var short1 = server.latchkey().apiTokens().createByOperator(bob, "short", Optional.of(Duration.ofSeconds(1)))
+        var short1 = server.latchkey()
+                .apiTokens()
+                .createByOperator(bob, "short", Optional.of(Duration.ofSeconds(1)))
                 .key();
         Thread.sleep(1_100);
         assertInvalidToken(client.get("/api/me", "Authorization", "Token " + short1), "Token");
@@ -111,20 +131,38 @@ class TokenApiTest extends ServerTest {
     void badRequestsForTokensAreClear() {
         var client = server.client();
         assertThat(client.postJson("/api/tokens", "{}").statusCode()).isEqualTo(401);
-        assertThat(client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\"wrong\"}").statusCode())
+        assertThat(client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\"wrong\"}")
+                        .statusCode())
                 .isEqualTo(401);
-        assertThat(client.postJson("/api/tokens", "{\"username\":\"alice\"}").statusCode()).isEqualTo(400);
-        var bad = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD
-                + "\",\"expires\":\"soon\"}");
+        assertThat(client.postJson("/api/tokens", "{\"username\":\"alice\"}").statusCode())
+                .isEqualTo(400);
+        var bad = client.postJson(
+                "/api/tokens",
+                "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD + "\",\"expires\":\"soon\"}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("invalid_field");
-        var badName = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD
-                + "\",\"name\":42}");
+        var badName = client.postJson(
+                "/api/tokens", "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD + "\",\"name\":42}");
         assertThat(badName.statusCode()).isEqualTo(400);
-        for (var expires : new String[] {"-5", "0", "\"-1d\"", "true", "[1]", "1e3", "9223372036854775807",
-                "\"PT99999999999H\"", "\"366d\"", "\"999999999d\"", "99999999999999999999", "\"PT0.0001S\"", "59"}) {
-            var response = client.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\""
-                    + TestServer.PASSWORD + "\",\"expires\":" + expires + "}");
+        for (var expires : new String[] {
+            "-5",
+            "0",
+            "\"-1d\"",
+            "true",
+            "[1]",
+            "1e3",
+            "9223372036854775807",
+            "\"PT99999999999H\"",
+            "\"366d\"",
+            "\"999999999d\"",
+            "99999999999999999999",
+            "\"PT0.0001S\"",
+            "59"
+        }) {
+            var response = client.postJson(
+                    "/api/tokens",
+                    "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD + "\",\"expires\":" + expires
+                            + "}");
             assertThat(response.statusCode()).as(expires).isEqualTo(400);
             assertThat(response.body()).startsWith("{\"error\":\"invalid_");
         }
@@ -133,38 +171,53 @@ class TokenApiTest extends ServerTest {
 
     @Test
     void aPasswordChangeRevokesTheTokensAUserMadeButNotAnOperators() {
-        var carl = server.latchkey().users().create(new dev.latchkey.user.NewUser("carl", "", false, false),
-                Optional.of(TestServer.PASSWORD)).id();
-        var made = server.client().postJson("/api/tokens", "{\"username\":\"carl\",\"password\":\""
-                + TestServer.PASSWORD + "\"}");
+        var carl = server.latchkey()
+                .users()
+                .create(new dev.latchkey.user.NewUser("carl", "", false, false), Optional.of(TestServer.PASSWORD))
+                .id();
+        var made = server.client()
+                .postJson("/api/tokens", "{\"username\":\"carl\",\"password\":\"" + TestServer.PASSWORD + "\"}");
         assertThat(made.statusCode()).isEqualTo(201);
         var mine = group(KEY, made);
-        var operators = server.latchkey().apiTokens().createByOperator(carl, "deploy", Optional.empty()).key();
+        var operators = server.latchkey()
+                .apiTokens()
+                .createByOperator(carl, "deploy", Optional.empty())
+                .key();
         var client = server.client();
-        assertThat(client.get("/api/me", "Authorization", "Token " + mine).statusCode()).isEqualTo(200);
+        assertThat(client.get("/api/me", "Authorization", "Token " + mine).statusCode())
+                .isEqualTo(200);
         server.latchkey().users().setPassword("carl", "another good password");
         assertInvalidToken(client.get("/api/me", "Authorization", "Token " + mine), "Token");
         assertThat(client.get("/api/me", "Authorization", "Token " + operators).statusCode())
-                .as("an operator's token serves a machine, not the person").isEqualTo(200);
+                .as("an operator's token serves a machine, not the person")
+                .isEqualTo(200);
     }
 
     @Test
-    void aBrowserSessionMintsATokenOnlyWithinMinutesOfSigningIn(@org.junit.jupiter.api.io.TempDir
-                                                                   java.nio.file.Path dir) throws Exception {
+    void aBrowserSessionMintsATokenOnlyWithinMinutesOfSigningIn(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         var clock = dev.latchkey.testing.MutableClock.at(java.time.Instant.now().toString());
         try (var timed = TestServer.https(dir, java.util.List.of(), clock)) {
             var browser = timed.client();
             var csrf = browser.signIn();
-            assertThat(browser.postJson("/api/tokens", "{}", "X-CSRF-Token", csrf).statusCode()).isEqualTo(201);
+            assertThat(browser.postJson("/api/tokens", "{}", "X-CSRF-Token", csrf)
+                            .statusCode())
+                    .isEqualTo(201);
             clock.advance(Requests.RECENT_SIGN_IN.plusSeconds(1));
             var stale = browser.postJson("/api/tokens", "{}", "X-CSRF-Token", csrf);
             assertThat(stale.statusCode()).isEqualTo(403);
             assertThat(stale.body()).contains("recent sign-in");
-            assertThat(browser.postJson("/api/tokens", "{\"username\":\"alice\",\"password\":\""
-                    + TestServer.PASSWORD + "\"}", "X-CSRF-Token", csrf).statusCode()).as("or the password")
+            assertThat(browser.postJson(
+                                    "/api/tokens",
+                                    "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD + "\"}",
+                                    "X-CSRF-Token",
+                                    csrf)
+                            .statusCode())
+                    .as("or the password")
                     .isEqualTo(201);
             assertThat(browser.postJson("/api/jwt", "{}", "X-CSRF-Token", csrf).statusCode())
-                    .as("nor a token pair, which would outlive the session").isEqualTo(403);
+                    .as("nor a token pair, which would outlive the session")
+                    .isEqualTo(403);
         }
     }
 

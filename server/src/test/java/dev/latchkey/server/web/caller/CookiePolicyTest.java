@@ -11,8 +11,11 @@ class CookiePolicyTest {
 
     @Test
     void overHttpsEveryCookieIsHostPrefixedSecureLaxAndForTheWholeSite() {
-        for (var cookie : new HttpCookie[] {cookies.session("id", true), cookies.csrf("t", true),
-                cookies.pending("sealed", Duration.ofMinutes(10), true)}) {
+        for (var cookie : new HttpCookie[] {
+            cookies.session("id", true),
+            cookies.csrf("t", true),
+            cookies.pending("sealed", Duration.ofMinutes(10), true)
+        }) {
             assertThat(cookie.getName()).startsWith("__Host-lk_");
             assertThat(cookie.isSecure()).as(cookie.getName()).isTrue();
             assertThat(cookie.getPath()).isEqualTo("/");

@@ -36,7 +36,9 @@ class CsrfTest {
         try (var jetty = LocalJetty.exchanges(true, x -> x.json(200, Map.of("token", csrf.token(x))))) {
             for (var planted : new String[] {"short", TOKEN + "A", "A".repeat(42) + "=", "<script>" + "A".repeat(35)}) {
                 var response = jetty.get("/login", "Cookie: __Host-lk_csrf=" + planted);
-                assertThat(cookie(response, "__Host-lk_csrf")).as(planted).matches("[A-Za-z0-9_-]{43}")
+                assertThat(cookie(response, "__Host-lk_csrf"))
+                        .as(planted)
+                        .matches("[A-Za-z0-9_-]{43}")
                         .isNotEqualTo(planted);
                 assertThat(response.getContent()).doesNotContain(planted);
             }
@@ -54,24 +56,32 @@ class CsrfTest {
 
     @Test
     void theSubmittedTokenMustEqualTheCookie() throws Exception {
-        try (var jetty = LocalJetty.exchanges(true, x -> csrf.check(x, x.header(Csrf.HEADER).orElse(null)))) {
-            assertThat(jetty.post("/api/session", COOKIE, "X-CSRF-Token: " + TOKEN).getStatus()).isEqualTo(204);
+        try (var jetty = LocalJetty.exchanges(
+                true, x -> csrf.check(x, x.header(Csrf.HEADER).orElse(null)))) {
+            assertThat(jetty.post("/api/session", COOKIE, "X-CSRF-Token: " + TOKEN)
+                            .getStatus())
+                    .isEqualTo(204);
             assertRefused(jetty.post("/api/session", COOKIE), "the CSRF token is missing or wrong");
             assertRefused(jetty.post("/api/session", COOKIE, "X-CSRF-Token: "), "the CSRF token is missing or wrong");
-            assertRefused(jetty.post("/api/session", COOKIE, "X-CSRF-Token: " + "B".repeat(43)),
+            assertRefused(
+                    jetty.post("/api/session", COOKIE, "X-CSRF-Token: " + "B".repeat(43)),
                     "the CSRF token is missing or wrong");
-            assertRefused(jetty.post("/api/session", COOKIE, "X-CSRF-Token: " + TOKEN.substring(1)),
+            assertRefused(
+                    jetty.post("/api/session", COOKIE, "X-CSRF-Token: " + TOKEN.substring(1)),
                     "the CSRF token is missing or wrong");
             assertRefused(jetty.post("/api/session", "X-CSRF-Token: " + TOKEN), "the CSRF token is missing or wrong");
-            assertRefused(jetty.post("/api/session", "Cookie: __Host-lk_csrf=", "X-CSRF-Token: "),
+            assertRefused(
+                    jetty.post("/api/session", "Cookie: __Host-lk_csrf=", "X-CSRF-Token: "),
                     "the CSRF token is missing or wrong");
         }
     }
 
     @Test
     void overPlainHttpTheUnprefixedCookieIsTheOneCompared() throws Exception {
-        try (var jetty = LocalJetty.exchanges(false, x -> csrf.check(x, x.header(Csrf.HEADER).orElse(null)))) {
-            assertThat(jetty.post("/x", "Cookie: lk_csrf=" + TOKEN, "X-CSRF-Token: " + TOKEN).getStatus())
+        try (var jetty = LocalJetty.exchanges(
+                false, x -> csrf.check(x, x.header(Csrf.HEADER).orElse(null)))) {
+            assertThat(jetty.post("/x", "Cookie: lk_csrf=" + TOKEN, "X-CSRF-Token: " + TOKEN)
+                            .getStatus())
                     .isEqualTo(204);
             assertRefused(jetty.post("/x", COOKIE, "X-CSRF-Token: " + TOKEN), "the CSRF token is missing or wrong");
         }
@@ -79,10 +89,19 @@ class CsrfTest {
 
     @Test
     void aForeignOriginIsRefusedEvenWithTheRightToken() throws Exception {
-        try (var jetty = LocalJetty.exchanges(true, x -> csrf.check(x, x.header(Csrf.HEADER).orElse(null)))) {
-            for (var origin : new String[] {"https://evil.example", "http://auth.example", "https://auth.example:8443",
-                    "https://auth.example.evil.example", "null", "auth.example", "https://"}) {
-                assertRefused(jetty.post("/x", COOKIE, "X-CSRF-Token: " + TOKEN, "Origin: " + origin),
+        try (var jetty = LocalJetty.exchanges(
+                true, x -> csrf.check(x, x.header(Csrf.HEADER).orElse(null)))) {
+            for (var origin : new String[] {
+                "https://evil.example",
+                "http://auth.example",
+                "https://auth.example:8443",
+                "https://auth.example.evil.example",
+                "null",
+                "auth.example",
+                "https://"
+            }) {
+                assertRefused(
+                        jetty.post("/x", COOKIE, "X-CSRF-Token: " + TOKEN, "Origin: " + origin),
                         "the request comes from another site");
             }
         }
@@ -90,11 +109,14 @@ class CsrfTest {
 
     @Test
     void thisSitesOriginPassesWithItsDefaultPortOrInAnotherCase() throws Exception {
-        try (var jetty = LocalJetty.exchanges(true, x -> csrf.check(x, x.header(Csrf.HEADER).orElse(null)))) {
-            for (var origin : new String[] {"https://auth.example", "https://auth.example:443",
-                    "HTTPS://Auth.Example"}) {
-                assertThat(jetty.post("/x", COOKIE, "X-CSRF-Token: " + TOKEN, "Origin: " + origin).getStatus())
-                        .as(origin).isEqualTo(204);
+        try (var jetty = LocalJetty.exchanges(
+                true, x -> csrf.check(x, x.header(Csrf.HEADER).orElse(null)))) {
+            for (var origin :
+                    new String[] {"https://auth.example", "https://auth.example:443", "HTTPS://Auth.Example"}) {
+                assertThat(jetty.post("/x", COOKIE, "X-CSRF-Token: " + TOKEN, "Origin: " + origin)
+                                .getStatus())
+                        .as(origin)
+                        .isEqualTo(204);
             }
         }
     }
@@ -103,9 +125,12 @@ class CsrfTest {
     void withAPublicUrlOnlyThatOriginCountsWhateverHostTheProxySends() throws Exception {
         var behindProxy = new Csrf(cookies, Secrets.create(), new SiteOrigin(URI.create("https://login.example.com")));
         try (var jetty = LocalJetty.exchanges(true, behindProxy::checkOrigin)) {
-            assertThat(jetty.post("/x", "Origin: https://login.example.com").getStatus()).isEqualTo(204);
+            assertThat(jetty.post("/x", "Origin: https://login.example.com").getStatus())
+                    .isEqualTo(204);
             assertRefused(jetty.post("/x", "Origin: https://auth.example"), "the request comes from another site");
-            assertThat(jetty.post("/x").getStatus()).as("no Origin: nothing to compare").isEqualTo(204);
+            assertThat(jetty.post("/x").getStatus())
+                    .as("no Origin: nothing to compare")
+                    .isEqualTo(204);
         }
     }
 

@@ -3,8 +3,8 @@ package dev.latchkey.server.web.caller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.Latchkey;
-import dev.latchkey.request.RequestContext;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.request.RequestContext;
 import dev.latchkey.server.web.http.Caller;
 import dev.latchkey.server.web.http.JsonResponses;
 import dev.latchkey.server.web.http.LocalJetty;
@@ -29,9 +29,16 @@ class CurrentUserTest {
     @BeforeEach
     void start() {
         db = TestDatabase.sqlite();
-        latchkey = Latchkey.builder(db.database()).instanceSecret(Secrets.create().bytes(32)).build();
-        alice = latchkey.users().create(new NewUser("alice", "alice@example.com", false, false), Optional.empty()).id();
-        currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(),
+        latchkey = Latchkey.builder(db.database())
+                .instanceSecret(Secrets.create().bytes(32))
+                .build();
+        alice = latchkey.users()
+                .create(new NewUser("alice", "alice@example.com", false, false), Optional.empty())
+                .id();
+        currentUser = new CurrentUser(
+                latchkey.sessions(),
+                latchkey.userCache(),
+                latchkey.authenticator(),
                 new CookiePolicy(Duration.ofDays(14), false));
     }
 
@@ -54,7 +61,9 @@ class CurrentUserTest {
 
     @Test
     void anAnonymousSessionIsKeptForTheRequestWithoutAUser() throws Exception {
-        var anonymous = latchkey.sessions().start(RequestContext.NONE, Map.of("pending", true)).id();
+        var anonymous = latchkey.sessions()
+                .start(RequestContext.NONE, Map.of("pending", true))
+                .id();
         assertCaller(get(Policy.anyone(), "Cookie: __Host-lk_session=" + anonymous), "ANONYMOUS", null, true);
     }
 
@@ -76,7 +85,9 @@ class CurrentUserTest {
 
     @Test
     void anApiTokenNamesItsUserAfterTokenOrBearerInAnyCase() throws Exception {
-        var key = latchkey.apiTokens().createByOperator(alice, "ci", Optional.empty()).key();
+        var key = latchkey.apiTokens()
+                .createByOperator(alice, "ci", Optional.empty())
+                .key();
         for (var scheme : new String[] {"Token", "token", "TOKEN", "Bearer", "bearer"}) {
             assertCaller(get(Policy.anyone(), "Authorization: " + scheme + " " + key), "TOKEN", "alice", false);
         }
@@ -91,36 +102,48 @@ class CurrentUserTest {
     @Test
     void aHeaderCredentialComesFirstAndABadOneIsA401NeverAFallBackToTheCookie() throws Exception {
         var cookie = sessionCookie();
-        var key = latchkey.apiTokens().createByOperator(alice, "ci", Optional.empty()).key();
+        var key = latchkey.apiTokens()
+                .createByOperator(alice, "ci", Optional.empty())
+                .key();
         assertCaller(get(Policy.anyone(), cookie, "Authorization: Token " + key), "TOKEN", "alice", false);
-        assertInvalid(get(Policy.anyone(), cookie, "Authorization: Token lk_" + "A".repeat(43)), "Token",
+        assertInvalid(
+                get(Policy.anyone(), cookie, "Authorization: Token lk_" + "A".repeat(43)),
+                "Token",
                 "the token is not valid");
-        assertInvalid(get(Policy.anyone(), cookie, "Authorization: Bearer not.a.jwt"), "Bearer",
-                "the token is not valid");
+        assertInvalid(
+                get(Policy.anyone(), cookie, "Authorization: Bearer not.a.jwt"), "Bearer", "the token is not valid");
     }
 
     @Test
     void aMalformedAuthorizationHeaderIsRefusedInTheSchemeTheClientUsed() throws Exception {
-        assertInvalid(get(Policy.anyone(), "Authorization: Token"), "Token",
+        assertInvalid(
+                get(Policy.anyone(), "Authorization: Token"), "Token", "the Authorization header has no credentials");
+        assertInvalid(
+                get(Policy.anyone(), "Authorization: Bearer    "),
+                "Bearer",
                 "the Authorization header has no credentials");
-        assertInvalid(get(Policy.anyone(), "Authorization: Bearer    "), "Bearer",
-                "the Authorization header has no credentials");
-        assertInvalid(get(Policy.anyone(), "Authorization: Token a b"), "Token",
+        assertInvalid(
+                get(Policy.anyone(), "Authorization: Token a b"),
+                "Token",
                 "the Authorization header must hold exactly one token");
-        assertInvalid(get(Policy.anyone(), "Authorization: Bearer " + "a".repeat(CurrentUser.MAX_CREDENTIALS)),
-                "Bearer", "the token is not valid");
+        assertInvalid(
+                get(Policy.anyone(), "Authorization: Bearer " + "a".repeat(CurrentUser.MAX_CREDENTIALS)),
+                "Bearer",
+                "the token is not valid");
     }
 
     @Test
     void aSchemeThatIsNotOursIsIgnoredAndTheCookieCounts() throws Exception {
-        assertCaller(get(Policy.anyone(), sessionCookie(), "Authorization: Basic YWxpY2U6cHc="), "SESSION", "alice",
-                true);
+        assertCaller(
+                get(Policy.anyone(), sessionCookie(), "Authorization: Basic YWxpY2U6cHc="), "SESSION", "alice", true);
         assertCaller(get(Policy.anyone(), "Authorization: Digest x"), "ANONYMOUS", null, false);
     }
 
     @Test
     void aRouteOnlyReadsTheProofsItTakes() throws Exception {
-        var key = latchkey.apiTokens().createByOperator(alice, "ci", Optional.empty()).key();
+        var key = latchkey.apiTokens()
+                .createByOperator(alice, "ci", Optional.empty())
+                .key();
         assertCaller(get(Policy.anyonePage(), "Authorization: Token " + key), "ANONYMOUS", null, false);
         assertCaller(get(Policy.anyonePage(), "Authorization: Token garbage"), "ANONYMOUS", null, false);
         assertCaller(get(Policy.anyone().by(Policy.Proof.BODY), sessionCookie()), "ANONYMOUS", null, false);
@@ -128,7 +151,8 @@ class CurrentUserTest {
     }
 
     private String sessionCookie() {
-        return "Cookie: __Host-lk_session=" + latchkey.sessions().login(null, alice, RequestContext.NONE).id();
+        return "Cookie: __Host-lk_session="
+                + latchkey.sessions().login(null, alice, RequestContext.NONE).id();
     }
 
     /** A GET under this policy, answered with the caller as JSON (or the 401 of a bad token). */
@@ -141,9 +165,15 @@ class CurrentUserTest {
                 x.setHeader("WWW-Authenticate", e.challenge());
                 throw e;
             }
-            x.json(200, JsonResponses.object("via", caller.via().name(),
-                    "user", caller.isAuthenticated() ? caller.user().username() : null,
-                    "session", caller.session() != null));
+            x.json(
+                    200,
+                    JsonResponses.object(
+                            "via",
+                            caller.via().name(),
+                            "user",
+                            caller.isAuthenticated() ? caller.user().username() : null,
+                            "session",
+                            caller.session() != null));
         })) {
             return jetty.get("/x", headers);
         }
@@ -151,8 +181,9 @@ class CurrentUserTest {
 
     private static void assertCaller(HttpTester.Response response, String via, String user, boolean session) {
         assertThat(response.getStatus()).as(response.getContent()).isEqualTo(200);
-        assertThat(response.getContent()).isEqualTo("{\"via\":\"" + via + "\",\"user\":"
-                + (user == null ? "null" : "\"" + user + "\"") + ",\"session\":" + session + "}");
+        assertThat(response.getContent())
+                .isEqualTo("{\"via\":\"" + via + "\",\"user\":" + (user == null ? "null" : "\"" + user + "\"")
+                        + ",\"session\":" + session + "}");
     }
 
     private static void assertInvalid(HttpTester.Response response, String scheme, String detail) {

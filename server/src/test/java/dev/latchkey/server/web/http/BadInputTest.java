@@ -23,8 +23,8 @@ class BadInputTest extends ServerTest {
         assertError(post("{\"username\":42,\"password\":\"x\"}"), 400, "invalid_field");
         assertError(post("{\"username\":\"alice\",\"password\":[\"x\"]}"), 400, "invalid_field");
         assertError(post("{\"username\":\"alice\",\"password\":\"\"}"), 400, "invalid_password");
-        assertError(post("{\"username\":\"alice\",\"password\":\"" + "x".repeat(5000) + "\"}"), 400,
-                "invalid_password");
+        assertError(
+                post("{\"username\":\"alice\",\"password\":\"" + "x".repeat(5000) + "\"}"), 400, "invalid_password");
         assertError(post("{\"username\":\"alice\",\"password\":\"\\ud800\"}"), 400, "invalid_password");
     }
 
@@ -38,7 +38,8 @@ class BadInputTest extends ServerTest {
     @Test
     void wrongContentTypesAreRefused() {
         var client = server.client();
-        var response = client.send(client.builder("/api/session").header("Content-Type", "text/plain")
+        var response = client.send(client.builder("/api/session")
+                .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"x\"}")));
         assertError(response, 415, "unsupported_media_type");
         var form = client.send(client.builder("/api/session")
@@ -56,7 +57,8 @@ class BadInputTest extends ServerTest {
         // A chunked body that only turns out too large while it is read is refused too.
         var justOver = "{\"username\":\"alice\",\"password\":\"" + "x".repeat(Exchange.MAX_BODY) + "\"}";
         var client = server.client();
-        var chunked = client.send(client.builder("/api/session").header("Content-Type", "application/json")
+        var chunked = client.send(client.builder("/api/session")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofString(justOver))));
         assertError(chunked, 413, "body_too_large");
         assertError(post(justOver), 413, "body_too_large");
@@ -127,9 +129,11 @@ class BadInputTest extends ServerTest {
 
     private static void assertError(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
-                t -> assertThat(t).startsWith("application/json"));
-        assertThat(response.body()).startsWith("{\"error\":\"" + code + "\",\"detail\":\"")
-                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(response.headers().firstValue("content-type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(response.body())
+                .startsWith("{\"error\":\"" + code + "\",\"detail\":\"")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 }

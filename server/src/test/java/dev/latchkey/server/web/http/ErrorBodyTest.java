@@ -13,12 +13,14 @@ class ErrorBodyTest {
     @Test
     void theBodyIsWhatJacksonWritesForTheSameFieldsWhateverTheDetailHolds() throws Exception {
         var json = new ObjectMapper();
-        for (var detail : new String[] {"no such resource", "\"quoted\" and \\ back", "line\nbreak\ttab\u0000nul",
-                "admin가 \u2028 é", "", null}) {
+        for (var detail : new String[] {
+            "no such resource", "\"quoted\" and \\ back", "line\nbreak\ttab\u0000nul", "admin가 \u2028 é", "", null
+        }) {
             var map = new LinkedHashMap<String, Object>();
             map.put("error", "some_code");
             map.put("detail", detail);
-            assertThat(new String(ErrorBody.bytes("some_code", detail), StandardCharsets.UTF_8)).as(detail)
+            assertThat(new String(ErrorBody.bytes("some_code", detail), StandardCharsets.UTF_8))
+                    .as(detail)
                     .isEqualTo(new String(json.writeValueAsBytes(map), StandardCharsets.UTF_8));
         }
     }
@@ -34,7 +36,8 @@ class ErrorBodyTest {
             assertThat(response.get("Cache-Control")).isEqualTo("no-store");
             assertThat(response.getContent())
                     .isEqualTo("{\"error\":\"permission_denied\",\"detail\":\"this is for staff only\"}");
-            assertThat(response.get("Content-Length")).isEqualTo(Integer.toString(response.getContent().length()));
+            assertThat(response.get("Content-Length"))
+                    .isEqualTo(Integer.toString(response.getContent().length()));
         }
     }
 

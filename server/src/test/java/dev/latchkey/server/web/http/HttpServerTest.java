@@ -47,7 +47,8 @@ class HttpServerTest {
             // A renewal writes the key first and the certificate last.
             Files.copy(second.privateKey(), live.privateKey(), StandardCopyOption.REPLACE_EXISTING);
             Files.copy(second.certificate(), live.certificate(), StandardCopyOption.REPLACE_EXISTING);
-            Files.setLastModifiedTime(live.certificate(),
+            Files.setLastModifiedTime(
+                    live.certificate(),
                     java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
 
             var expected = second.load().leaf().getSerialNumber();
@@ -73,7 +74,9 @@ class HttpServerTest {
             try (var socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", server.port())) {
                 socket.setEnabledProtocols(new String[] {"TLSv1.2"});
                 socket.startHandshake();
-                assertThat(socket.getSession().getCipherSuite()).contains("ECDHE").contains("GCM");
+                assertThat(socket.getSession().getCipherSuite())
+                        .contains("ECDHE")
+                        .contains("GCM");
                 // A client-initiated renegotiation (a DoS lever) ends the connection instead.
                 socket.setSoTimeout(5_000);
                 socket.startHandshake();
@@ -100,9 +103,12 @@ class HttpServerTest {
         }
         try (var server = new HttpServer("127.0.0.1", 0, pem, redirectPort)) {
             server.start(ok());
-            var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + redirectPort + "/login?next=/account")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://localhost:" + redirectPort + "/login?next=/account"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(308);
             assertThat(response.headers().firstValue("location"))
                     .hasValue("https://localhost:" + server.port() + "/login?next=/account");
@@ -124,8 +130,11 @@ class HttpServerTest {
         };
         var server = new HttpServer("127.0.0.1", 0, null, null);
         server.start(slow);
-        var inFlight = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.port() + "/slow")).build(), HttpResponse.BodyHandlers.ofString());
+        var inFlight = HttpClient.newHttpClient()
+                .sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/slow"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         server.close();
         var response = inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -154,20 +163,23 @@ class HttpServerTest {
     /** Test only: reads whatever certificate the server presents. */
     private static SSLContext trustAll() throws Exception {
         var context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        context.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         return context;
     }
 }

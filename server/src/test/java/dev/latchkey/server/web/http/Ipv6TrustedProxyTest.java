@@ -42,8 +42,10 @@ class Ipv6TrustedProxyTest {
     void start() throws Exception {
         requireIpv6Loopback();
         db = TestDatabase.sqlite();
-        latchkey = Latchkey.builder(db.database()).argon2(Argon2Settings.OWASP).instanceSecret(Secrets.create()
-                .bytes(32)).build();
+        latchkey = Latchkey.builder(db.database())
+                .argon2(Argon2Settings.OWASP)
+                .instanceSecret(Secrets.create().bytes(32))
+                .build();
         latchkey.users().create(new NewUser("alice", "alice@example.com", false, false), Optional.of(PASSWORD));
         server = new HttpServer("::1", 0, null, null);
         server.start(WebApp.handler(latchkey, TrustedProxies.of(List.of("::1"))));
@@ -66,21 +68,31 @@ class Ipv6TrustedProxyTest {
     void forwardedHeadersFromATrustedIpv6ProxyAreBelieved() throws Exception {
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         var base = URI.create("http://[::1]:" + server.port() + "/");
-        var signIn = http.send(HttpRequest.newBuilder(base.resolve("/api/session"))
-                .header("Content-Type", "application/json")
-                .header("X-Forwarded-Proto", "https").header("X-Forwarded-For", "2001:db8::7")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"" + PASSWORD
-                        + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        var signIn = http.send(
+                HttpRequest.newBuilder(base.resolve("/api/session"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Forwarded-Proto", "https")
+                        .header("X-Forwarded-For", "2001:db8::7")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"username\":\"alice\",\"password\":\"" + PASSWORD + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
         // The proxy said HTTPS, so the cookies are the Secure __Host- ones.
         var session = signIn.headers().allValues("set-cookie").stream()
-                .filter(c -> c.startsWith("__Host-lk_session=")).findFirst().orElseThrow(() -> new AssertionError(
+                .filter(c -> c.startsWith("__Host-lk_session="))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
                         "no __Host- session cookie in " + signIn.headers().allValues("set-cookie")));
         assertThat(session).contains("Secure");
 
-        var sessions = http.send(HttpRequest.newBuilder(base.resolve("/api/sessions"))
-                .header("Cookie", session.split(";", 2)[0])
-                .header("X-Forwarded-Proto", "https").header("X-Forwarded-For", "2001:db8::7").GET().build(),
+        var sessions = http.send(
+                HttpRequest.newBuilder(base.resolve("/api/sessions"))
+                        .header("Cookie", session.split(";", 2)[0])
+                        .header("X-Forwarded-Proto", "https")
+                        .header("X-Forwarded-For", "2001:db8::7")
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(sessions.statusCode()).as(sessions.body()).isEqualTo(200);
         var listed = new ObjectMapper().readTree(sessions.body()).get("sessions");

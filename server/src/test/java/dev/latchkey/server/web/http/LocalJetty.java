@@ -50,7 +50,8 @@ public final class LocalJetty implements AutoCloseable {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 var body = BufferUtil.toArray(Content.Source.asByteBuffer(request));
-                var client = new ClientInfo("192.0.2.1", https, request.getHeaders().get("User-Agent"));
+                var client =
+                        new ClientInfo("192.0.2.1", https, request.getHeaders().get("User-Agent"));
                 var x = new Exchange(request, response, callback, client, new ObjectMapper(), body);
                 try {
                     endpoint.handle(x);
@@ -77,14 +78,14 @@ public final class LocalJetty implements AutoCloseable {
 
     /** A {@code HEAD} of {@code path}, answered raw: the status line, the headers and whatever followed them. */
     public String head(String path) throws Exception {
-        return connector.getResponse("HEAD " + path + " HTTP/1.1\r\nHost: auth.example\r\n\r\n", true, 10,
-                TimeUnit.SECONDS);
+        return connector.getResponse(
+                "HEAD " + path + " HTTP/1.1\r\nHost: auth.example\r\n\r\n", true, 10, TimeUnit.SECONDS);
     }
 
     /** A {@code POST} of {@code path} with these header lines and no body. */
     public HttpTester.Response post(String path, String... headers) throws Exception {
-        return send("POST " + path + " HTTP/1.1\r\nHost: auth.example\r\nContent-Length: 0\r\n" + lines(headers)
-                + "\r\n");
+        return send(
+                "POST " + path + " HTTP/1.1\r\nHost: auth.example\r\nContent-Length: 0\r\n" + lines(headers) + "\r\n");
     }
 
     private static String lines(String... headers) {

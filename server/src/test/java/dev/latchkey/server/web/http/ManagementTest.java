@@ -42,8 +42,9 @@ class ManagementTest {
         var response = jetty.get("/api/me");
         assertThat(response.getStatus()).isEqualTo(404);
         assertThat(response.get("Cache-Control")).isEqualTo("no-store");
-        assertThat(response.getContent()).isEqualTo("{\"error\":\"not_found\","
-                + "\"detail\":\"the management listener serves /metrics, /healthz and /readyz\"}");
+        assertThat(response.getContent())
+                .isEqualTo("{\"error\":\"not_found\","
+                        + "\"detail\":\"the management listener serves /metrics, /healthz and /readyz\"}");
     }
 
     @Test

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
-    private static final Router.Endpoint NOTHING = (x, p) -> { };
-    private static final Router.Endpoint OTHER = (x, p) -> { };
+    private static final Router.Endpoint NOTHING = (x, p) -> {};
+    private static final Router.Endpoint OTHER = (x, p) -> {};
 
     @Test
     void aLiteralRouteIsFoundWithItsEndpointPolicyAndTemplate() {
@@ -75,14 +75,16 @@ class RouterTest {
     @Test
     void everyRouteDeclaresItsPolicyAndIsListedInTheOrderRegistered() {
         assertThatThrownBy(() -> new Router().add("GET", "/x", null, NOTHING))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("policy");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("policy");
         assertThatThrownBy(() -> new Router().add("GET", "/x", Policy.anyone(), null))
                 .isInstanceOf(NullPointerException.class);
-        var router = new Router()
-                .add("POST", "/b/{}", Policy.anyone(), NOTHING)
-                .add("GET", "/a", Policy.staff(), NOTHING);
-        assertThat(router.routes()).extracting(Router.Route::method, Router.Route::template)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("POST", "/b/{}"),
+        var router =
+                new Router().add("POST", "/b/{}", Policy.anyone(), NOTHING).add("GET", "/a", Policy.staff(), NOTHING);
+        assertThat(router.routes())
+                .extracting(Router.Route::method, Router.Route::template)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("POST", "/b/{}"),
                         org.assertj.core.groups.Tuple.tuple("GET", "/a"));
         assertThat(router.routes().get(1).policy()).isEqualTo(Policy.staff());
     }

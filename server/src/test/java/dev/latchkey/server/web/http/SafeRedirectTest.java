@@ -14,10 +14,28 @@ class SafeRedirectTest {
 
     @Test
     void anythingThatCouldLeaveTheSiteBecomesTheFallback() {
-        for (var next : new String[] {"//evil", "/\\evil", "\\\\evil", "https://evil", "http:evil",
-            "javascript:alert(1)", "%2F%2Fevil", "%2f%2fevil", "/%2F/evil", "/%5Cevil", "%252F%252Fevil",
-            "/%252F/evil", "/\n/evil", "/\t/evil", "/%09/evil", "/%0d%0a/evil", "evil", "", "%zz",
-            "/" + "a".repeat(3000)}) {
+        for (var next : new String[] {
+            "//evil",
+            "/\\evil",
+            "\\\\evil",
+            "https://evil",
+            "http:evil",
+            "javascript:alert(1)",
+            "%2F%2Fevil",
+            "%2f%2fevil",
+            "/%2F/evil",
+            "/%5Cevil",
+            "%252F%252Fevil",
+            "/%252F/evil",
+            "/\n/evil",
+            "/\t/evil",
+            "/%09/evil",
+            "/%0d%0a/evil",
+            "evil",
+            "",
+            "%zz",
+            "/" + "a".repeat(3000)
+        }) {
             assertThat(SafeRedirect.of(next, "/")).as(next).isEqualTo("/");
         }
         assertThat(SafeRedirect.of(null, "/account")).isEqualTo("/account");

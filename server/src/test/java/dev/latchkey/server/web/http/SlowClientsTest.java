@@ -38,22 +38,31 @@ class SlowClientsTest {
         // The per-address cap is lifted here, so that all 300 are open at once: what is tested is that a body in
         // transit holds no thread (the pool has 200), not the cap.
         var limits = new HttpServer.Limits(1_000, Duration.ofSeconds(30), Duration.ofSeconds(30));
-        try (var server = TestServer.https(dir, limits); var attack = new SlowAttack(server)) {
+        try (var server = TestServer.https(dir, limits);
+                var attack = new SlowAttack(server)) {
             for (int i = 0; i < 300; i++) {
-                attack.open(ATTACKER, "POST /api/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-                        + "application/json\r\nContent-Length: 65536\r\n\r\n{");
+                attack.open(
+                        ATTACKER,
+                        "POST /api/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                                + "application/json\r\nContent-Length: 65536\r\n\r\n{");
             }
             attack.trickle(Duration.ofSeconds(1));
-            assertThat(attack.stillOpen()).as("the slow bodies are all in flight").isEqualTo(300);
+            assertThat(attack.stillOpen())
+                    .as("the slow bodies are all in flight")
+                    .isEqualTo(300);
             for (int i = 0; i < 5; i++) {
                 var health = timed(() -> request(server, BYSTANDER, HEALTH_CHECK));
                 assertThat(health.response()).startsWith("HTTP/1.1 200");
                 assertThat(health.elapsed()).isLessThan(Duration.ofSeconds(1));
             }
             var body = "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD + "\"}";
-            var signIn = timed(() -> request(server, BYSTANDER, "POST /api/session HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close"
-                    + "\r\n\r\n" + body));
+            var signIn = timed(() -> request(
+                    server,
+                    BYSTANDER,
+                    "POST /api/session HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: " + body.length()
+                            + "\r\nConnection: close"
+                            + "\r\n\r\n" + body));
             assertThat(signIn.response()).startsWith("HTTP/1.1 200");
             assertThat(signIn.elapsed()).isLessThan(Duration.ofSeconds(1));
         }
@@ -62,10 +71,12 @@ class SlowClientsTest {
     @Test
     void aBodyStillTricklingAtItsDeadlineGets408AndItsConnectionClosed() throws Exception {
         var limits = new HttpServer.Limits(64, Duration.ofSeconds(10), Duration.ofSeconds(2));
-        try (var server = TestServer.https(dir, limits); var socket = tls(server, ATTACKER)) {
+        try (var server = TestServer.https(dir, limits);
+                var socket = tls(server, ATTACKER)) {
             var out = socket.getOutputStream();
             out.write(("POST /api/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: 100\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             socket.setSoTimeout(500);
             long start = System.nanoTime();
@@ -75,7 +86,7 @@ class SlowClientsTest {
                     break;
                 }
                 try {
-                    out.write(' ');     // one byte every half second: steady, never idle, never done
+                    out.write(' '); // one byte every half second: steady, never idle, never done
                     out.flush();
                 } catch (IOException closed) {
                     readSome(socket.getInputStream(), answer);
@@ -91,7 +102,8 @@ class SlowClientsTest {
     @Test
     void aConnectionThatNeverFinishesItsHeadersIsClosedAtTheHeaderDeadline() throws Exception {
         var limits = new HttpServer.Limits(64, Duration.ofSeconds(2), Duration.ofSeconds(10));
-        try (var server = TestServer.https(dir, limits); var socket = tls(server, ATTACKER)) {
+        try (var server = TestServer.https(dir, limits);
+                var socket = tls(server, ATTACKER)) {
             var out = socket.getOutputStream();
             out.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
             socket.setSoTimeout(500);
@@ -114,7 +126,8 @@ class SlowClientsTest {
     @Test
     void aKeptAliveConnectionThatTricklesItsNextRequestIsClosedAtTheHeaderDeadlineToo() throws Exception {
         var limits = new HttpServer.Limits(64, Duration.ofSeconds(2), Duration.ofSeconds(10));
-        try (var server = TestServer.https(dir, limits); var socket = tls(server, ATTACKER)) {
+        try (var server = TestServer.https(dir, limits);
+                var socket = tls(server, ATTACKER)) {
             var out = socket.getOutputStream();
             out.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -136,7 +149,9 @@ class SlowClientsTest {
                     closed = true;
                 }
             }
-            assertThat(closed).as("one quick request buys no right to trickle the next").isTrue();
+            assertThat(closed)
+                    .as("one quick request buys no right to trickle the next")
+                    .isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
     }
@@ -145,32 +160,46 @@ class SlowClientsTest {
     void largeBodiesOverTheBudgetGet503WhileSmallOnesAndSignInsStillPass() throws Exception {
         // A budget of three large bodies: the fourth half-sent one is refused, a sign-in (a small body) is not.
         var limits = new HttpServer.Limits(64, Duration.ofSeconds(10), Duration.ofSeconds(10), 3 * 60_000);
-        try (var server = TestServer.https(dir, limits); var attack = new SlowAttack(server)) {
+        try (var server = TestServer.https(dir, limits);
+                var attack = new SlowAttack(server)) {
             var half = "x".repeat(60_000);
             for (int i = 0; i < 3; i++) {
-                attack.open(ATTACKER, "POST /api/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-                        + "application/json\r\nContent-Length: 65000\r\n\r\n" + half);
+                attack.open(
+                        ATTACKER,
+                        "POST /api/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                                + "application/json\r\nContent-Length: 65000\r\n\r\n" + half);
             }
             Thread.sleep(500);
-            var refused = request(server, ATTACKER, "POST /api/session HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 65000\r\n\r\n" + half);
+            var refused = request(
+                    server,
+                    ATTACKER,
+                    "POST /api/session HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 65000\r\n\r\n" + half);
             assertThat(refused).startsWith("HTTP/1.1 503").contains("\"error\":\"busy\"");
             var body = "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD + "\"}";
-            assertThat(request(server, BYSTANDER, "POST /api/session HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close"
-                    + "\r\n\r\n" + body)).startsWith("HTTP/1.1 200");
+            assertThat(request(
+                            server,
+                            BYSTANDER,
+                            "POST /api/session HTTP/1.1\r\nHost: localhost\r\n"
+                                    + "Content-Type: application/json\r\nContent-Length: " + body.length()
+                                    + "\r\nConnection: close"
+                                    + "\r\n\r\n" + body))
+                    .startsWith("HTTP/1.1 200");
         }
     }
 
     @Test
     void oneAddressHoldsNoMoreThanItsShareOfConnectionsWhileOthersConnectFreely() throws Exception {
         var limits = new HttpServer.Limits(20, Duration.ofSeconds(30), Duration.ofSeconds(30));
-        try (var server = TestServer.https(dir, limits); var attack = new SlowAttack(server)) {
+        try (var server = TestServer.https(dir, limits);
+                var attack = new SlowAttack(server)) {
             for (int i = 0; i < 200; i++) {
                 attack.openPlainTcp(ATTACKER);
             }
             attack.trickle(Duration.ofSeconds(1));
-            assertThat(attack.stillOpen()).as("over the cap, closed as accepted").isLessThanOrEqualTo(20);
+            assertThat(attack.stillOpen())
+                    .as("over the cap, closed as accepted")
+                    .isLessThanOrEqualTo(20);
             var health = request(server, BYSTANDER, HEALTH_CHECK);
             assertThat(health).startsWith("HTTP/1.1 200");
         }
@@ -181,7 +210,9 @@ class SlowClientsTest {
         var limits = new HttpServer.Limits(3, Duration.ofSeconds(10), Duration.ofSeconds(10));
         try (var server = TestServer.https(dir, limits)) {
             for (int i = 0; i < 30; i++) {
-                assertThat(request(server, BYSTANDER, HEALTH_CHECK)).as("connection " + i).startsWith("HTTP/1.1 200");
+                assertThat(request(server, BYSTANDER, HEALTH_CHECK))
+                        .as("connection " + i)
+                        .startsWith("HTTP/1.1 200");
             }
         }
     }
@@ -262,8 +293,7 @@ class SlowClientsTest {
         }
     }
 
-    private record Timed(String response, Duration elapsed) {
-    }
+    private record Timed(String response, Duration elapsed) {}
 
     private interface Call {
         String run() throws Exception;

@@ -19,8 +19,9 @@ class PagesTest extends ServerTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<form method=\"post\" action=\"/login\">");
         assertThat(csrfField(page)).isNotEmpty();
-        assertThat(page.headers().firstValue("content-security-policy")).hasValueSatisfying(
-                csp -> assertThat(csp).contains("frame-ancestors 'none'").contains("default-src 'none'"));
+        assertThat(page.headers().firstValue("content-security-policy"))
+                .hasValueSatisfying(csp ->
+                        assertThat(csp).contains("frame-ancestors 'none'").contains("default-src 'none'"));
         assertThat(page.headers().firstValue("cache-control")).hasValue("no-store");
         assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
         assertThat(page.headers().firstValue("referrer-policy")).isPresent();
@@ -31,15 +32,28 @@ class PagesTest extends ServerTest {
     void signingInThroughTheFormLandsOnNextThenAccountShowsTheSession() {
         var client = server.client();
         var form = client.get("/login?next=/account");
-        var response = client.postForm("/login", Map.of("username", "alice", "password", TestServer.PASSWORD,
-                "csrf_token", csrfField(form), "next", "/account"));
+        var response = client.postForm(
+                "/login",
+                Map.of(
+                        "username",
+                        "alice",
+                        "password",
+                        TestServer.PASSWORD,
+                        "csrf_token",
+                        csrfField(form),
+                        "next",
+                        "/account"));
         assertThat(response.statusCode()).isEqualTo(303);
         assertThat(response.headers().firstValue("location")).hasValue("/account");
 
         var account = client.get("/account");
         assertThat(account.statusCode()).isEqualTo(200);
-        assertThat(account.body()).contains("alice").contains("this session").contains("Java-http-client")
-                .contains("Recent sign-ins").contains("success");
+        assertThat(account.body())
+                .contains("alice")
+                .contains("this session")
+                .contains("Java-http-client")
+                .contains("Recent sign-ins")
+                .contains("success");
         var token = csrfField(account);
 
         var signOut = client.postForm("/logout", Map.of("csrf_token", token));
@@ -52,10 +66,10 @@ class PagesTest extends ServerTest {
     void aWrongPasswordShowsOneGenericMessage() {
         var client = server.client();
         var token = csrfField(client.get("/login"));
-        var wrong = client.postForm("/login", Map.of("username", "alice", "password", "wrong password",
-                "csrf_token", token));
-        var unknown = client.postForm("/login", Map.of("username", "nobody", "password", "wrong password",
-                "csrf_token", token));
+        var wrong = client.postForm(
+                "/login", Map.of("username", "alice", "password", "wrong password", "csrf_token", token));
+        var unknown = client.postForm(
+                "/login", Map.of("username", "nobody", "password", "wrong password", "csrf_token", token));
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(unknown.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).contains("Invalid username or password.");
@@ -70,12 +84,15 @@ class PagesTest extends ServerTest {
         var missing = client.postForm("/login", Map.of("username", "alice", "password", TestServer.PASSWORD));
         assertThat(missing.statusCode()).isEqualTo(403);
         assertThat(missing.body()).contains("\"error\":\"csrf_failed\"");
-        var wrong = client.postForm("/login", Map.of("username", "alice", "password", TestServer.PASSWORD,
-                "csrf_token", "A".repeat(43)));
+        var wrong = client.postForm(
+                "/login", Map.of("username", "alice", "password", TestServer.PASSWORD, "csrf_token", "A".repeat(43)));
         assertThat(wrong.statusCode()).isEqualTo(403);
         var token = client.cookies.get("__Host-lk_csrf");
-        var foreign = client.postForm("/login", Map.of("username", "alice", "password", TestServer.PASSWORD,
-                "csrf_token", token), "Origin", "https://evil.example");
+        var foreign = client.postForm(
+                "/login",
+                Map.of("username", "alice", "password", TestServer.PASSWORD, "csrf_token", token),
+                "Origin",
+                "https://evil.example");
         assertThat(foreign.statusCode()).isEqualTo(403);
         var noCookie = server.client().postForm("/logout", Map.of("csrf_token", token));
         assertThat(noCookie.statusCode()).isEqualTo(403);
@@ -83,21 +100,41 @@ class PagesTest extends ServerTest {
 
     @Test
     void openRedirectsInNextStayOnTheSite() {
-        var attempts = new String[] {"//evil.example", "/\\evil.example", "https://evil.example",
-            "javascript:alert(1)", "%2F%2Fevil.example", "/%2F/evil.example", "/%5Cevil.example",
-            "%252F%252Fevil.example", "http:/evil.example", "/\t/evil.example", " //evil.example"};
+        var attempts = new String[] {
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "%2F%2Fevil.example",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "%252F%252Fevil.example",
+            "http:/evil.example",
+            "/\t/evil.example",
+            " //evil.example"
+        };
         for (var next : attempts) {
             var client = server.client();
             var token = csrfField(client.get("/login"));
-            var response = client.postForm("/login", Map.of("username", "alice", "password", TestServer.PASSWORD,
-                    "csrf_token", token, "next", next));
+            var response = client.postForm(
+                    "/login",
+                    Map.of("username", "alice", "password", TestServer.PASSWORD, "csrf_token", token, "next", next));
             assertThat(response.statusCode()).as(next).isEqualTo(303);
             assertThat(response.headers().firstValue("location")).as(next).hasValue("/");
         }
         var client = server.client();
         var token = csrfField(client.get("/login"));
-        var fine = client.postForm("/login", Map.of("username", "alice", "password", TestServer.PASSWORD,
-                "csrf_token", token, "next", "/account?tab=sessions"));
+        var fine = client.postForm(
+                "/login",
+                Map.of(
+                        "username",
+                        "alice",
+                        "password",
+                        TestServer.PASSWORD,
+                        "csrf_token",
+                        token,
+                        "next",
+                        "/account?tab=sessions"));
         assertThat(fine.headers().firstValue("location")).hasValue("/account?tab=sessions");
     }
 
@@ -109,8 +146,7 @@ class PagesTest extends ServerTest {
         client.signIn();
         var account = client.get("/account");
         assertThat(account.body()).contains("End all other sessions");
-        var response = client.postForm("/account/sessions", Map.of("csrf_token", csrfField(account),
-                "end", "others"));
+        var response = client.postForm("/account/sessions", Map.of("csrf_token", csrfField(account), "end", "others"));
         assertThat(response.statusCode()).isEqualTo(303);
         assertThat(other.get("/api/me").statusCode()).isEqualTo(401);
         assertThat(client.get("/api/me").statusCode()).isEqualTo(200);
@@ -127,15 +163,17 @@ class PagesTest extends ServerTest {
             var response = client.postForm("/account/sessions", Map.of("csrf_token", token, "end", end));
             assertThat(response.statusCode()).as(end).isEqualTo(303);
         }
-        assertThat(client.postForm("/account/sessions", Map.of("csrf_token", token)).statusCode()).isEqualTo(303);
+        assertThat(client.postForm("/account/sessions", Map.of("csrf_token", token))
+                        .statusCode())
+                .isEqualTo(303);
         var json = client.postJson("/account/sessions", "{\"end\":\"others\"}");
         assertThat(json.statusCode()).isEqualTo(415);
         assertThat(json.body()).contains("unsupported_media_type");
         assertThat(other.get("/api/me").statusCode()).isEqualTo(200);
         var anonymous = server.client();
         anonymous.get("/login");
-        var noUser = anonymous.postForm("/account/sessions", Map.of("csrf_token",
-                anonymous.cookies.get("__Host-lk_csrf"), "end", "others"));
+        var noUser = anonymous.postForm(
+                "/account/sessions", Map.of("csrf_token", anonymous.cookies.get("__Host-lk_csrf"), "end", "others"));
         assertThat(noUser.statusCode()).as("sent to sign in").isEqualTo(303);
         assertThat(noUser.headers().firstValue("location")).hasValue("/login?next=/account/sessions");
     }
@@ -144,12 +182,14 @@ class PagesTest extends ServerTest {
     void theStylesheetIsImmutableAndAnswers304ToItsEtag() {
         var client = server.client();
         var page = client.get("/login").body();
-        var matcher = Pattern.compile("href=\"(/static/app\\.[0-9a-f]{16}\\.css)\"").matcher(page);
+        var matcher =
+                Pattern.compile("href=\"(/static/app\\.[0-9a-f]{16}\\.css)\"").matcher(page);
         assertThat(matcher.find()).isTrue();
         var css = client.get(matcher.group(1));
         assertThat(css.statusCode()).isEqualTo(200);
         assertThat(css.headers().firstValue("cache-control")).hasValue("public, max-age=31536000, immutable");
-        assertThat(css.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
+        assertThat(css.headers().firstValue("content-type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
         var etag = css.headers().firstValue("etag").orElseThrow();
         var again = client.get(matcher.group(1), "If-None-Match", etag);
         assertThat(again.statusCode()).isEqualTo(304);
