@@ -119,12 +119,7 @@ class UsersTest {
 
     @Test
     void anImportThatChangesAPasswordHashOrDeactivatesEndsThoseUsersSessionsAndTokenFamilies() throws Exception {
-        var latchkey = dev.latchkey.Latchkey.builder(db.database())
-                .clock(clock)
-                .scheduler(new ManualScheduler())
-                .instanceSecret(new byte[32])
-                .argon2(new Argon2Settings(1024, 2, 1, 32))
-                .build();
+        var latchkey = engine();
         var jwt = latchkey.tokenFamilies();
         var first = List.of(
                 imported("alice", hashing.hash("old password"), true),
@@ -172,12 +167,7 @@ class UsersTest {
 
     @Test
     void anImportThatChangesNothingAboutAUserEndsNothing() throws Exception {
-        var latchkey = dev.latchkey.Latchkey.builder(db.database())
-                .clock(clock)
-                .scheduler(new ManualScheduler())
-                .instanceSecret(new byte[32])
-                .argon2(new Argon2Settings(1024, 2, 1, 32))
-                .build();
+        var latchkey = engine();
         var jwt = latchkey.tokenFamilies();
         var dump = List.of(
                 imported("alice", hashing.hash("a password"), true),
@@ -223,5 +213,15 @@ class UsersTest {
     @Test
     void aSuperuserMustBeStaff() {
         assertThatThrownBy(() -> new NewUser("root", "", false, true)).isInstanceOf(InvalidInput.class);
+    }
+
+    /** The whole engine on this test's database, with JWTs (an instance secret) and a scheduler the test drives. */
+    private dev.latchkey.Latchkey engine() {
+        return dev.latchkey.Latchkey.builder(db.database())
+                .clock(clock)
+                .scheduler(new ManualScheduler())
+                .instanceSecret(new byte[32])
+                .argon2(new Argon2Settings(1024, 2, 1, 32))
+                .build();
     }
 }
