@@ -26,9 +26,10 @@ final class DaemonThreads implements Scheduler {
             }
         };
         // A repeating task's future completes only when the task throws (guarded catches what tasks throw) or is
-        // cancelled (shutdownNow): there is nothing in it to wait for.
+        // cancelled (shutdown): there is nothing in it to wait for.
         var unused = executor.scheduleWithFixedDelay(
                 guarded, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        return executor::shutdownNow;
+        // shutdown, not shutdownNow: the periodic task is cancelled, and a run under way finishes uninterrupted.
+        return executor::shutdown;
     }
 }
