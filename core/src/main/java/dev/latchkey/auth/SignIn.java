@@ -78,18 +78,19 @@ public final class SignIn {
         try {
             authenticated = authenticator.authenticate(request, credentials);
         } catch (AuthenticationDenied denied) {
+            attempt.failed();
             count(method, "failure");
             audit.append(failure(request, credentials, reason(credentials, denied)));
             throw denied;
         } catch (Busy busy) {
-            if (attempt != null) {
-                attempt.notAGuess();
-            }
+            attempt.notAGuess();
             throw busy;
+        } catch (RuntimeException unexpected) {
+            // A failure nobody planned for (the database refused something) still costs the budget.
+            attempt.failed();
+            throw unexpected;
         }
-        if (attempt != null) {
-            attempt.succeeded();
-        }
+        attempt.succeeded();
         count(method, "success");
         var user = authenticated.user();
         users.updateLastLogin(user.id(), authenticated.at());

@@ -36,9 +36,9 @@ public final class SignInThrottle {
     /**
      * Takes one attempt from the budgets of this address and this (username, address) before the password is
      * checked — atomically, so that a hundred guesses sent at once get no more hashes than the rule allows — or
-     * throws {@link Throttled} while either is blocked (nothing is then counted or hashed). The answer is told how
-     * the attempt went; until then it counts as a failure, so an attempt that fails in an unexpected way (the
-     * database refuses the audit line) still costs the attacker their budget.
+     * throws {@link Throttled} while either is blocked or its budget is held by attempts in flight (nothing is then
+     * counted or hashed). The attempt is then told how it went: only a failure counts and blocks, so a burst of
+     * correct sign-ins from one address (an office behind one NAT) never blocks it.
      */
     public Attempt attempt(String username, String clientIp) {
         var now = clock.instant();
@@ -51,15 +51,15 @@ public final class SignInThrottle {
         if (ipKey.isPresent()) {
             refuseIfBlocked(store.reserve(ipKey.get(), now, settings.perIp(), settings.maxBlock()), now);
         }
-        var pairBlocked = store.reserve(
-                pairKey, now, underAttack ? settings.tightened() : settings.perAccountAndIp(), settings.maxBlock());
+        var pairRule = underAttack ? settings.tightened() : settings.perAccountAndIp();
+        var pairBlocked = store.reserve(pairKey, now, pairRule, settings.maxBlock());
         if (pairBlocked.isPresent()) {
             ipKey.ifPresent(k -> store.release(k, now));
             refuseIfBlocked(pairBlocked, now);
         }
         // Counted for the distributed-attack rule; a block there tightens the pair rule, it refuses nothing itself.
-        store.reserve(accountKey, now, settings.perAccount(), settings.maxBlock());
-        return new Attempt(ipKey, pairKey, accountKey, now);
+        var unused = store.reserve(accountKey, now, settings.perAccount(), settings.maxBlock());
+        return new Attempt(ipKey, pairKey, pairRule, accountKey, now);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class SignInThrottle {
         if (ipKey.isPresent()) {
             refuseIfBlocked(store.reserve(ipKey.get(), now, settings.perIp(), settings.maxBlock()), now);
         }
-        return new Attempt(ipKey, null, null, now);
+        return new Attempt(ipKey, null, null, null, now);
     }
 
     private void refuseIfBlocked(Optional<Instant> until, Instant now) {
@@ -82,21 +82,33 @@ public final class SignInThrottle {
         }
     }
 
-    /** One granted attempt: a failure unless it is told otherwise. */
+    /** One granted attempt; it holds budget until it is told how it went. */
     public final class Attempt {
         private final Optional<String> ipKey;
         private final String pairKey;
+        private final Rule pairRule;
         private final String accountKey;
         private final Instant at;
 
-        private Attempt(Optional<String> ipKey, String pairKey, String accountKey, Instant at) {
+        private Attempt(Optional<String> ipKey, String pairKey, Rule pairRule, String accountKey, Instant at) {
             this.ipKey = ipKey;
             this.pairKey = pairKey;
+            this.pairRule = pairRule;
             this.accountKey = accountKey;
             this.at = at;
         }
 
-        /** The credential was right: this username's counter for this address is cleared, the others given back. */
+        /** A wrong credential, or a failure nobody expected: it counts, and may start a block. */
+        public void failed() {
+            var now = clock.instant();
+            ipKey.ifPresent(k -> store.failed(k, at, now, settings.perIp(), settings.maxBlock()));
+            if (pairKey != null) {
+                store.failed(pairKey, at, now, pairRule, settings.maxBlock());
+                store.failed(accountKey, at, now, settings.perAccount(), settings.maxBlock());
+            }
+        }
+
+        /** The credential was right: this username's counter for this address is cleared, the rest given back. */
         public void succeeded() {
             if (pairKey != null) {
                 store.reset(pairKey);
@@ -104,7 +116,7 @@ public final class SignInThrottle {
             notAGuess();
         }
 
-        /** Nothing was checked (the hasher was saturated): the attempt is given back everywhere it still counts. */
+        /** Nothing was checked (the hasher was saturated): the attempt counts for nothing. */
         public void notAGuess() {
             ipKey.ifPresent(k -> store.release(k, at));
             if (pairKey != null) {

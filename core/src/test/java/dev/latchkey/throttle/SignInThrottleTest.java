@@ -227,7 +227,7 @@ class SignInThrottleTest {
     }
 
     @Test
-    void anAttemptTheHasherWasTooBusyForCannotLiftTheBlockItStarted() {
+    void attemptsTheHasherWasTooBusyForBuyNoExtraGuesses() {
         var busy = Latchkey.builder(db.database())
                 .clock(clock)
                 .argon2(new Argon2Settings(1024, 2, 1, 32))
@@ -253,11 +253,30 @@ class SignInThrottleTest {
             assertThatThrownBy(() -> busy.signIn().verify(from, new Credentials.Password("alice", "wrong")))
                     .isInstanceOf(AuthenticationDenied.class);
         }
-        assertThatThrownBy(() -> busy.signIn().verify(from, new Credentials.Password("alice", "busy")))
-                .isInstanceOf(dev.latchkey.error.Busy.class);
+        for (int i = 0; i < 50; i++) {
+            assertThatThrownBy(() -> busy.signIn().verify(from, new Credentials.Password("alice", "busy")))
+                    .as("saturated: nothing checked, nothing counted")
+                    .isInstanceOf(dev.latchkey.error.Busy.class);
+        }
         assertThatThrownBy(() -> busy.signIn().verify(from, new Credentials.Password("alice", "wrong")))
-                .as("the fifth attempt blocked the pair, busy or not")
+                .as("the fifth guess is checked")
+                .isInstanceOf(AuthenticationDenied.class);
+        assertThatThrownBy(() -> busy.signIn().verify(from, new Credentials.Password("alice", "wrong")))
+                .as("and blocks the pair: saturation bought no extra guess")
                 .isInstanceOf(Throttled.class);
+    }
+
+    @Test
+    void aBurstOfCorrectSignInsFromOneAddressNeverBlocksIt() throws Exception {
+        var outcomes = parallel(40, i -> signIn("alice", PASSWORD, "198.51.100.80"));
+        assertThat(outcomes.get("success"))
+                .as("at least the address's budget at once")
+                .isGreaterThanOrEqualTo(10);
+        assertThat(outcomes.getOrDefault("AuthenticationDenied", 0)).isZero();
+        // Those refused were asked to wait for the attempts in flight; nothing was blocked.
+        for (int i = 0; i < 20; i++) {
+            assertThat(signIn("alice", PASSWORD, "198.51.100.80")).isNotNull();
+        }
     }
 
     @Test
