@@ -181,6 +181,50 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void theHardeningSettingsReadTheirValuesAndRefuseBadOnesNamingTheSetting() {
+        var tuned = SettingsLoader.load(
+                dir,
+                Map.of(
+                        "LATCHKEY_SERVER_PUBLIC_URL",
+                        "HTTPS://Auth.Example.com:443/",
+                        "LATCHKEY_SERVER_MAX_CONNECTIONS_PER_CLIENT",
+                        "16",
+                        "LATCHKEY_SERVER_HEADER_TIMEOUT",
+                        "5s",
+                        "LATCHKEY_TOKENS_DEFAULT_LIFETIME",
+                        "7d",
+                        "LATCHKEY_TOKENS_MAX_LIFETIME",
+                        "30d"),
+                Map.of());
+        assertThat(tuned.server().publicUrl()).hasToString("https://auth.example.com:443");
+        assertThat(tuned.server().maxConnectionsPerClient()).isEqualTo(16);
+        assertThat(tuned.server().headerTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(tuned.tokenLifetimes().defaultLifetime()).isEqualTo(java.time.Duration.ofDays(7));
+        for (var url : new String[] {
+            "auth.example.com",
+            "ftp://auth.example.com",
+            "https://auth.example.com/sub",
+            "https://user@auth.example.com",
+            "https://auth.example.com/?q=1",
+            "https://",
+            "http://a b"
+        }) {
+            assertRefused(
+                    Map.of("LATCHKEY_SERVER_PUBLIC_URL", url), "server.public_url must be an absolute http(s) URL");
+        }
+        assertRefused(
+                Map.of("LATCHKEY_SERVER_MAX_CONNECTIONS_PER_CLIENT", "0"),
+                "server.max_connections_per_client must be a whole number from 1");
+        assertRefused(Map.of("LATCHKEY_SERVER_HEADER_TIMEOUT", "0s"), "server.header_timeout must be from");
+        assertRefused(Map.of("LATCHKEY_SERVER_BODY_TIMEOUT", "1h"), "server.body_timeout must be from");
+        assertRefused(Map.of("LATCHKEY_TOKENS_DEFAULT_LIFETIME", "400d"), "tokens.default_lifetime must be from");
+        assertRefused(Map.of("LATCHKEY_TOKENS_MAX_LIFETIME", "20000d"), "tokens.max_lifetime must be from");
+        assertRefused(
+                Map.of("LATCHKEY_SERVER_TLS_CERT", "cert\u0000.pem", "LATCHKEY_SERVER_TLS_KEY", "key.pem"),
+                "server.tls_cert must be a file name");
+    }
+
+    @Test
     void unknownKeysAndBrokenFilesAreRefused() throws Exception {
         Files.writeString(dir.resolve("latchkey.toml"), "[server]\nprot = 1\n");
         assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of(), Map.of()))
