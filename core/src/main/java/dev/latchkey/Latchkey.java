@@ -1,6 +1,8 @@
 package dev.latchkey;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.account.AccountSettings;
+import dev.latchkey.account.Accounts;
 import dev.latchkey.audit.AuditStore;
 import dev.latchkey.auth.AuthenticationBackend;
 import dev.latchkey.auth.Authenticator;
@@ -14,6 +16,11 @@ import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.jwt.RevokedFamilies;
 import dev.latchkey.jwt.SigningKeys;
 import dev.latchkey.jwt.TokenFamilies;
+import dev.latchkey.mail.MailDelivery;
+import dev.latchkey.mail.MailSeal;
+import dev.latchkey.mail.MailTemplates;
+import dev.latchkey.mail.MailTransport;
+import dev.latchkey.mail.Outbox;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
@@ -26,8 +33,10 @@ import dev.latchkey.social.SocialAccounts;
 import dev.latchkey.social.SocialBackend;
 import dev.latchkey.social.SocialLogin;
 import dev.latchkey.store.Database;
+import dev.latchkey.store.JdbcAccountStore;
 import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
+import dev.latchkey.store.JdbcMailOutbox;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcSigningKeyStore;
 import dev.latchkey.store.JdbcSocialAccountStore;
@@ -47,6 +56,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -76,6 +86,9 @@ public final class Latchkey implements AutoCloseable {
     private final TokenFamilies tokenFamilies;
     private final SignInThrottle throttle;
     private final SocialLogin socialLogin;
+    private final Outbox outbox;
+    private final MailDelivery mailDelivery;
+    private final Accounts accounts;
     private final MeterRegistry meters;
     private final ObjectMapper json;
     private final Clock clock;
@@ -160,8 +173,33 @@ public final class Latchkey implements AutoCloseable {
         }
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
-        this.throttle = new SignInThrottle(new MemoryThrottleStore(b.throttle.maxKeys()), b.throttle, clock, meters);
+        var throttleStore = new MemoryThrottleStore(b.throttle.maxKeys());
+        this.throttle = new SignInThrottle(throttleStore, b.throttle, clock, meters);
         this.signIn = new SignIn(authenticator, sessions, userStore, audit, throttle, clock, meters);
+        this.outbox = new JdbcMailOutbox(database);
+        var seal = b.mailTransport == null
+                ? null
+                : new MailSeal(
+                        b.instanceSecret == null ? null : new SecretBox(b.instanceSecret, "mail outbox", b.secrets),
+                        b.json);
+        this.mailDelivery = b.mailTransport == null
+                ? null
+                : new MailDelivery(outbox, b.mailTransport, seal, clock, meters, b.mailFirstRetry, Duration.ofDays(1));
+        this.accounts = Accounts.create(
+                new JdbcAccountStore(database, clock),
+                userStore,
+                users,
+                hashing,
+                b.passwordPolicy,
+                audit,
+                signIn,
+                throttleStore,
+                new MailTemplates(),
+                seal,
+                b.accounts,
+                b.secrets,
+                clock,
+                meters);
         Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)
                 .description("signed-in sessions that have not expired")
                 .register(meters);
@@ -169,7 +207,14 @@ public final class Latchkey implements AutoCloseable {
             // Last, once everything is wired: the first read of the revocations happens here.
             revokedFamilies.start(b.scheduler);
         }
+        if (mailDelivery != null) {
+            mailDelivery.start(b.scheduler, BACKGROUND_INTERVAL);
+        }
+        accounts.start(b.scheduler, BACKGROUND_INTERVAL);
     }
+
+    /** How often mail is sent and requests made by address are answered: the most a mail waits on an idle server. */
+    private static final Duration BACKGROUND_INTERVAL = Duration.ofMillis(500);
 
     public static Builder builder(Database database) {
         return new Builder(database);
@@ -236,6 +281,21 @@ public final class Latchkey implements AutoCloseable {
         return socialLogin;
     }
 
+    /** Sign-up, password reset and change, email verification and change. */
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** Mail waiting to be sent. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** The background sender of the outbox; empty without a mail transport. */
+    public Optional<MailDelivery> mailDelivery() {
+        return Optional.ofNullable(mailDelivery);
+    }
+
     public SignInThrottle throttle() {
         return throttle;
     }
@@ -267,6 +327,10 @@ public final class Latchkey implements AutoCloseable {
 
     @Override
     public void close() {
+        accounts.stop();
+        if (mailDelivery != null) {
+            mailDelivery.stop();
+        }
         if (revokedFamilies != null) {
             revokedFamilies.stop();
         }
@@ -290,6 +354,9 @@ public final class Latchkey implements AutoCloseable {
         private ApiTokens.Lifetimes tokenLifetimes = ApiTokens.Lifetimes.DEFAULT;
         private ThrottleSettings throttle = ThrottleSettings.DEFAULT;
         private List<ProviderSettings> socialProviders = List.of();
+        private AccountSettings accounts = AccountSettings.DEFAULT;
+        private MailTransport mailTransport;
+        private Duration mailFirstRetry = Duration.ofSeconds(30);
 
         private Builder(Database database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -353,6 +420,22 @@ public final class Latchkey implements AutoCloseable {
 
         public Builder socialProviders(List<ProviderSettings> providers) {
             this.socialProviders = List.copyOf(providers);
+            return this;
+        }
+
+        /** Sign-up, verification and the lifetimes of mailed links; closed sign-up unless set. */
+        public Builder accounts(AccountSettings settings) {
+            this.accounts = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /**
+         * Where mail goes ({@link dev.latchkey.mail.SmtpTransport}); without one, password reset, verification and
+         * invitations are off. {@code firstRetry} is the wait after a first failed attempt (doubled after each).
+         */
+        public Builder mail(MailTransport transport, Duration firstRetry) {
+            this.mailTransport = Objects.requireNonNull(transport);
+            this.mailFirstRetry = Objects.requireNonNull(firstRetry);
             return this;
         }
 
