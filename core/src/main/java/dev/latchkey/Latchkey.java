@@ -207,10 +207,12 @@ public final class Latchkey implements AutoCloseable {
             // Last, once everything is wired: the first read of the revocations happens here.
             revokedFamilies.start(b.scheduler);
         }
-        if (mailDelivery != null) {
-            mailDelivery.start(b.scheduler, BACKGROUND_INTERVAL);
+        if (b.background) {
+            if (mailDelivery != null) {
+                mailDelivery.start(b.scheduler, BACKGROUND_INTERVAL);
+            }
+            accounts.start(b.scheduler, BACKGROUND_INTERVAL);
         }
-        accounts.start(b.scheduler, BACKGROUND_INTERVAL);
     }
 
     /** How often mail is sent and requests made by address are answered: the most a mail waits on an idle server. */
@@ -357,6 +359,7 @@ public final class Latchkey implements AutoCloseable {
         private AccountSettings accounts = AccountSettings.DEFAULT;
         private MailTransport mailTransport;
         private Duration mailFirstRetry = Duration.ofSeconds(30);
+        private boolean background = true;
 
         private Builder(Database database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -436,6 +439,15 @@ public final class Latchkey implements AutoCloseable {
         public Builder mail(MailTransport transport, Duration firstRetry) {
             this.mailTransport = Objects.requireNonNull(transport);
             this.mailFirstRetry = Objects.requireNonNull(firstRetry);
+            return this;
+        }
+
+        /**
+         * Whether this instance sends the outbox's mail and answers requests made by address in the background (yes
+         * unless set): a short-lived command that only writes mail leaves the sending to the server.
+         */
+        public Builder background(boolean background) {
+            this.background = background;
             return this;
         }
 

@@ -2,29 +2,46 @@ package dev.latchkey.server.cli;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.mail.SmtpTransport;
 import dev.latchkey.server.config.InstanceSecret;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.store.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.Map;
 
 /** Opens the library from settings: the one place the server and the commands wire {@link Latchkey}. */
 public final class Engine {
+    /** The longest one SMTP step (connect, a command, the message) may take before the sender tries again later. */
+    public static final Duration MAIL_TIMEOUT = Duration.ofSeconds(20);
+
     private Engine() {}
 
     public static Latchkey open(Settings settings, Map<String, String> env) {
         return open(settings, env, new SimpleMeterRegistry());
     }
 
-    /** With the registry that metrics go to (Prometheus's, when {@code serve} has a management port). */
+    /**
+     * For {@code serve}: with the registry that metrics go to (Prometheus's, when it has a management port), and the
+     * background work that a command does not do — sending mail, answering requests made by address.
+     */
+    public static Latchkey serving(Settings settings, Map<String, String> env, MeterRegistry meters) {
+        return open(settings, env, meters, true);
+    }
+
+    /** With the registry that metrics go to; no mail is sent from here (a command may enqueue it). */
     public static Latchkey open(Settings settings, Map<String, String> env, MeterRegistry meters) {
+        return open(settings, env, meters, false);
+    }
+
+    private static Latchkey open(Settings settings, Map<String, String> env, MeterRegistry meters, boolean serving) {
         // One source of randomness for the process: the instance secret, when made now, and everything after.
         var secrets = Secrets.create();
         var secret = InstanceSecret.load(settings.dataDir(), env, secrets);
         var database = Database.open(settings.database());
         try {
-            return Latchkey.builder(database)
+            var builder = Latchkey.builder(database)
                     .secrets(secrets)
                     .instanceSecret(secret)
                     .argon2(settings.argon2())
@@ -34,8 +51,19 @@ public final class Engine {
                     .tokenLifetimes(settings.tokenLifetimes())
                     .throttle(settings.throttle())
                     .socialProviders(settings.social())
-                    .meters(meters)
-                    .build();
+                    .accounts(settings.accounts())
+                    .background(serving)
+                    .meters(meters);
+            if (settings.mail() != null) {
+                builder.mail(
+                        new SmtpTransport(
+                                settings.mail().url(),
+                                settings.mail().from(),
+                                MAIL_TIMEOUT,
+                                java.time.Clock.systemUTC()),
+                        Duration.ofSeconds(30));
+            }
+            return builder.build();
         } catch (RuntimeException e) {
             database.close();
             throw e;

@@ -62,7 +62,15 @@ final class SettingSources {
             "server.header_timeout",
             "server.body_timeout",
             "tokens.default_lifetime",
-            "tokens.max_lifetime");
+            "tokens.max_lifetime",
+            "mail.smtp_url",
+            "mail.from",
+            "accounts.signup",
+            "accounts.email_verification",
+            "accounts.reset_lifetime",
+            "accounts.verification_lifetime",
+            "accounts.invitation_lifetime",
+            "password.min_strength");
     /** The settings of one {@code [social.NAME]} section. */
     static final List<String> SOCIAL_KEYS = List.of(
             "client_secret",
