@@ -119,7 +119,8 @@ public final class TestServer implements AutoCloseable {
         try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        return new TestServer(dir, true, List.of(), List.of(), clock, HttpServer.Limits.DEFAULT, mail, port);
+        // Loopback is a trusted proxy here, so a test can speak for many clients with X-Forwarded-For.
+        return new TestServer(dir, true, List.of("127.0.0.1"), List.of(), clock, HttpServer.Limits.DEFAULT, mail, port);
     }
 
     public static TestServer https(Path dir) throws Exception {

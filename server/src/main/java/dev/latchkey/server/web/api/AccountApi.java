@@ -72,10 +72,10 @@ public final class AccountApi {
                         .acceptInvitation(invitation.get(), form, x.client().context())
                 : accounts.signUps().signUp(form, x.client().context(), language(x));
         if (result.mustVerify()) {
+            // No username: the body is the same for every sign-up that must verify, whatever its email was.
             x.json(
                     202,
                     JsonResponses.object(
-                            "username", result.username(),
                             "status", "verification_required",
                             "detail", "open the link in the mail sent to the address to confirm it, then sign in"));
         } else {
