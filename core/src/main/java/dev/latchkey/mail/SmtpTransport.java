@@ -80,8 +80,17 @@ public final class SmtpTransport implements MailTransport {
         } catch (SMTPSendFailedException e) {
             throw new MailFailure("the server refused the mail: " + e.getReturnCode(), false, e);
         } catch (SendFailedException e) {
-            boolean refused = e.getInvalidAddresses() != null && e.getInvalidAddresses().length > 0;
-            throw new MailFailure("the server refused the mail", refused, e);
+            // The server's answer for the address is the exception chained inside.
+            for (Exception next = e.getNextException(); next != null; ) {
+                if (next instanceof SMTPAddressFailedException refused) {
+                    throw new MailFailure(
+                            "the server refused the address: " + refused.getReturnCode(),
+                            refused.getReturnCode() >= 500,
+                            refused);
+                }
+                next = next instanceof MessagingException m ? m.getNextException() : null;
+            }
+            throw new MailFailure("the server refused the mail", false, e);
         } catch (MessagingException e) {
             throw new MailFailure("the SMTP server " + url + " could not be reached or failed", false, e);
         }
