@@ -355,7 +355,7 @@ class AccountsTest extends DatabaseTest {
                 .hasFieldOrPropertyWithValue("code", "invalid_token");
         var altered = (reset.charAt(0) == 'A' ? 'B' : 'A') + reset.substring(1);
         for (var bad : List.of(
-                altered, reset.substring(0, 42), reset + "A", "", "../../etc/passwd", reset.replace('A', '+'))) {
+                altered, reset.substring(0, 42), reset + "A", "", "../../etc/passwd", reset.substring(0, 42) + "+")) {
             assertThatThrownBy(() -> accounts.passwordResets().check(bad))
                     .as(bad)
                     .hasFieldOrPropertyWithValue("code", "invalid_token");

@@ -144,7 +144,7 @@ public final class SettingsLoader {
         try {
             url = SmtpUrl.parse(read.text("mail.smtp_url", ""));
         } catch (IllegalArgumentException e) {
-            throw read.invalid(
+            throw read.invalidSecret(
                     "mail.smtp_url", "smtp://[user[:password]@]host[:port] or smtps://... (" + e.getMessage() + ")");
         }
         var fallbackFrom = publicUrl == null ? null : "latchkey@" + publicUrl.getHost();
