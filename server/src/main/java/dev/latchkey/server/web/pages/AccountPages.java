@@ -240,9 +240,9 @@ public final class AccountPages {
 
     private void verifyForm(Exchange x, String token) {
         var l = language(x);
-        String email;
+        dev.latchkey.account.EmailAddresses.Pending pending;
         try {
-            email = accounts.emailAddresses().check(token);
+            pending = accounts.emailAddresses().check(token);
         } catch (LatchkeyException e) {
             badLink(x, "/verify-email");
             return;
@@ -252,7 +252,7 @@ public final class AccountPages {
                         null,
                         l,
                         text.get(l, "verify_title"),
-                        text.get(l, "verify_intro", "email", email),
+                        text.get(l, "verify_intro", "email", pending.email(), "username", pending.username()),
                         "/verify-email/" + token,
                         text.get(l, "verify_submit"))
                 .render();
