@@ -412,9 +412,16 @@ public final class AccountPages {
             return text.get(l, "invalid_credentials");
         }
         var detail = e.detail();
-        return detail.isEmpty()
-                ? e.code()
-                : detail.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + detail.substring(1) + ".";
+        return detail.isEmpty() ? e.code() : sentence(detail);
+    }
+
+    /** A refusal's detail as a sentence: a capital first, and one full stop at the end unless it has one. */
+    static String sentence(String detail) {
+        if (detail.isEmpty()) {
+            return detail;
+        }
+        var capital = detail.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + detail.substring(1);
+        return capital.endsWith(".") || capital.endsWith("!") || capital.endsWith("?") ? capital : capital + ".";
     }
 
     private static String clip(String value) {

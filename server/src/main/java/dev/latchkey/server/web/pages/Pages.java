@@ -21,7 +21,6 @@ import dev.latchkey.user.User;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -95,13 +94,7 @@ public final class Pages {
         try {
             credentials = new Credentials.Password(username, form.getOrDefault("password", ""));
         } catch (InvalidInput e) {
-            renderLogin(
-                    x,
-                    400,
-                    next,
-                    username,
-                    e.detail().substring(0, 1).toUpperCase(Locale.ROOT)
-                            + e.detail().substring(1) + ".");
+            renderLogin(x, 400, next, username, AccountPages.sentence(e.detail()));
             return;
         }
         try {
