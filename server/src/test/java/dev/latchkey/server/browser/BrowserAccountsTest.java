@@ -128,7 +128,7 @@ class BrowserAccountsTest {
     }
 
     @Test
-    void signUpFromTheSignInPageConfirmTheAddressFromTheMailAndSignIn() {
+    void signUpFromTheSignInPageConfirmTheAddressFromTheMailAndSignIn() throws Exception {
         browser.get(base + "/login");
         browser.findElement(By.linkText("Create an account")).click();
         wait.until(ExpectedConditions.urlToBe(base + "/signup"));
@@ -144,6 +144,11 @@ class BrowserAccountsTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector(".error"), "Confirm your email address first"));
         assertThat(browser.getCurrentUrl()).isEqualTo(base + "/login");
+        shoot("accounts-login-unverified");
+        // ... and the page leads to a new confirmation mail, for one that was lost.
+        browser.findElement(By.linkText("Send the confirmation mail again")).click();
+        wait.until(ExpectedConditions.urlToBe(base + "/verify-email"));
+        assertThat(heading()).isEqualTo("Send the confirmation mail again");
 
         var link = mail("robin@example.com", 1).link();
         assertThat(link).startsWith(base + "/verify-email/");

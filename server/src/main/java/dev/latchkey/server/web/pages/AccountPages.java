@@ -88,6 +88,18 @@ public final class AccountPages {
         return links;
     }
 
+    /** What the sign-in page says to a user whose address is not yet confirmed. */
+    public String unverified(Exchange x) {
+        return text.get(language(x), "unverified");
+    }
+
+    /** The way to a new confirmation mail, for the sign-in page; empty when mail is off. */
+    public Map<String, String> resendLink(Exchange x) {
+        return accounts.mailOn()
+                ? Map.of("href", "/verify-email", "text", text.get(language(x), "unverified_link"))
+                : Map.of();
+    }
+
     // --- sign-up
 
     private void signUpForm(Exchange x, LatchkeyException error, String username, String email) {
