@@ -62,7 +62,11 @@ final class SettingSources {
             "server.header_timeout",
             "server.body_timeout",
             "tokens.default_lifetime",
-            "tokens.max_lifetime");
+            "tokens.max_lifetime",
+            "http.cors_origins",
+            "session.cookie_samesite");
+    /** Settings that a file may give as a TOML array as well as one comma-separated string. */
+    static final Set<String> LISTS = Set.of("http.cors_origins");
     /** The settings of one {@code [social.NAME]} section. */
     static final List<String> SOCIAL_KEYS = List.of(
             "client_secret",
@@ -151,6 +155,12 @@ final class SettingSources {
                 var key = section.getKey() + "." + entry.getKey();
                 if (!KNOWN.contains(key)) {
                     throw unknown(key, source);
+                }
+                if (entry.getValue().isArray() && LISTS.contains(key)) {
+                    var items = new ArrayList<String>();
+                    entry.getValue().forEach(item -> items.add(item.asText()));
+                    values.put(key, new Raw(String.join(",", items), source));
+                    return;
                 }
                 if (entry.getValue().isContainerNode()) {
                     throw new InvalidInput("invalid_setting", key + " in " + source + " must be a single value");

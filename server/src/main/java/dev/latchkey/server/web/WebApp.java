@@ -17,6 +17,7 @@ import dev.latchkey.server.web.caller.ProviderFailures;
 import dev.latchkey.server.web.caller.SessionCookies;
 import dev.latchkey.server.web.caller.SiteOrigin;
 import dev.latchkey.server.web.http.BodyReader;
+import dev.latchkey.server.web.http.Cors;
 import dev.latchkey.server.web.http.Health;
 import dev.latchkey.server.web.http.HttpServer;
 import dev.latchkey.server.web.http.RequestObserver;
@@ -27,6 +28,7 @@ import dev.latchkey.server.web.pages.SocialPages;
 import dev.latchkey.server.web.pages.StaticAssets;
 import dev.latchkey.server.web.pages.Templates;
 import java.net.URI;
+import org.eclipse.jetty.http.HttpCookie;
 
 /** Wires the HTTP surface from the library: the one composition root of the web layer. */
 public final class WebApp {
@@ -39,10 +41,27 @@ public final class WebApp {
      * @param logRequests one log line per request ({@code log.requests})
      * @param limits      what one client, and all of them, may hold (bodies' deadline and bytes in flight)
      * @param publicUrl   how browsers reach latchkey ({@code server.public_url}), or null to go by {@code Host}
+     * @param cors        the frontends on other origins that may call the JSON API ({@code http.cors_origins})
+     * @param sameSite    the session and CSRF cookies' {@code SameSite} ({@code session.cookie_samesite})
      */
-    public record Options(TrustedProxies proxies, boolean logRequests, HttpServer.Limits limits, URI publicUrl) {
+    public record Options(
+            TrustedProxies proxies,
+            boolean logRequests,
+            HttpServer.Limits limits,
+            URI publicUrl,
+            Cors cors,
+            HttpCookie.SameSite sameSite) {
+        public Options(TrustedProxies proxies, boolean logRequests, HttpServer.Limits limits, URI publicUrl) {
+            this(proxies, logRequests, limits, publicUrl, Cors.none(), HttpCookie.SameSite.LAX);
+        }
+
         public static Options of(TrustedProxies proxies) {
             return new Options(proxies, false, HttpServer.Limits.DEFAULT, null);
+        }
+
+        /** These options with CORS for {@code cors} and cookies of this {@code SameSite}. */
+        public Options crossOrigin(Cors cors, HttpCookie.SameSite sameSite) {
+            return new Options(proxies, logRequests, limits, publicUrl, cors, sameSite);
         }
     }
 
@@ -53,7 +72,8 @@ public final class WebApp {
     public static LatchkeyHandler handler(Latchkey latchkey, Options options) {
         var proxies = options.proxies();
         var sessionSettings = latchkey.sessions().settings();
-        var cookies = new CookiePolicy(sessionSettings.idleTimeout(), sessionSettings.expireAtBrowserClose());
+        var cookies = new CookiePolicy(
+                sessionSettings.idleTimeout(), sessionSettings.expireAtBrowserClose(), options.sameSite());
         var secrets = latchkey.secrets();
         var site = new SiteOrigin(options.publicUrl());
         var csrf = new Csrf(cookies, secrets, site);
@@ -114,6 +134,7 @@ public final class WebApp {
                 new Health(latchkey.database()),
                 new RequestObserver(latchkey.meters(), options.logRequests()),
                 options.limits().bodyTimeout(),
-                new BodyReader.Budget(options.limits().bodyBytesInFlight()));
+                new BodyReader.Budget(options.limits().bodyBytesInFlight()),
+                options.cors());
     }
 }

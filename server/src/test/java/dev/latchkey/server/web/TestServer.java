@@ -18,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -51,7 +52,7 @@ public final class TestServer implements AutoCloseable {
             List<dev.latchkey.social.ProviderSettings> social,
             Clock clock)
             throws Exception {
-        this(dir, https, trustedProxies, social, clock, HttpServer.Limits.DEFAULT);
+        this(dir, https, trustedProxies, social, clock, HttpServer.Limits.DEFAULT, UnaryOperator.identity());
     }
 
     private TestServer(
@@ -60,7 +61,8 @@ public final class TestServer implements AutoCloseable {
             List<String> trustedProxies,
             List<dev.latchkey.social.ProviderSettings> social,
             Clock clock,
-            HttpServer.Limits limits)
+            HttpServer.Limits limits,
+            UnaryOperator<WebApp.Options> options)
             throws Exception {
         this.dir = dir;
         this.db = TestDatabase.sqlite();
@@ -75,7 +77,7 @@ public final class TestServer implements AutoCloseable {
         PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
         var proxies = TrustedProxies.of(trustedProxies);
         this.server = new HttpServer("127.0.0.1", 0, pem, null, limits, proxies);
-        this.handler = WebApp.handler(latchkey, new WebApp.Options(proxies, false, limits, null));
+        this.handler = WebApp.handler(latchkey, options.apply(new WebApp.Options(proxies, false, limits, null)));
         server.start(handler);
         this.trust = https ? trusting(pem.certificate()) : SSLContext.getDefault();
     }
@@ -97,7 +99,12 @@ public final class TestServer implements AutoCloseable {
 
     /** HTTPS with these limits on what one client may hold. */
     public static TestServer https(Path dir, HttpServer.Limits limits) throws Exception {
-        return new TestServer(dir, true, List.of(), List.of(), Clock.systemUTC(), limits);
+        return new TestServer(dir, true, List.of(), List.of(), Clock.systemUTC(), limits, UnaryOperator.identity());
+    }
+
+    /** HTTPS with the web layer's options changed by {@code options} (CORS, cookies). */
+    public static TestServer https(Path dir, UnaryOperator<WebApp.Options> options) throws Exception {
+        return new TestServer(dir, true, List.of(), List.of(), Clock.systemUTC(), HttpServer.Limits.DEFAULT, options);
     }
 
     public static TestServer plain(Path dir, List<String> trustedProxies) throws Exception {

@@ -32,6 +32,7 @@ public final class SessionApi {
 
     public void register(Router router) {
         router.add("POST", "/api/session", Policy.anyone().by(Policy.Proof.BODY), (x, p) -> signIn(x));
+        router.add("GET", "/api/session", Policy.signedIn().by(Policy.Proof.COOKIE), (x, p) -> current(x));
         router.add("DELETE", "/api/session", Policy.anyone().by(Policy.Proof.COOKIE), (x, p) -> signOut(x));
         router.add("GET", "/api/me", Policy.signedIn(), (x, p) -> me(x));
         router.add("GET", "/api/sessions", Policy.signedIn(), (x, p) -> list(x));
@@ -53,6 +54,15 @@ public final class SessionApi {
         x.json(
                 200,
                 JsonResponses.object("user", Views.user(signedIn.authenticated().user()), "csrf_token", token));
+    }
+
+    /**
+     * The signed-in browser's user and CSRF token. Only this site and the frontends CORS lists can read the answer,
+     * so it tells the token to no one who could not read the cookie or the sign-in's answer already.
+     */
+    private void current(Exchange x) {
+        var user = x.caller().requireUser();
+        x.json(200, JsonResponses.object("user", Views.user(user), "csrf_token", browser.csrfToken(x)));
     }
 
     private void signOut(Exchange x) {

@@ -73,6 +73,17 @@ public final class Router {
         return new Match(null, null, null, List.copyOf(allowed), null);
     }
 
+    /** The routes whose path matches, whatever their method (what a CORS preflight asks about). */
+    public List<Route> at(String path) {
+        var found = new ArrayList<Route>();
+        for (var route : literal.getOrDefault(path, routes)) {
+            if (route.path.matcher(path).matches()) {
+                found.add(route);
+            }
+        }
+        return found;
+    }
+
     /** Every route, in the order registered. */
     public List<Route> routes() {
         return List.copyOf(all);
