@@ -4,6 +4,7 @@ import dev.latchkey.Latchkey;
 import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.server.web.api.AuditApi;
 import dev.latchkey.server.web.api.ForwardAuth;
+import dev.latchkey.server.web.api.GroupApi;
 import dev.latchkey.server.web.api.JwksEndpoint;
 import dev.latchkey.server.web.api.JwtApi;
 import dev.latchkey.server.web.api.SessionApi;
@@ -82,7 +83,7 @@ public final class WebApp {
         var audits = new Audits(latchkey.audit(), latchkey.clock());
         var browser = new SessionCookies(latchkey.sessions(), cookies, csrf, audits);
         var router = new Router();
-        new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, audits).register(router);
+        new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, audits, latchkey.groups()).register(router);
         new Pages(
                         latchkey.signIn(),
                         latchkey.sessions(),
@@ -122,7 +123,8 @@ public final class WebApp {
         new AuditApi(latchkey.audit(), latchkey.users()).register(router);
         new JwtApi(latchkey.signIn(), latchkey.tokenFamilies(), latchkey.clock()).register(router);
         new JwksEndpoint(latchkey.signingKeys()).register(router);
-        new ForwardAuth().register(router);
+        new ForwardAuth(latchkey.groups()).register(router);
+        new GroupApi(latchkey.groups(), latchkey.users()).register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
         return new LatchkeyHandler(
                 router,

@@ -52,7 +52,10 @@ class EveryRouteTest extends ServerTest {
             "{\"name\":\"" + "n".repeat(5000) + "\",\"expires\":9223372036854775807}",
             "[".repeat(5000),
             "{\"a\":" + "{\"a\":".repeat(3000) + "1" + "}".repeat(3001),
-            "{\"username\":\"" + "u".repeat(151) + "\",\"password\":\"p\"}");
+            "{\"username\":\"" + "u".repeat(151) + "\",\"password\":\"p\"}",
+            "{\"name\":\"ops\\n\\u202e\",\"groups\":[\"a\\u0000b\", 1, null]}",
+            "{\"groups\":\"editors\"}",
+            "{\"groups\":[" + "\"g\",".repeat(2000) + "\"g\"]}");
     private static final List<String> FORM_BODIES = List.of(
             "",
             "%zz=%",
@@ -180,6 +183,7 @@ class EveryRouteTest extends ServerTest {
         callers.put("API token", List.of("Authorization", "Token " + token));
         callers.put("JWT", List.of("Authorization", "Bearer " + jwt));
         callers.put("malformed Bearer", List.of("Authorization", "Bearer abc.def", "Origin", "null"));
+        callers.put("staff API token", List.of("Authorization", "Token " + staffToken()));
         return callers;
     }
 
@@ -215,6 +219,18 @@ class EveryRouteTest extends ServerTest {
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8));
         return builder.method(method, bytes).build();
+    }
+
+    /** A staff member's token, so that the staff routes are reached, not only refused. */
+    private static String staffToken() {
+        var users = server.latchkey().users();
+        var boss = users.find("boss")
+                .orElseGet(() -> users.create(
+                        new dev.latchkey.user.NewUser("boss", "", true, false), Optional.of(TestServer.PASSWORD)));
+        return server.latchkey()
+                .apiTokens()
+                .createByOperator(boss.id(), "fuzz", Optional.empty())
+                .key();
     }
 
     private static long aliceId() {

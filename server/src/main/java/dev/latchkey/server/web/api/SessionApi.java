@@ -11,6 +11,7 @@ import dev.latchkey.server.web.http.JsonResponses;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.session.Sessions;
+import dev.latchkey.user.Groups;
 import java.util.Map;
 
 /**
@@ -22,8 +23,10 @@ public final class SessionApi {
     private final Sessions sessions;
     private final SessionCookies browser;
     private final Audits audits;
+    private final Groups groups;
 
-    public SessionApi(SignIn signIn, Sessions sessions, SessionCookies browser, Audits audits) {
+    public SessionApi(SignIn signIn, Sessions sessions, SessionCookies browser, Audits audits, Groups groups) {
+        this.groups = groups;
         this.audits = audits;
         this.signIn = signIn;
         this.sessions = sessions;
@@ -62,7 +65,10 @@ public final class SessionApi {
      */
     private void current(Exchange x) {
         var user = x.caller().requireUser();
-        x.json(200, JsonResponses.object("user", Views.user(user), "csrf_token", browser.csrfToken(x)));
+        x.json(
+                200,
+                JsonResponses.object(
+                        "user", Views.user(user, groups.of(user.id())), "csrf_token", browser.csrfToken(x)));
     }
 
     private void signOut(Exchange x) {
@@ -71,7 +77,8 @@ public final class SessionApi {
     }
 
     private void me(Exchange x) {
-        x.json(200, Views.user(x.caller().requireUser()));
+        var user = x.caller().requireUser();
+        x.json(200, Views.user(user, groups.of(user.id())));
     }
 
     private void list(Exchange x) {
