@@ -7,6 +7,7 @@ import dev.latchkey.server.web.api.ForwardAuth;
 import dev.latchkey.server.web.api.GroupApi;
 import dev.latchkey.server.web.api.JwksEndpoint;
 import dev.latchkey.server.web.api.JwtApi;
+import dev.latchkey.server.web.api.OpenApiEndpoint;
 import dev.latchkey.server.web.api.SessionApi;
 import dev.latchkey.server.web.api.SocialApi;
 import dev.latchkey.server.web.api.TokenApi;
@@ -125,6 +126,8 @@ public final class WebApp {
         new JwksEndpoint(latchkey.signingKeys()).register(router);
         new ForwardAuth(latchkey.groups()).register(router);
         new GroupApi(latchkey.groups(), latchkey.users()).register(router);
+        // Last: the document describes every route registered before it, and itself.
+        new OpenApiEndpoint(router).register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
         return new LatchkeyHandler(
                 router,

@@ -85,7 +85,10 @@ class EveryRouteTest extends ServerTest {
                 .build();
         int requests = 0;
         var failures = new ArrayList<String>();
+        var document = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(server.client().get("/api/openapi.json").body());
         for (var route : server.routes()) {
+            var documented = documented(document, route);
             // Fresh callers per route: a sign-out or "end my other sessions" must not leave later routes untested.
             for (var caller : callers().entrySet()) {
                 for (var path : paths(route)) {
@@ -102,6 +105,12 @@ class EveryRouteTest extends ServerTest {
                                 + body.substring(0, Math.min(body.length(), 40));
                         if (response.statusCode() >= 500) {
                             failures.add(response.statusCode() + " " + where + ": " + response.body());
+                        }
+                        if (!documented.contains(Integer.toString(response.statusCode()))) {
+                            failures.add(response.statusCode() + " is not in the OpenAPI document for " + where + ": "
+                                    + response.body()
+                                            .substring(
+                                                    0, Math.min(response.body().length(), 120)));
                         }
                         if (response.body().contains("Exception")
                                 || response.body().contains("at dev.latchkey")) {
@@ -231,6 +240,23 @@ class EveryRouteTest extends ServerTest {
                 .apiTokens()
                 .createByOperator(boss.id(), "fuzz", Optional.empty())
                 .key();
+    }
+
+    /** The statuses the OpenAPI document lists for the route. */
+    private static java.util.Set<String> documented(
+            com.fasterxml.jackson.databind.JsonNode document, Router.Route route) {
+        var param = route.doc() == null || route.doc().param() == null
+                ? "param"
+                : route.doc().param();
+        var path = route.template().replace("{}", "{" + param + "}");
+        var statuses = new java.util.HashSet<String>();
+        document.path("paths")
+                .path(path)
+                .path(route.method().toLowerCase(java.util.Locale.ROOT))
+                .path("responses")
+                .fieldNames()
+                .forEachRemaining(statuses::add);
+        return statuses;
     }
 
     private static long aliceId() {

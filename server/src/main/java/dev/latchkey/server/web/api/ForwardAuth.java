@@ -1,10 +1,12 @@
 package dev.latchkey.server.web.api;
 
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.HttpErrors;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.SafeRedirect;
+import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.user.Groups;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,18 @@ public final class ForwardAuth {
     }
 
     public void register(Router router) {
-        router.add("GET", "/auth/verify", Policy.anyone(), (x, p) -> verify(x));
+        router.add(
+                "GET",
+                "/auth/verify",
+                Policy.anyone(),
+                Doc.of("Forward-auth for reverse proxies")
+                        .description("200 with X-Auth-User-Id, X-Auth-User, X-Auth-Email, X-Auth-Groups and"
+                                + " X-Auth-Staff (percent-encoded UTF-8) for a signed-in caller; a 302 to the sign-in"
+                                + " page for a browser when the proxy sends X-Forwarded-Uri; else 401.")
+                        .answers(200, "Signed in; the X-Auth-* headers name the user", Schemas.ref("User"))
+                        .answers(302, "To the sign-in page")
+                        .errors(401),
+                (x, p) -> verify(x));
     }
 
     /**

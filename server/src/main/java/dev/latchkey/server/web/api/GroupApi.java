@@ -3,10 +3,12 @@ package dev.latchkey.server.web.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.JsonResponses;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
+import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.user.Group;
 import dev.latchkey.user.Groups;
 import dev.latchkey.user.User;
@@ -34,11 +36,53 @@ public final class GroupApi {
     }
 
     public void register(Router router) {
-        router.add("GET", "/api/groups", Policy.staff(), (x, p) -> list(x));
-        router.add("POST", "/api/groups", Policy.staff(), (x, p) -> create(x));
-        router.add("DELETE", "/api/groups/{}", Policy.staff(), this::delete);
-        router.add("GET", "/api/users/{}/groups", Policy.staff(), this::userGroups);
-        router.add("PUT", "/api/users/{}/groups", Policy.staff(), this::setUserGroups);
+        var userGroups = Schemas.object(
+                "user_id*",
+                Schemas.integer(),
+                "username*",
+                Schemas.string(),
+                "groups*",
+                Schemas.array(Schemas.string()));
+        router.add(
+                "GET",
+                "/api/groups",
+                Policy.staff(),
+                Doc.of("Every group, with its member count")
+                        .answers(200, "Groups", Schemas.object("groups*", Schemas.array(Schemas.ref("Group")))),
+                (x, p) -> list(x));
+        router.add(
+                "POST",
+                "/api/groups",
+                Policy.staff(),
+                Doc.of("Make a group")
+                        .json(Schemas.object("name*", Schemas.string("1-150 characters, no control characters")))
+                        .answers(201, "Made", Schemas.ref("Group"))
+                        .errors(409),
+                (x, p) -> create(x));
+        router.add(
+                "DELETE",
+                "/api/groups/{}",
+                Policy.staff(),
+                Doc.of("Delete a group; its members leave it at once")
+                        .param("id", "The group's id")
+                        .answers(204, "Deleted"),
+                this::delete);
+        router.add(
+                "GET",
+                "/api/users/{}/groups",
+                Policy.staff(),
+                Doc.of("A user's groups").param("id", "The user's id").answers(200, "The groups", userGroups),
+                this::userGroups);
+        router.add(
+                "PUT",
+                "/api/users/{}/groups",
+                Policy.staff(),
+                Doc.of("Make a user's groups exactly these")
+                        .description("Each must exist; the user's next request and next access token see the change.")
+                        .param("id", "The user's id")
+                        .json(Schemas.object("groups*", Schemas.array(Schemas.string())))
+                        .answers(200, "The groups now", userGroups),
+                this::setUserGroups);
     }
 
     private void list(Exchange x) {
