@@ -36,6 +36,7 @@ import dev.latchkey.store.Database;
 import dev.latchkey.store.JdbcAccountStore;
 import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
+import dev.latchkey.store.JdbcGroupStore;
 import dev.latchkey.store.JdbcMailOutbox;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcSigningKeyStore;
@@ -48,6 +49,7 @@ import dev.latchkey.throttle.ThrottleSettings;
 import dev.latchkey.time.Scheduler;
 import dev.latchkey.token.ApiTokens;
 import dev.latchkey.token.TokenBackend;
+import dev.latchkey.user.Groups;
 import dev.latchkey.user.UserCache;
 import dev.latchkey.user.UserRevocation;
 import dev.latchkey.user.UserStore;
@@ -76,6 +78,7 @@ public final class Latchkey implements AutoCloseable {
     private final PasswordHashing hashing;
     private final Sessions sessions;
     private final Users users;
+    private final Groups groups;
     private final Authenticator authenticator;
     private final SignIn signIn;
     private final AuditStore audit;
@@ -107,6 +110,7 @@ public final class Latchkey implements AutoCloseable {
         this.sessions = new Sessions(new JdbcSessionStore(database, b.json), b.sessionSettings, b.secrets, clock);
         this.userCache = new UserCache(userStore, b.sessionSettings.cacheTtl());
         this.audit = new JdbcAuditStore(database);
+        this.groups = new Groups(new JdbcGroupStore(database), userStore, audit, clock, b.sessionSettings.cacheTtl());
         this.signingKeys = b.instanceSecret == null
                 ? null
                 : new SigningKeys(
@@ -128,7 +132,8 @@ public final class Latchkey implements AutoCloseable {
                                 b.jwt.issuer(),
                                 b.jwt.audience(),
                                 b.jwt.accessLifetime(),
-                                b.jwt.algorithm()),
+                                b.jwt.algorithm(),
+                                groups::of),
                         familyStore,
                         revokedFamilies,
                         userCache,
@@ -240,6 +245,11 @@ public final class Latchkey implements AutoCloseable {
 
     public Users users() {
         return users;
+    }
+
+    /** Named groups of users: in {@code /api/me}, access tokens' {@code groups} claim and forward-auth. */
+    public Groups groups() {
+        return groups;
     }
 
     public Authenticator authenticator() {

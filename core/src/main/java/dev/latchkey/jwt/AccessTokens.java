@@ -18,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * JWT access tokens (RFC 9068 {@code at+jwt}): issued signed by the current {@link SigningKeys} key, verified
@@ -39,6 +41,7 @@ public final class AccessTokens {
     private final String audience;
     private final Duration lifetime;
     private final DefaultJWTProcessor<SecurityContext> processor;
+    private final LongFunction<List<String>> groups;
 
     public AccessTokens(
             SigningKeys keys,
@@ -48,6 +51,23 @@ public final class AccessTokens {
             String audience,
             Duration lifetime,
             JWSAlgorithm algorithm) {
+        this(keys, secrets, clock, issuer, audience, lifetime, algorithm, id -> List.of());
+    }
+
+    /**
+     * @param groups the names of a user's groups now, for the {@code groups} claim of each token issued (RFC 9068
+     *               §2.2.3.1); read at every issue, so a change shows in the next token
+     */
+    public AccessTokens(
+            SigningKeys keys,
+            Secrets secrets,
+            Clock clock,
+            String issuer,
+            String audience,
+            Duration lifetime,
+            JWSAlgorithm algorithm,
+            LongFunction<List<String>> groups) {
+        this.groups = groups;
         this.keys = keys;
         this.secrets = secrets;
         this.clock = clock;
@@ -92,6 +112,7 @@ public final class AccessTokens {
                 .expirationTime(Date.from(expires))
                 .jwtID(secrets.urlSafeToken(16))
                 .claim("sid", family)
+                .claim("groups", List.copyOf(groups.apply(userId)))
                 .build();
         var header = new JWSHeader.Builder(
                         JWSAlgorithm.parse(signing.getAlgorithm().getName()))

@@ -2,19 +2,23 @@ package dev.latchkey.store;
 
 import dev.latchkey.error.Conflict;
 import dev.latchkey.error.StoreFailure;
+import dev.latchkey.user.DjangoImport;
 import dev.latchkey.user.ImportResult;
 import dev.latchkey.user.ImportedUser;
 import dev.latchkey.user.NewUser;
 import dev.latchkey.user.User;
 import dev.latchkey.user.UserCredentials;
 import dev.latchkey.user.UserStore;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link UserStore} on SQLite or PostgreSQL; the same SQL serves both. */
@@ -46,6 +50,16 @@ public final class JdbcUserStore implements UserStore {
             + " email_verified = CASE WHEN users.email = excluded.email THEN users.email_verified ELSE FALSE END,"
             + " email_verified_at = CASE WHEN users.email = excluded.email THEN users.email_verified_at END";
     private static final int IMPORT_BATCH = 1_000;
+    private static final String USER_IDS = "SELECT id, username FROM users";
+    private static final String INSERT_GROUP =
+            "INSERT INTO user_groups (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING";
+    private static final String GROUP_IDS = "SELECT id, name FROM user_groups";
+    private static final String DELETE_MEMBERSHIPS = "DELETE FROM user_group_members WHERE user_id = ?";
+    private static final String INSERT_MEMBERSHIP = "INSERT INTO user_group_members (user_id, group_id) VALUES (?, ?)";
+    /** DRF tokens never expire and are named for where they came from; a re-import may move one to its new owner. */
+    private static final String UPSERT_TOKEN = "INSERT INTO api_tokens (user_id, name, key_hash, key_prefix,"
+            + " created_at, expires_at, created_by) VALUES (?, 'django', ?, ?, ?, NULL, 'django')"
+            + " ON CONFLICT (key_hash) DO UPDATE SET user_id = excluded.user_id";
 
     private final Sql sql;
 
@@ -159,28 +173,109 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public ImportResult upsertAll(List<ImportedUser> users) {
+        return importAll(DjangoImport.of(users), Instant.EPOCH);
+    }
+
+    @Override
+    public ImportResult importAll(DjangoImport dump, Instant now) {
         return sql.inTransaction(c -> {
-            var existing = new HashSet<>(Sql.list(c, EXISTING_USERNAMES, s -> {}, r -> r.getString(1)));
-            int updated = 0;
-            try (var statement = c.prepareStatement(UPSERT)) {
-                int pending = 0;
-                for (var user : users) {
-                    bindImported(statement, user);
-                    statement.addBatch();
-                    if (existing.contains(user.username())) {
-                        updated++;
-                    }
-                    if (++pending == IMPORT_BATCH) {
-                        statement.executeBatch();
-                        pending = 0;
-                    }
-                }
-                if (pending > 0) {
-                    statement.executeBatch();
+            var result = upsertUsers(c, dump.users());
+            if (dump.groups().isEmpty()
+                    && dump.memberships().isEmpty()
+                    && dump.tokens().isEmpty()) {
+                return result;
+            }
+            var userIds = new HashMap<String, Long>();
+            for (var row : Sql.list(c, USER_IDS, s -> {}, r -> Map.entry(r.getString(2), r.getLong(1)))) {
+                userIds.put(row.getKey(), row.getValue());
+            }
+            var groupIds = upsertGroups(c, dump.groups(), now);
+            writeMemberships(c, dump.memberships(), userIds, groupIds);
+            writeTokens(c, dump.tokens(), userIds);
+            return new ImportResult(
+                    result.inserted(),
+                    result.updated(),
+                    dump.groups().size(),
+                    dump.tokens().size());
+        });
+    }
+
+    private static Map<String, Long> upsertGroups(Connection c, List<String> groups, Instant at) throws SQLException {
+        long now = at.toEpochMilli();
+        try (var statement = c.prepareStatement(INSERT_GROUP)) {
+            for (var name : groups) {
+                statement.setString(1, name);
+                statement.setLong(2, now);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+        var ids = new HashMap<String, Long>();
+        for (var row : Sql.list(c, GROUP_IDS, s -> {}, r -> Map.entry(r.getString(2), r.getLong(1)))) {
+            ids.put(row.getKey(), row.getValue());
+        }
+        return ids;
+    }
+
+    private static void writeMemberships(
+            Connection c, Map<String, List<String>> memberships, Map<String, Long> userIds, Map<String, Long> groupIds)
+            throws SQLException {
+        try (var delete = c.prepareStatement(DELETE_MEMBERSHIPS);
+                var insert = c.prepareStatement(INSERT_MEMBERSHIP)) {
+            for (var entry : memberships.entrySet()) {
+                long userId = userIds.get(entry.getKey());
+                delete.setLong(1, userId);
+                delete.addBatch();
+                for (var group : entry.getValue()) {
+                    insert.setLong(1, userId);
+                    insert.setLong(2, groupIds.get(group));
+                    insert.addBatch();
                 }
             }
-            return new ImportResult(users.size() - updated, updated);
-        });
+            delete.executeBatch();
+            insert.executeBatch();
+        }
+    }
+
+    private static void writeTokens(Connection c, List<DjangoImport.Token> tokens, Map<String, Long> userIds)
+            throws SQLException {
+        try (var statement = c.prepareStatement(UPSERT_TOKEN)) {
+            for (var token : tokens) {
+                var userId = userIds.get(token.username());
+                if (userId == null) {
+                    throw new IllegalArgumentException("a token for " + token.username() + ", who is not stored");
+                }
+                statement.setLong(1, userId);
+                statement.setString(2, token.keyHash());
+                statement.setString(3, token.prefix());
+                statement.setLong(4, token.created().toEpochMilli());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private static ImportResult upsertUsers(Connection c, List<ImportedUser> users) throws SQLException {
+        var existing = new HashSet<>(Sql.list(c, EXISTING_USERNAMES, s -> {}, r -> r.getString(1)));
+        int updated = 0;
+        try (var statement = c.prepareStatement(UPSERT)) {
+            int pending = 0;
+            for (var user : users) {
+                bindImported(statement, user);
+                statement.addBatch();
+                if (existing.contains(user.username())) {
+                    updated++;
+                }
+                if (++pending == IMPORT_BATCH) {
+                    statement.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                statement.executeBatch();
+            }
+        }
+        return new ImportResult(users.size() - updated, updated);
     }
 
     private static void bindImported(PreparedStatement s, ImportedUser user) throws SQLException {

@@ -24,14 +24,22 @@ public final class ApiTokens implements UserRevocation {
         /** A user for themselves, through the API (with their password or a fresh browser sign-in). */
         USER,
         /** An operator, on the command line. */
-        OPERATOR;
+        OPERATOR,
+        /**
+         * DRF's {@code authtoken}, brought over by {@code import django}: the key is Django's (40 hex characters), and
+         * like a DRF token it lives until it is revoked, a password change or not.
+         */
+        DJANGO;
 
         public String column() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
 
         public static Origin ofColumn(String value) {
-            return "operator".equals(value) ? OPERATOR : USER;
+            if ("operator".equals(value)) {
+                return OPERATOR;
+            }
+            return "django".equals(value) ? DJANGO : USER;
         }
     }
 
@@ -180,8 +188,26 @@ public final class ApiTokens implements UserRevocation {
         return store.deleteExpired(clock.instant());
     }
 
-    /** {@code lk_} and 43 base64url characters: the only shape a key has. */
+    /**
+     * {@code lk_} and 43 base64url characters, the shape latchkey's keys have, or 40 lower-case hex characters, the
+     * shape of a DRF key that {@code import django} brought over.
+     */
     public static boolean isWellFormed(String key) {
-        return key != null && key.startsWith(PREFIX) && Secrets.isUrlSafeToken(key, PREFIX.length(), 43);
+        return key != null
+                && ((key.startsWith(PREFIX) && Secrets.isUrlSafeToken(key, PREFIX.length(), 43)) || isDrfKey(key));
+    }
+
+    /** DRF's {@code Token.generate_key}: {@code binascii.hexlify(os.urandom(20))}, 160 random bits. */
+    static boolean isDrfKey(String key) {
+        if (key.length() != 40) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -41,4 +41,11 @@ public interface UserStore {
      * none. Password hashes are stored exactly as given.
      */
     ImportResult upsertAll(List<ImportedUser> users);
+
+    /**
+     * Writes a whole Django import in one transaction — users (as {@link #upsertAll}), the groups it names (kept when
+     * they exist), the listed users' memberships (made exactly those of the dump) and DRF tokens (matched by the hash
+     * of their key, so a re-import moves nothing twice) — or nothing at all. New groups are made at {@code now}.
+     */
+    ImportResult importAll(DjangoImport dump, Instant now);
 }

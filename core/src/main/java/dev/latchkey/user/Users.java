@@ -57,8 +57,18 @@ public final class Users {
      * An import that changes neither ends nothing.
      */
     public ImportResult importAll(List<ImportedUser> imported) {
+        return importAll(DjangoImport.of(imported));
+    }
+
+    /**
+     * Writes a whole Django import (users, groups, memberships, DRF tokens) in one transaction
+     * ({@link UserStore#importAll}); existing users whose password hash changed or who became inactive lose their
+     * sessions and token families, as in {@link #importAll(List)}.
+     */
+    public ImportResult importAll(DjangoImport dump) {
+        var imported = dump.users();
         var before = existing(imported);
-        var result = store.upsertAll(imported);
+        var result = store.importAll(dump, clock.instant());
         for (var user : imported) {
             var old = before.get(user.username());
             if (old == null) {

@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code latchkey import} reads whatever file the operator names. Property: any bytes give either the users of the
- * dump or {@link InvalidInput} {@code invalid_dump}; nothing else is thrown. The users returned have normalised,
- * distinct usernames, a hash of at most 512 characters and a join date, and the last progress report counts them.
+ * {@code latchkey import} reads whatever file the operator names. Property: any bytes give either the contents of
+ * the dump or {@link InvalidInput} {@code invalid_dump}; nothing else is thrown. The users returned have normalised,
+ * distinct usernames, a hash of at most 512 characters and a join date, and the last progress report counts at least
+ * them (it counts records, groups and tokens too); every group name is normalised and distinct, every membership
+ * names a group of the dump and a user of it, and every token belongs to a user of the dump.
  *
  * <p>Input: the file's bytes.
  */
@@ -33,20 +35,32 @@ class DjangoDumpFuzzTest {
             return;
         }
         var reported = new AtomicInteger(-1);
-        List<ImportedUser> users;
+        dev.latchkey.user.DjangoImport dump;
         try {
-            users = DUMP.read(new ByteArrayInputStream(data), reported::set);
+            dump = DUMP.readAll(new ByteArrayInputStream(data), reported::set);
         } catch (InvalidInput e) {
             assertThat(e.code()).isEqualTo("invalid_dump");
             return;
         }
-        assertThat(reported.get()).isEqualTo(users.size());
+        List<ImportedUser> users = dump.users();
+        assertThat(reported.get()).isGreaterThanOrEqualTo(users.size());
         var names = new HashSet<String>();
         for (var user : users) {
             assertThat(Usernames.normalize(user.username())).isEqualTo(user.username());
             assertThat(names.add(user.username())).as("usernames are distinct").isTrue();
             assertThat(user.passwordHash().length()).isLessThanOrEqualTo(512);
             assertThat(user.dateJoined()).isNotNull();
+        }
+        var groups = new HashSet<String>();
+        for (var group : dump.groups()) {
+            assertThat(dev.latchkey.user.GroupNames.normalize(group)).isEqualTo(group);
+            assertThat(groups.add(group)).as("group names are distinct").isTrue();
+        }
+        dump.memberships().values().forEach(member -> assertThat(groups).containsAll(member));
+        assertThat(names).containsAll(dump.memberships().keySet());
+        for (var token : dump.tokens()) {
+            assertThat(names).contains(token.username());
+            assertThat(token.keyHash()).hasSize(64);
         }
     }
 }

@@ -3,13 +3,20 @@ package dev.latchkey.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.Conflict;
 import dev.latchkey.testing.DatabaseTest;
 import dev.latchkey.testing.TestDatabase;
+import dev.latchkey.token.ApiTokens;
+import dev.latchkey.user.DjangoImport;
+import dev.latchkey.user.Group;
+import dev.latchkey.user.ImportResult;
 import dev.latchkey.user.ImportedUser;
 import dev.latchkey.user.NewUser;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -121,6 +128,47 @@ class JdbcUserStoreTest extends DatabaseTest {
         batch.add(new ImportedUser("broken", "", "x".repeat(600), true, false, false, JOINED, null));
         assertThatThrownBy(() -> store.upsertAll(batch)).isInstanceOf(RuntimeException.class);
         assertThat(store.findAll(0, 10)).isEmpty();
+    }
+
+    @Test
+    void aDjangoImportWritesGroupsMembershipsAndTokensOnceAndAFailingOneWritesNothing() {
+        var store = store();
+        var groups = new JdbcGroupStore(db.database());
+        var tokens = new JdbcApiTokenStore(db.database());
+        var key = "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b";
+        var dump = new DjangoImport(
+                List.of(imported("alice", "hash", true), imported("bob", "hash", true)),
+                List.of("editors", "Support, tier 2"),
+                Map.of("alice", List.of("editors", "Support, tier 2"), "bob", List.of("editors")),
+                List.of(new DjangoImport.Token(Secrets.sha256Hex(key), "9944b0", "alice", JOINED)));
+        groups.insert("editors", JOINED); // made in latchkey before: kept, not duplicated
+        for (int run = 0; run < 2; run++) {
+            assertThat(store.importAll(dump, JOINED))
+                    .isEqualTo(new ImportResult(run == 0 ? 2 : 0, run == 0 ? 0 : 2, 2, 1));
+            var alice = store.findByUsername("alice").orElseThrow();
+            assertThat(groups.namesFor(alice.id())).containsExactly("Support, tier 2", "editors");
+            assertThat(groups.findAll()).extracting(Group::members).containsExactly(1, 2);
+            var token = tokens.findByKeyHash(Secrets.sha256Hex(key)).orElseThrow();
+            assertThat(token.userId()).isEqualTo(alice.id());
+            assertThat(token.createdBy()).isEqualTo(ApiTokens.Origin.DJANGO);
+            assertThat(token.expires()).isNull();
+            assertThat(tokens.findByUser(alice.id())).hasSize(1);
+        }
+        // A membership dropped in Django is dropped here by the next import.
+        var fewer = new DjangoImport(dump.users(), dump.groups(), Map.of("alice", List.of()), dump.tokens());
+        store.importAll(fewer, JOINED);
+        assertThat(groups.namesFor(store.findByUsername("alice").orElseThrow().id()))
+                .isEmpty();
+
+        // The last write (the tokens) fails: the users, groups and memberships written before it are rolled back.
+        var broken = new DjangoImport(
+                List.of(imported("carol", "hash", true)),
+                List.of("new group"),
+                Map.of("carol", List.of("new group")),
+                List.of(new DjangoImport.Token(Secrets.sha256Hex("x"), "x", "nobody", JOINED)));
+        assertThatThrownBy(() -> store.importAll(broken, JOINED)).isInstanceOf(RuntimeException.class);
+        assertThat(store.findByUsername("carol")).isEmpty();
+        assertThat(groups.findByName("new group")).isEmpty();
     }
 
     private static ImportedUser imported(String username, String hash, boolean active) {

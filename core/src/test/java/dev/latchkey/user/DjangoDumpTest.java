@@ -67,8 +67,8 @@ class DjangoDumpTest {
                 "[" + record("alice", "true") + "," + record("alice", "false") + "]",
                 "record 1: duplicate username alice (also record 0)");
         assertProblem(
-                "[" + record("alice", "true").replace("auth.user", "auth.group") + "]",
-                "record 0: is not an auth.user record");
+                "[" + record("alice", "true").replace("auth.user", "blog.post") + "]",
+                "record 0: is not an auth.user, auth.group or authtoken.token record");
         assertProblem("[" + record("alice", "\"yes\"") + "]", "record 0: is_active is not true or false");
         assertProblem("[" + record("bad name!", "true") + "]", "record 0: a username may contain only");
         assertProblem(
@@ -140,12 +140,94 @@ class DjangoDumpTest {
                 .containsExactlyElementsOf(real);
     }
 
+    @Test
+    void readsGroupsMembershipsAndDrfTokensOfADumpOfAuthAndAuthtoken() throws Exception {
+        try (var in = getClass().getResourceAsStream("/vectors/django-dumpdata-auth-authtoken.sample.json")) {
+            var all = dump.readAll(in, n -> {});
+            assertThat(all.users()).extracting(ImportedUser::username).containsExactly("alice", "bob");
+            assertThat(all.groups()).containsExactly("editors", "Support, tier 2");
+            assertThat(all.memberships())
+                    .containsEntry("alice", List.of("editors", "Support, tier 2"))
+                    .containsEntry("bob", List.of());
+            assertThat(all.tokens())
+                    .extracting(DjangoImport.Token::username, DjangoImport.Token::prefix)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("alice", "9944b0"),
+                            org.assertj.core.groups.Tuple.tuple("bob", "012345"));
+            // Only the hash of a key is kept.
+            assertThat(all.tokens().get(0).keyHash())
+                    .isEqualTo(Secrets.sha256Hex("9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"));
+            assertThat(all.tokens().toString()).doesNotContain("9944b09199c62bcf");
+        }
+    }
+
+    @Test
+    void naturalKeysNameGroupsAndUsersAndRecordsMayComeInAnyOrder() {
+        var json = "[" + TOKEN.replace("\"user\": 1", "\"user\": [\"alice\"]") + ","
+                + record("alice", "true").replace("\"groups\": []", "\"groups\": [[\"ops\"], [\"관리자\"]]") + "]";
+        var all = readAll(json);
+        assertThat(all.groups()).containsExactly("ops", "관리자");
+        assertThat(all.memberships()).containsEntry("alice", List.of("ops", "관리자"));
+        assertThat(all.tokens()).extracting(DjangoImport.Token::username).containsExactly("alice");
+        var byPk = "[" + TOKEN + "," + GROUP + ","
+                + record("alice", "true").replace("\"groups\": []", "\"groups\": [7]") + "]";
+        assertThat(readAll(byPk).memberships()).containsEntry("alice", List.of("ops"));
+    }
+
+    @Test
+    void badGroupsAndTokensAreRefusedWithTheRecordAndTheProblem() {
+        var alice = record("alice", "true");
+        assertProblem(
+                "[" + alice + "," + TOKEN.replace("\"user\": 1", "\"user\": 2") + "]",
+                "record 1: is a token for user pk 2, whom the dump does not hold");
+        assertProblem(
+                "[" + alice + "," + TOKEN.replace("\"user\": 1", "\"user\": [\"nobody\"]") + "]",
+                "record 1: is a token for user nobody, whom the dump does not hold");
+        assertProblem("[" + alice + "," + TOKEN + "," + TOKEN + "]", "record 2: duplicate token key (also record 1)");
+        assertProblem("[" + alice + "," + TOKEN.replace("9944b0", "9944B0") + "]", "40 lower-case hex");
+        assertProblem("[" + alice + "," + TOKEN.replace("9944b0", "9944") + "]", "40 lower-case hex");
+        assertProblem("[" + alice + "," + TOKEN.replace("\"9944b0", "1234, \"x\": \"") + "]", "40 lower-case hex");
+        assertProblem(
+                "[" + alice + "," + TOKEN.replace("\"user\": 1", "\"user\": \"alice\"") + "]",
+                "neither a primary key nor a natural key");
+        assertProblem("[" + alice + "," + TOKEN.replace("\"user\": 1, ", "") + "]", "record 1: has no user");
+        assertProblem(
+                "[" + GROUP + "," + GROUP.replace("\"pk\": 7", "\"pk\": 8") + "]",
+                "record 1: duplicate group name ops (also record 0)");
+        assertProblem("[" + GROUP + "," + GROUP.replace("\"ops\"", "\"dev\"") + "]", "record 1: duplicate group pk 7");
+        for (var hidden : new String[] {"\\u0000", "\\n", "\\u202e", "\\u200b"}) {
+            assertProblem(
+                    "[" + GROUP.replace("\"ops\"", "\"o" + hidden + "ps\"") + "]",
+                    "record 0: group names may not contain control or format characters");
+            assertProblem(
+                    "[" + alice.replace("\"groups\": []", "\"groups\": [[\"o" + hidden + "ps\"]]") + "]",
+                    "record 0 (alice): group names may not contain control or format characters");
+        }
+        assertProblem(
+                "[" + alice.replace("\"groups\": []", "\"groups\": [9]") + "]",
+                "record 0 (alice): is in group pk 9, which the dump does not hold");
+        assertProblem("[" + alice.replace("\"groups\": []", "\"groups\": \"ops\"") + "]", "groups is not a list");
+        // Two user records with one pk: a token naming that pk could be either's.
+        assertProblem(
+                "[" + alice + "," + record("bob", "true") + "," + TOKEN + "]", "user pk 1 is held by more than one");
+    }
+
+    private static final String TOKEN = "{\"model\": \"authtoken.token\", \"pk\": "
+            + "\"9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b\", \"fields\": {\"user\": 1, "
+            + "\"created\": \"2026-11-27T06:10:00Z\"}}";
+    private static final String GROUP =
+            "{\"model\": \"auth.group\", \"pk\": 7, \"fields\": {\"name\": \"ops\", \"permissions\": []}}";
+
+    private DjangoImport readAll(String json) {
+        return dump.readAll(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), n -> {});
+    }
+
     private static String withHash(String record, String hash) {
         return record.replace("pbkdf2_sha256$260000$s$h", hash);
     }
 
     private void assertProblem(String json, String expected) {
-        assertThatThrownBy(() -> read(json)).isInstanceOf(InvalidInput.class).hasMessageContaining(expected);
+        assertThatThrownBy(() -> readAll(json)).isInstanceOf(InvalidInput.class).hasMessageContaining(expected);
     }
 
     private List<ImportedUser> read(String json) {

@@ -1,6 +1,7 @@
 package dev.latchkey.server;
 
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.server.cli.GroupCommand;
 import dev.latchkey.server.cli.ImportCommand;
 import dev.latchkey.server.cli.KeysCommand;
 import dev.latchkey.server.cli.MailCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             UserCommand.class,
+            GroupCommand.class,
             TokenCommand.class,
             KeysCommand.class,
             SessionsCommand.class,

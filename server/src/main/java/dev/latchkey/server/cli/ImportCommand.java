@@ -21,8 +21,8 @@ public final class ImportCommand {
 
     @Command(
             name = "django",
-            description = "Import the output of 'manage.py dumpdata auth.user', keeping password "
-                    + "hashes. Re-importing updates users of the same username, and ends the sessions and tokens of those "
+            description = "Import the output of 'manage.py dumpdata auth.user auth.group authtoken.token', keeping"
+                    + " password hashes, groups and DRF tokens. Re-importing updates users of the same username, and ends the sessions and tokens of those "
                     + "whose password hash changed or who became inactive; a bad record stops the import before anything "
                     + "is written.")
     static final class Django implements Callable<Integer> {
@@ -51,9 +51,12 @@ public final class ImportCommand {
             var progress = new Progress(terminal);
             try (var in = open();
                     var latchkey = Engine.open(settings, terminal.env())) {
-                var users = new DjangoDump(latchkey.json(), latchkey.hashing()).read(in, n -> progress.show("read", n));
+                var dump =
+                        new DjangoDump(latchkey.json(), latchkey.hashing()).readAll(in, n -> progress.show("read", n));
+                var users = dump.users();
                 progress.show("writing", users.size());
-                var result = latchkey.users().importAll(users);
+                var result = latchkey.users().importAll(dump);
+                latchkey.groups().forgetAll();
                 if (emailsVerified) {
                     users.stream()
                             .filter(u -> !u.email().isEmpty())
@@ -68,6 +71,13 @@ public final class ImportCommand {
                         .printf(
                                 "imported %d users (%d new, %d updated)%n",
                                 users.size(), result.inserted(), result.updated());
+                if (result.groups() > 0 || result.tokens() > 0) {
+                    terminal.out()
+                            .printf(
+                                    "imported %d groups, the groups of %d users and %d DRF tokens (each key kept only as"
+                                            + " its SHA-256; it keeps working as Authorization: Token KEY)%n",
+                                    result.groups(), dump.memberships().size(), result.tokens());
+                }
                 if (unverifiable > 0) {
                     terminal.err()
                             .printf(

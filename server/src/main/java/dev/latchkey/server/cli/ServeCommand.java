@@ -7,6 +7,7 @@ import dev.latchkey.server.logging.LogSetup;
 import dev.latchkey.server.tls.PemFiles;
 import dev.latchkey.server.tls.SelfSignedCertificate;
 import dev.latchkey.server.web.WebApp;
+import dev.latchkey.server.web.http.Cors;
 import dev.latchkey.server.web.http.Health;
 import dev.latchkey.server.web.http.HttpServer;
 import dev.latchkey.server.web.http.Management;
@@ -19,10 +20,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.http.HttpCookie;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -181,8 +184,11 @@ public final class ServeCommand implements Callable<Integer> {
         var server = settings.server();
         // The signing key is made on the first start, and must open on every later one: fail now, not later.
         latchkey.signingKeys().signingKey();
-        starting.ready(WebApp.handler(
-                latchkey, new WebApp.Options(proxies, settings.log().requests(), limits(server), server.publicUrl())));
+        var options = new WebApp.Options(proxies, settings.log().requests(), limits(server), server.publicUrl())
+                .crossOrigin(
+                        Cors.of(server.corsOrigins()),
+                        HttpCookie.SameSite.valueOf(server.cookieSameSite().toUpperCase(Locale.ROOT)));
+        starting.ready(WebApp.handler(latchkey, options));
         if (prometheus != null) {
             httpServer.manage(new Management(prometheus, new Health(latchkey.database()), latchkey.json()));
             terminal.out()

@@ -6,6 +6,7 @@ import dev.latchkey.token.ApiTokens;
 import dev.latchkey.user.NewUser;
 import dev.latchkey.user.User;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -56,6 +57,12 @@ public final class UserCommand {
         @Option(names = "--password-stdin", description = "Read the password from standard input.")
         boolean passwordStdin;
 
+        @Option(
+                names = "--group",
+                paramLabel = "G",
+                description = "Put the user in this group (repeatable); each must exist already.")
+        List<String> groups = List.of();
+
         Create(Terminal terminal) {
             this.terminal = terminal;
         }
@@ -68,10 +75,17 @@ public final class UserCommand {
                 if (latchkey.users().find(newUser.username()).isPresent()) {
                     throw new Conflict("username_taken", "a user named " + newUser.username() + " exists already");
                 }
+                // Every group is checked before the user exists: a misspelt one refuses the whole command.
+                for (var group : groups) {
+                    GroupCommand.requireGroup(latchkey, group);
+                }
                 var password = terminal.newPassword(passwordStdin);
                 var user = latchkey.users().create(newUser, Optional.of(password));
                 if (emailVerified && !user.email().isEmpty()) {
                     user = latchkey.users().setEmailVerified(user.username(), true);
+                }
+                if (!groups.isEmpty()) {
+                    latchkey.groups().set(user, groups);
                 }
                 terminal.out().println("created user " + user.username() + " (id " + user.id() + ")");
             }

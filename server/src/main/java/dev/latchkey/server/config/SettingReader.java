@@ -202,6 +202,50 @@ final class SettingReader {
         return URI.create(scheme + "://" + uri.getRawAuthority().toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Comma-separated origins ({@code https://app.example.com}), each lower-cased and without the scheme's default
+     * port, as a browser sends {@code Origin}; none when absent or blank. {@code *}, {@code null}, a path (even
+     * {@code /}), a query or user info are refused: the list is compared exactly, and credentials never go to a
+     * wildcard.
+     */
+    List<String> origins(String key) {
+        var value = values.get(key);
+        if (value == null || value.value().isBlank()) {
+            return List.of();
+        }
+        var accepted = "comma-separated origins such as https://app.example.com or http://localhost:5173 (scheme, host"
+                + " and port only; no wildcards, no null, no path)";
+        var origins = new java.util.ArrayList<String>();
+        for (var part : value.value().split(",", -1)) {
+            var text = part.strip();
+            if (text.isEmpty()) {
+                continue;
+            }
+            URI uri;
+            try {
+                uri = new URI(text);
+            } catch (URISyntaxException e) {
+                throw invalid(key, accepted);
+            }
+            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("https") || scheme.equals("http"))
+                    || uri.getHost() == null
+                    || uri.getRawUserInfo() != null
+                    || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
+                throw invalid(key, accepted);
+            }
+            int port = uri.getPort();
+            boolean defaultPort = port == -1 || port == (scheme.equals("https") ? 443 : 80);
+            var origin = scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+            if (!origins.contains(origin)) {
+                origins.add(origin);
+            }
+        }
+        return List.copyOf(origins);
+    }
+
     /** The refusal of the setting's present value: it names the setting, the value and where it came from. */
     InvalidInput invalid(String key, String accepted) {
         var value = values.get(key);

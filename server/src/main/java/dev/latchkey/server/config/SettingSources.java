@@ -70,7 +70,11 @@ final class SettingSources {
             "accounts.reset_lifetime",
             "accounts.verification_lifetime",
             "accounts.invitation_lifetime",
-            "password.min_strength");
+            "password.min_strength",
+            "http.cors_origins",
+            "session.cookie_samesite");
+    /** Settings that a file may give as a TOML array as well as one comma-separated string. */
+    static final Set<String> LISTS = Set.of("http.cors_origins");
     /** The settings of one {@code [social.NAME]} section. */
     static final List<String> SOCIAL_KEYS = List.of(
             "client_secret",
@@ -159,6 +163,12 @@ final class SettingSources {
                 var key = section.getKey() + "." + entry.getKey();
                 if (!KNOWN.contains(key)) {
                     throw unknown(key, source);
+                }
+                if (entry.getValue().isArray() && LISTS.contains(key)) {
+                    var items = new ArrayList<String>();
+                    entry.getValue().forEach(item -> items.add(item.asText()));
+                    values.put(key, new Raw(String.join(",", items), source));
+                    return;
                 }
                 if (entry.getValue().isContainerNode()) {
                     throw new InvalidInput("invalid_setting", key + " in " + source + " must be a single value");

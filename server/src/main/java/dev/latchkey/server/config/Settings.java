@@ -65,6 +65,9 @@ public record Settings(
      * @param maxConnectionsPerClient open connections from one client address at once (proxies exempt)
      * @param headerTimeout  how long a new connection may take to send its first request's headers
      * @param bodyTimeout    how long a request may take to send its body
+     * @param corsOrigins    the frontends on other origins that may call the JSON API, normalised
+     * @param cookieSameSite the session and CSRF cookies' {@code SameSite}: {@code Lax}, {@code Strict} or
+     *                       {@code None}
      */
     public record Server(
             String bind,
@@ -79,9 +82,12 @@ public record Settings(
             URI publicUrl,
             int maxConnectionsPerClient,
             Duration headerTimeout,
-            Duration bodyTimeout) {
+            Duration bodyTimeout,
+            List<String> corsOrigins,
+            String cookieSameSite) {
         public Server {
             trustedProxies = List.copyOf(trustedProxies);
+            corsOrigins = List.copyOf(corsOrigins);
         }
     }
 }

@@ -168,22 +168,48 @@ public final class SettingsLoader {
                     "invalid_setting", "server.tls_cert and server.tls_key go together: set both or " + "neither");
         }
         var proxies = read.text("server.trusted_proxies", "");
+        var plainHttp = read.bool("server.http", false);
+        var publicUrl = read.origin("server.public_url");
         return new Settings.Server(
                 read.text("server.bind", "127.0.0.1"),
                 read.integer("server.port", 8443, 0, 65_535),
-                read.bool("server.http", false),
+                plainHttp,
                 cert == null ? null : path("server.tls_cert", cert),
                 key == null ? null : path("server.tls_key", key),
                 proxies.isBlank() ? List.of() : List.of(proxies.split("\\s*,\\s*")),
                 port("server.redirect_http_port"),
                 read.text("server.management_bind", "127.0.0.1"),
                 port("server.management_port"),
-                read.origin("server.public_url"),
+                publicUrl,
                 read.integer("server.max_connections_per_client", 64, 1, 100_000),
                 read.bounded(
                         "server.header_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)),
                 read.bounded(
-                        "server.body_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)));
+                        "server.body_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                read.origins("http.cors_origins"),
+                sameSite(plainHttp, publicUrl));
+    }
+
+    /**
+     * {@code session.cookie_samesite}: {@code Lax} unless set. {@code None} is refused where cookies could not be
+     * {@code Secure} (plain HTTP without an https {@code server.public_url}): browsers drop such a cookie.
+     */
+    private String sameSite(boolean plainHttp, URI publicUrl) {
+        var value = read.text("session.cookie_samesite", "Lax").strip().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "lax" -> "Lax";
+            case "strict" -> "Strict";
+            case "none" -> {
+                if (plainHttp && (publicUrl == null || !publicUrl.getScheme().equals("https"))) {
+                    throw read.invalid(
+                            "session.cookie_samesite",
+                            "Lax or Strict over plain HTTP: None needs Secure cookies, so HTTPS, or server.http"
+                                    + " behind a TLS proxy with an https server.public_url");
+                }
+                yield "None";
+            }
+            default -> throw read.invalid("session.cookie_samesite", "Lax, Strict or None");
+        };
     }
 
     /** A port that is off unless set. */

@@ -10,6 +10,7 @@ import dev.latchkey.server.web.caller.CurrentUser;
 import dev.latchkey.server.web.caller.InvalidToken;
 import dev.latchkey.server.web.http.BodyReader;
 import dev.latchkey.server.web.http.Caller;
+import dev.latchkey.server.web.http.Cors;
 import dev.latchkey.server.web.http.ErrorBody;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Health;
@@ -56,6 +57,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
     private final RequestObserver observer;
     private final Duration bodyTimeout;
     private final BodyReader.Budget bodies;
+    private final Cors cors;
 
     public LatchkeyHandler(
             Router router,
@@ -67,7 +69,9 @@ public final class LatchkeyHandler extends Handler.Abstract {
             Health health,
             RequestObserver observer,
             Duration bodyTimeout,
-            BodyReader.Budget bodies) {
+            BodyReader.Budget bodies,
+            Cors cors) {
+        this.cors = cors;
         this.bodies = bodies;
         this.bodyTimeout = bodyTimeout;
         this.health = health;
@@ -153,6 +157,9 @@ public final class LatchkeyHandler extends Handler.Abstract {
         }
         var match = router.match(exchange.method(), path);
         if (match.endpoint() == null) {
+            if (Cors.isPreflight(exchange) && preflight(exchange, path)) {
+                return;
+            }
             if (!match.allowed().isEmpty()) {
                 exchange.setHeader("Allow", String.join(", ", match.allowed()));
                 throw new HttpErrors.MethodNotAllowed(exchange.method());
@@ -162,12 +169,36 @@ public final class LatchkeyHandler extends Handler.Abstract {
         exchange.route(match.route());
         var policy = match.policy();
         exchange.setHeader("Cache-Control", policy.cacheControl());
+        if (!policy.page()) {
+            cors.answer(exchange);
+        }
         var caller = currentUser.resolve(exchange, policy);
         exchange.caller(caller);
         if (!enforce(exchange, policy)) {
             return;
         }
         match.endpoint().handle(exchange, match.param());
+    }
+
+    /**
+     * A CORS preflight for a path with JSON routes, answered (or refused) for the methods those routes take. False
+     * when the path has none: pages never take part in CORS.
+     */
+    private boolean preflight(Exchange exchange, String path) {
+        var api = router.at(path).stream().filter(r -> !r.policy().page()).toList();
+        if (api.isEmpty()) {
+            return false;
+        }
+        exchange.route(api.get(0).template());
+        var methods = new java.util.ArrayList<String>();
+        for (var route : api) {
+            methods.add(route.method());
+            if (route.method().equals("GET")) {
+                methods.add("HEAD");
+            }
+        }
+        cors.preflight(exchange, methods);
+        return true;
     }
 
     /**
@@ -181,9 +212,10 @@ public final class LatchkeyHandler extends Handler.Abstract {
                 // A form, signed in or not: an anonymous form is a sign-in, which must not be forged either.
                 csrf.check(exchange, exchange.form().get(Csrf.FORM_FIELD));
             } else if (caller.via() == Caller.Via.SESSION) {
-                csrf.check(exchange, exchange.header(Csrf.HEADER).orElse(null));
+                // CORS lets a listed frontend read answers; it still needs the CSRF token to change anything.
+                csrf.check(exchange, exchange.header(Csrf.HEADER).orElse(null), cors);
             } else if (policy.proofs().contains(Policy.Proof.BODY)) {
-                csrf.checkOrigin(exchange);
+                csrf.checkOrigin(exchange, cors);
             }
         }
         if (policy.access() == Policy.Access.ANYONE

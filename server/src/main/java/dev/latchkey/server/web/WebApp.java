@@ -5,8 +5,10 @@ import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.server.web.api.AccountApi;
 import dev.latchkey.server.web.api.AuditApi;
 import dev.latchkey.server.web.api.ForwardAuth;
+import dev.latchkey.server.web.api.GroupApi;
 import dev.latchkey.server.web.api.JwksEndpoint;
 import dev.latchkey.server.web.api.JwtApi;
+import dev.latchkey.server.web.api.OpenApiEndpoint;
 import dev.latchkey.server.web.api.SessionApi;
 import dev.latchkey.server.web.api.SocialApi;
 import dev.latchkey.server.web.api.TokenApi;
@@ -18,6 +20,7 @@ import dev.latchkey.server.web.caller.ProviderFailures;
 import dev.latchkey.server.web.caller.SessionCookies;
 import dev.latchkey.server.web.caller.SiteOrigin;
 import dev.latchkey.server.web.http.BodyReader;
+import dev.latchkey.server.web.http.Cors;
 import dev.latchkey.server.web.http.Health;
 import dev.latchkey.server.web.http.HttpServer;
 import dev.latchkey.server.web.http.RequestObserver;
@@ -29,6 +32,7 @@ import dev.latchkey.server.web.pages.SocialPages;
 import dev.latchkey.server.web.pages.StaticAssets;
 import dev.latchkey.server.web.pages.Templates;
 import java.net.URI;
+import org.eclipse.jetty.http.HttpCookie;
 
 /** Wires the HTTP surface from the library: the one composition root of the web layer. */
 public final class WebApp {
@@ -41,10 +45,27 @@ public final class WebApp {
      * @param logRequests one log line per request ({@code log.requests})
      * @param limits      what one client, and all of them, may hold (bodies' deadline and bytes in flight)
      * @param publicUrl   how browsers reach latchkey ({@code server.public_url}), or null to go by {@code Host}
+     * @param cors        the frontends on other origins that may call the JSON API ({@code http.cors_origins})
+     * @param sameSite    the session and CSRF cookies' {@code SameSite} ({@code session.cookie_samesite})
      */
-    public record Options(TrustedProxies proxies, boolean logRequests, HttpServer.Limits limits, URI publicUrl) {
+    public record Options(
+            TrustedProxies proxies,
+            boolean logRequests,
+            HttpServer.Limits limits,
+            URI publicUrl,
+            Cors cors,
+            HttpCookie.SameSite sameSite) {
+        public Options(TrustedProxies proxies, boolean logRequests, HttpServer.Limits limits, URI publicUrl) {
+            this(proxies, logRequests, limits, publicUrl, Cors.none(), HttpCookie.SameSite.LAX);
+        }
+
         public static Options of(TrustedProxies proxies) {
             return new Options(proxies, false, HttpServer.Limits.DEFAULT, null);
+        }
+
+        /** These options with CORS for {@code cors} and cookies of this {@code SameSite}. */
+        public Options crossOrigin(Cors cors, HttpCookie.SameSite sameSite) {
+            return new Options(proxies, logRequests, limits, publicUrl, cors, sameSite);
         }
     }
 
@@ -55,7 +76,8 @@ public final class WebApp {
     public static LatchkeyHandler handler(Latchkey latchkey, Options options) {
         var proxies = options.proxies();
         var sessionSettings = latchkey.sessions().settings();
-        var cookies = new CookiePolicy(sessionSettings.idleTimeout(), sessionSettings.expireAtBrowserClose());
+        var cookies = new CookiePolicy(
+                sessionSettings.idleTimeout(), sessionSettings.expireAtBrowserClose(), options.sameSite());
         var secrets = latchkey.secrets();
         var site = new SiteOrigin(options.publicUrl());
         var csrf = new Csrf(cookies, secrets, site);
@@ -64,7 +86,7 @@ public final class WebApp {
         var audits = new Audits(latchkey.audit(), latchkey.clock());
         var browser = new SessionCookies(latchkey.sessions(), cookies, csrf, audits);
         var router = new Router();
-        new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, audits).register(router);
+        new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, audits, latchkey.groups()).register(router);
         var accountPages = new AccountPages(latchkey.accounts(), latchkey.sessions(), browser, csrf, templates);
         accountPages.register(router);
         new AccountApi(latchkey.accounts(), latchkey.sessions(), browser).register(router);
@@ -108,7 +130,10 @@ public final class WebApp {
         new AuditApi(latchkey.audit(), latchkey.users()).register(router);
         new JwtApi(latchkey.signIn(), latchkey.tokenFamilies(), latchkey.clock()).register(router);
         new JwksEndpoint(latchkey.signingKeys()).register(router);
-        new ForwardAuth().register(router);
+        new ForwardAuth(latchkey.groups()).register(router);
+        new GroupApi(latchkey.groups(), latchkey.users()).register(router);
+        // Last: the document describes every route registered before it, and itself.
+        new OpenApiEndpoint(router).register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
         return new LatchkeyHandler(
                 router,
@@ -120,6 +145,7 @@ public final class WebApp {
                 new Health(latchkey.database()),
                 new RequestObserver(latchkey.meters(), options.logRequests()),
                 options.limits().bodyTimeout(),
-                new BodyReader.Budget(options.limits().bodyBytesInFlight()));
+                new BodyReader.Budget(options.limits().bodyBytesInFlight()),
+                options.cors());
     }
 }

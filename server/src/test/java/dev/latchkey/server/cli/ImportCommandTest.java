@@ -138,6 +138,33 @@ class ImportCommandTest {
     }
 
     @Test
+    void aFiftyMegabyteDumpWhoseLastTokenNamesNobodyWritesNothing() throws IOException {
+        var cli = new Cli(data);
+        var file = files.resolve("big.json");
+        long bytes = 0;
+        int users = 0;
+        try (var out = Files.newBufferedWriter(file)) {
+            out.write("[{\"model\": \"auth.group\", \"pk\": 1, \"fields\": {\"name\": \"editors\"}}");
+            while (bytes < 50L * 1024 * 1024) {
+                var record = record("user" + users)
+                        .replace("\"pk\": 1", "\"pk\": " + (users + 1))
+                        .replace("\"date_joined\"", "\"groups\": [1], \"date_joined\"");
+                out.write(",\n");
+                out.write(record);
+                bytes += record.length() + 2;
+                users++;
+            }
+            out.write(",{\"model\": \"authtoken.token\", \"pk\": \"" + "a".repeat(40) + "\", \"fields\": {\"user\": "
+                    + (users + 7) + ", \"created\": \"2026-11-27T05:57:47Z\"}}]");
+        }
+        assertRefused(
+                cli.run("import", "django", file.toString()),
+                "record " + (users + 1) + ": is a token for user pk " + (users + 7) + ", whom the dump does not hold");
+        assertThat(cli.run("user", "list").out().lines().count()).isEqualTo(1);
+        assertThat(cli.run("group", "list").out().lines().count()).isEqualTo(1);
+    }
+
+    @Test
     void aHashAskingForHoursOfWorkStopsTheImportNamingTheRecordAndNothingIsWritten() throws IOException {
         var cli = new Cli(data);
         var hostile = record("mallory").replace("pbkdf2_sha256$260000$s$h", "bcrypt$$2b$31$" + "a".repeat(53));
@@ -172,9 +199,9 @@ class ImportCommandTest {
                 cli.run(
                         "import",
                         "django",
-                        write("c.json", "[" + record("a").replace("auth.user", "auth.group") + "]")
+                        write("c.json", "[" + record("a").replace("auth.user", "blog.post") + "]")
                                 .toString()),
-                "record 0: is not an auth.user record");
+                "record 0: is not an auth.user, auth.group or authtoken.token record");
         assertRefused(cli.run("import", "django", data.resolve("missing.json").toString()), "no file");
         assertThat(cli.run("user", "list").out().lines().count()).isEqualTo(1);
     }

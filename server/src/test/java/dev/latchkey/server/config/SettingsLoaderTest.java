@@ -312,6 +312,64 @@ class SettingsLoaderTest {
         assertThatThrownBy(() -> Durations.parse("PT-5M")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void corsOriginsAndTheCookieSameSiteReadTheirValuesAndRefuseBadOnes() throws Exception {
+        var defaults = SettingsLoader.load(dir, Map.of(), Map.of()).server();
+        assertThat(defaults.corsOrigins()).isEmpty();
+        assertThat(defaults.cookieSameSite()).isEqualTo("Lax");
+
+        var env = SettingsLoader.load(
+                        dir,
+                        Map.of(
+                                "LATCHKEY_HTTP_CORS_ORIGINS",
+                                " https://App.Example.com:443 , http://localhost:5173,https://app.example.com",
+                                "LATCHKEY_SESSION_COOKIE_SAMESITE",
+                                "none"),
+                        Map.of())
+                .server();
+        assertThat(env.corsOrigins()).containsExactly("https://app.example.com", "http://localhost:5173");
+        assertThat(env.cookieSameSite()).isEqualTo("None");
+
+        Files.writeString(dir.resolve("latchkey.toml"), """
+                [http]
+                cors_origins = ["https://a.example", "https://b.example:8443"]
+                [session]
+                cookie_samesite = "Strict"
+                """);
+        var file = SettingsLoader.load(dir, Map.of(), Map.of()).server();
+        assertThat(file.corsOrigins()).containsExactly("https://a.example", "https://b.example:8443");
+        assertThat(file.cookieSameSite()).isEqualTo("Strict");
+        Files.delete(dir.resolve("latchkey.toml"));
+
+        for (var bad : new String[] {
+            "*",
+            "null",
+            "https://*.example.com",
+            "https://app.example.com/",
+            "https://app.example.com/app",
+            "ftp://app.example.com",
+            "app.example.com",
+            "https://user@app.example.com",
+            "https://a.example?x=1"
+        }) {
+            assertRefused(Map.of("LATCHKEY_HTTP_CORS_ORIGINS", bad), "http.cors_origins");
+        }
+        assertRefused(Map.of("LATCHKEY_SESSION_COOKIE_SAMESITE", "sometimes"), "Lax, Strict or None");
+        // None needs Secure cookies, which plain HTTP cannot have unless a TLS proxy and an https public URL say so.
+        assertRefused(
+                Map.of("LATCHKEY_SESSION_COOKIE_SAMESITE", "None", "LATCHKEY_SERVER_HTTP", "true"),
+                "None needs Secure cookies");
+        var behindTls = SettingsLoader.load(
+                        dir,
+                        Map.of(
+                                "LATCHKEY_SESSION_COOKIE_SAMESITE", "None",
+                                "LATCHKEY_SERVER_HTTP", "true",
+                                "LATCHKEY_SERVER_PUBLIC_URL", "https://auth.example.com"),
+                        Map.of())
+                .server();
+        assertThat(behindTls.cookieSameSite()).isEqualTo("None");
+    }
+
     private void assertRefused(Map<String, String> env, String message) {
         assertThatThrownBy(() -> SettingsLoader.load(dir, env, Map.of()))
                 .isInstanceOf(InvalidInput.class)

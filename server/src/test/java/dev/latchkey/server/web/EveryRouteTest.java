@@ -85,7 +85,10 @@ class EveryRouteTest extends ServerTest {
             "{\"token\":\"" + "A".repeat(43) + "\",\"password\":\"correct horse battery staple\"}",
             "{\"token\":\"" + "A".repeat(42) + "\"}",
             "{\"current_password\":1,\"new_password\":[],\"email\":{}}",
-            "{\"username\":\"new\",\"email\":\"new@example.org\",\"password\":\"correct horse battery staple\"}");
+            "{\"username\":\"new\",\"email\":\"new@example.org\",\"password\":\"correct horse battery staple\"}",
+            "{\"name\":\"ops\\n\\u202e\",\"groups\":[\"a\\u0000b\", 1, null]}",
+            "{\"groups\":\"editors\"}",
+            "{\"groups\":[" + "\"g\",".repeat(2000) + "\"g\"]}");
     private static final List<String> FORM_BODIES = List.of(
             "",
             "%zz=%",
@@ -115,7 +118,10 @@ class EveryRouteTest extends ServerTest {
                 .build();
         int requests = 0;
         var failures = new ArrayList<String>();
+        var document = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(server.client().get("/api/openapi.json").body());
         for (var route : server.routes()) {
+            var documented = documented(document, route);
             // Fresh callers per route: a sign-out or "end my other sessions" must not leave later routes untested.
             for (var caller : callers().entrySet()) {
                 for (var path : paths(route)) {
@@ -132,6 +138,12 @@ class EveryRouteTest extends ServerTest {
                                 + body.substring(0, Math.min(body.length(), 40));
                         if (response.statusCode() >= 500) {
                             failures.add(response.statusCode() + " " + where + ": " + response.body());
+                        }
+                        if (!documented.contains(Integer.toString(response.statusCode()))) {
+                            failures.add(response.statusCode() + " is not in the OpenAPI document for " + where + ": "
+                                    + response.body()
+                                            .substring(
+                                                    0, Math.min(response.body().length(), 120)));
                         }
                         if (response.body().contains("Exception")
                                 || response.body().contains("at dev.latchkey")) {
@@ -213,6 +225,7 @@ class EveryRouteTest extends ServerTest {
         callers.put("API token", List.of("Authorization", "Token " + token));
         callers.put("JWT", List.of("Authorization", "Bearer " + jwt));
         callers.put("malformed Bearer", List.of("Authorization", "Bearer abc.def", "Origin", "null"));
+        callers.put("staff API token", List.of("Authorization", "Token " + staffToken()));
         return callers;
     }
 
@@ -248,6 +261,35 @@ class EveryRouteTest extends ServerTest {
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8));
         return builder.method(method, bytes).build();
+    }
+
+    /** A staff member's token, so that the staff routes are reached, not only refused. */
+    private static String staffToken() {
+        var users = server.latchkey().users();
+        var boss = users.find("boss")
+                .orElseGet(() -> users.create(
+                        new dev.latchkey.user.NewUser("boss", "", true, false), Optional.of(TestServer.PASSWORD)));
+        return server.latchkey()
+                .apiTokens()
+                .createByOperator(boss.id(), "fuzz", Optional.empty())
+                .key();
+    }
+
+    /** The statuses the OpenAPI document lists for the route. */
+    private static java.util.Set<String> documented(
+            com.fasterxml.jackson.databind.JsonNode document, Router.Route route) {
+        var param = route.doc() == null || route.doc().param() == null
+                ? "param"
+                : route.doc().param();
+        var path = route.template().replace("{}", "{" + param + "}");
+        var statuses = new java.util.HashSet<String>();
+        document.path("paths")
+                .path(path)
+                .path(route.method().toLowerCase(java.util.Locale.ROOT))
+                .path("responses")
+                .fieldNames()
+                .forEachRemaining(statuses::add);
+        return statuses;
     }
 
     private static long aliceId() {

@@ -18,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -51,7 +52,7 @@ public final class TestServer implements AutoCloseable {
             List<dev.latchkey.social.ProviderSettings> social,
             Clock clock)
             throws Exception {
-        this(dir, https, trustedProxies, social, clock, HttpServer.Limits.DEFAULT);
+        this(dir, https, trustedProxies, social, clock, HttpServer.Limits.DEFAULT, UnaryOperator.identity());
     }
 
     private TestServer(
@@ -60,9 +61,10 @@ public final class TestServer implements AutoCloseable {
             List<String> trustedProxies,
             List<dev.latchkey.social.ProviderSettings> social,
             Clock clock,
-            HttpServer.Limits limits)
+            HttpServer.Limits limits,
+            UnaryOperator<WebApp.Options> options)
             throws Exception {
-        this(dir, https, trustedProxies, social, clock, limits, null, 0);
+        this(dir, https, trustedProxies, social, clock, limits, null, 0, options);
     }
 
     private TestServer(
@@ -73,7 +75,8 @@ public final class TestServer implements AutoCloseable {
             Clock clock,
             HttpServer.Limits limits,
             Mail mail,
-            int port)
+            int port,
+            UnaryOperator<WebApp.Options> options)
             throws Exception {
         this.dir = dir;
         this.db = TestDatabase.sqlite();
@@ -102,7 +105,8 @@ public final class TestServer implements AutoCloseable {
         var proxies = TrustedProxies.of(trustedProxies);
         this.server = new HttpServer("127.0.0.1", port, pem, null, limits, proxies);
         // With accounts on, requests are logged as in production, so a test can read what the log would hold.
-        this.handler = WebApp.handler(latchkey, new WebApp.Options(proxies, mail != null, limits, publicUrl));
+        this.handler =
+                WebApp.handler(latchkey, options.apply(new WebApp.Options(proxies, mail != null, limits, publicUrl)));
         server.start(handler);
         this.trust = https ? trusting(pem.certificate()) : SSLContext.getDefault();
     }
@@ -121,7 +125,16 @@ public final class TestServer implements AutoCloseable {
             port = probe.getLocalPort();
         }
         // Loopback is a trusted proxy here, so a test can speak for many clients with X-Forwarded-For.
-        return new TestServer(dir, true, List.of("127.0.0.1"), List.of(), clock, HttpServer.Limits.DEFAULT, mail, port);
+        return new TestServer(
+                dir,
+                true,
+                List.of("127.0.0.1"),
+                List.of(),
+                clock,
+                HttpServer.Limits.DEFAULT,
+                mail,
+                port,
+                UnaryOperator.identity());
     }
 
     public static TestServer https(Path dir) throws Exception {
@@ -141,7 +154,12 @@ public final class TestServer implements AutoCloseable {
 
     /** HTTPS with these limits on what one client may hold. */
     public static TestServer https(Path dir, HttpServer.Limits limits) throws Exception {
-        return new TestServer(dir, true, List.of(), List.of(), Clock.systemUTC(), limits);
+        return new TestServer(dir, true, List.of(), List.of(), Clock.systemUTC(), limits, UnaryOperator.identity());
+    }
+
+    /** HTTPS with the web layer's options changed by {@code options} (CORS, cookies). */
+    public static TestServer https(Path dir, UnaryOperator<WebApp.Options> options) throws Exception {
+        return new TestServer(dir, true, List.of(), List.of(), Clock.systemUTC(), HttpServer.Limits.DEFAULT, options);
     }
 
     public static TestServer plain(Path dir, List<String> trustedProxies) throws Exception {

@@ -7,11 +7,13 @@ import dev.latchkey.request.Language;
 import dev.latchkey.server.web.caller.Csrf;
 import dev.latchkey.server.web.caller.SessionCookies;
 import dev.latchkey.server.web.http.Caller;
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.HttpErrors;
 import dev.latchkey.server.web.http.JsonResponses;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
+import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.session.Sessions;
 
 /**
@@ -33,23 +35,95 @@ public final class AccountApi {
 
     public void register(Router router) {
         var inBody = Policy.anyone().by(Policy.Proof.BODY);
+        var accepted = Schemas.object("status*", Schemas.string(), "detail*", Schemas.string());
         if (accounts.settings().signup() != SignUpMode.CLOSED) {
-            router.add("POST", "/api/signup", inBody, (x, p) -> signUp(x));
+            router.add(
+                    "POST",
+                    "/api/signup",
+                    inBody,
+                    Doc.of("Make an account (accounts.signup = open, or with an invitation's token)")
+                            .json(Schemas.object(
+                                    "username*", Schemas.string(),
+                                    "email", Schemas.string(),
+                                    "password*", Schemas.string(),
+                                    "invitation", Schemas.string("the token of an invitation link")))
+                            .answers(
+                                    201,
+                                    "Made: the account may sign in",
+                                    Schemas.object("username*", Schemas.string(), "status*", Schemas.string()))
+                            .answers(
+                                    202,
+                                    "Made: it must confirm its email first (the same for an email in use)",
+                                    accepted)
+                            .errors(400, 403, 409, 429),
+                    (x, p) -> signUp(x));
         }
-        router.add("POST", "/api/password/change", Policy.signedIn(), (x, p) -> changePassword(x));
+        router.add(
+                "POST",
+                "/api/password/change",
+                Policy.signedIn(),
+                Doc.of("Change the caller's password; everything else they were signed in with ends")
+                        .json(Schemas.object("current_password*", Schemas.string(), "new_password*", Schemas.string()))
+                        .answers(204, "Changed; a cookie caller gets a new session and X-CSRF-Token")
+                        .errors(400, 401, 429),
+                (x, p) -> changePassword(x));
         if (!accounts.mailOn()) {
             return;
         }
-        router.add("POST", "/api/invitations", Policy.staff(), (x, p) -> invite(x));
-        router.add("POST", "/api/password/reset", inBody, (x, p) -> requestReset(x));
-        router.add("POST", "/api/password/reset/confirm", inBody, (x, p) -> confirmReset(x));
-        router.add("POST", "/api/email/verify", inBody, (x, p) -> verify(x));
+        router.add(
+                "POST",
+                "/api/invitations",
+                Policy.staff(),
+                Doc.of("Mail an invitation to make an account; only a superuser invites staff")
+                        .json(Schemas.object("email*", Schemas.string(), "staff", Schemas.bool()))
+                        .answers(202, "The invitation is on its way", Schemas.object("status*", Schemas.string()))
+                        .errors(400, 403),
+                (x, p) -> invite(x));
+        router.add(
+                "POST",
+                "/api/password/reset",
+                inBody,
+                Doc.of("Ask for a password-reset link: the same answer whether or not an account has the address")
+                        .json(Schemas.object("email*", Schemas.string()))
+                        .answers(202, "Accepted", accepted)
+                        .errors(400, 429),
+                (x, p) -> requestReset(x));
+        router.add(
+                "POST",
+                "/api/password/reset/confirm",
+                inBody,
+                Doc.of("Set a new password with a reset link's token; nothing signs in")
+                        .json(Schemas.object("token*", Schemas.string(), "password*", Schemas.string()))
+                        .answers(204, "Changed: every session, token family and user-made API token ended")
+                        .errors(400),
+                (x, p) -> confirmReset(x));
+        router.add(
+                "POST",
+                "/api/email/verify",
+                inBody,
+                Doc.of("Confirm an email address with a verification or email-change link's token")
+                        .json(Schemas.object("token*", Schemas.string()))
+                        .answers(204, "Confirmed")
+                        .errors(400),
+                (x, p) -> verify(x));
         router.add(
                 "POST",
                 "/api/email/verify/resend",
                 Policy.anyone().by(Policy.Proof.COOKIE, Policy.Proof.HEADER, Policy.Proof.BODY),
+                Doc.of("A new confirmation link: for the signed-in caller, or by address (the same answer for any)")
+                        .json(Schemas.object("email", Schemas.string()))
+                        .answers(202, "Accepted", accepted)
+                        .errors(400, 429),
                 (x, p) -> resend(x));
-        router.add("POST", "/api/email/change", Policy.signedIn(), (x, p) -> changeEmail(x));
+        router.add(
+                "POST",
+                "/api/email/change",
+                Policy.signedIn(),
+                Doc.of("Change the caller's email: it takes effect when the link mailed to the new address is used")
+                        .json(Schemas.object("email*", Schemas.string(), "current_password*", Schemas.string()))
+                        .answers(202, "Accepted", accepted)
+                        .errors(400, 401, 429),
+                (x, p) -> changeEmail(x));
     }
 
     static Language language(Exchange x) {

@@ -4,10 +4,12 @@ import dev.latchkey.audit.AuditEntry;
 import dev.latchkey.audit.AuditQuery;
 import dev.latchkey.audit.AuditStore;
 import dev.latchkey.error.InvalidInput;
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.JsonResponses;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
+import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.user.Users;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -31,7 +33,24 @@ public final class AuditApi {
     }
 
     public void register(Router router) {
-        router.add("GET", "/api/audit", Policy.staff(), (x, p) -> search(x));
+        router.add(
+                "GET",
+                "/api/audit",
+                Policy.staff(),
+                Doc.of("The audit trail, newest first")
+                        .query("user", "A username")
+                        .query("kind", "An event kind, such as sign_in")
+                        .query("since", "ISO-8601 or epoch seconds")
+                        .query("until", "ISO-8601 or epoch seconds")
+                        .query("limit", "1 to 500, 50 by default")
+                        .query("before", "The previous page's next")
+                        .answers(
+                                200,
+                                "A page of events",
+                                Schemas.object(
+                                        "events*", Schemas.array(Schemas.object()),
+                                        "next", Schemas.nullable(Schemas.string()))),
+                (x, p) -> search(x));
     }
 
     private void search(Exchange x) {

@@ -1,26 +1,46 @@
 package dev.latchkey.server.web.api;
 
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.HttpErrors;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.SafeRedirect;
+import dev.latchkey.server.web.http.Schemas;
+import dev.latchkey.user.Groups;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET /auth/verify} for reverse proxies (nginx {@code auth_request}, Traefik ForwardAuth, Caddy
  * {@code forward_auth}): 200 with {@code X-Auth-User-Id}, {@code X-Auth-User} and {@code X-Auth-Email} (percent-
- * encoded UTF-8, {@link #headerValue}) and {@code X-Auth-Staff} for a signed-in session, an API token or a JWT; 401
+ * encoded UTF-8, {@link #headerValue}), {@code X-Auth-Groups} (each name so encoded, joined by commas) and
+ * {@code X-Auth-Staff} for a signed-in session, an API token or a JWT; 401
  * otherwise. When the proxy names the original URI in {@code X-Forwarded-Uri} (Traefik, Caddy) and the browser
  * accepts HTML, the answer is instead a 302 to the sign-in page, which returns there afterwards. nginx's
  * {@code auth_request} cannot pass a 302 on: it sends {@code X-Original-URI} and turns the 401 into the redirect
  * itself ({@code error_page 401}).
  */
 public final class ForwardAuth {
+    private final Groups groups;
+
+    public ForwardAuth(Groups groups) {
+        this.groups = groups;
+    }
 
     public void register(Router router) {
-        router.add("GET", "/auth/verify", Policy.anyone(), (x, p) -> verify(x));
+        router.add(
+                "GET",
+                "/auth/verify",
+                Policy.anyone(),
+                Doc.of("Forward-auth for reverse proxies")
+                        .description("200 with X-Auth-User-Id, X-Auth-User, X-Auth-Email, X-Auth-Groups and"
+                                + " X-Auth-Staff (percent-encoded UTF-8) for a signed-in caller; a 302 to the sign-in"
+                                + " page for a browser when the proxy sends X-Forwarded-Uri; else 401.")
+                        .answers(200, "Signed in; the X-Auth-* headers name the user", Schemas.ref("User"))
+                        .answers(302, "To the sign-in page")
+                        .errors(401),
+                (x, p) -> verify(x));
     }
 
     /**
@@ -45,6 +65,21 @@ public final class ForwardAuth {
         return out.toString();
     }
 
+    /**
+     * The user's groups as one header value: each name encoded as {@link #headerValue} does (so a comma or space in a
+     * name is {@code %2C} or {@code %20}), joined by commas. Split on commas, then decode each part.
+     */
+    static String groupsHeader(java.util.List<String> names) {
+        var out = new StringBuilder();
+        for (var name : names) {
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            out.append(headerValue(name));
+        }
+        return out.toString();
+    }
+
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private void verify(Exchange x) {
@@ -57,7 +92,9 @@ public final class ForwardAuth {
             // An address is only the user's once confirmed: an app that trusts it for anything must check this.
             x.setHeader("X-Auth-Email-Verified", Boolean.toString(user.emailVerified()));
             x.setHeader("X-Auth-Staff", Boolean.toString(user.staff()));
-            x.json(200, Views.user(user));
+            var names = groups.of(user.id());
+            x.setHeader("X-Auth-Groups", groupsHeader(names));
+            x.json(200, Views.user(user, names));
             return;
         }
         var original = x.header("X-Forwarded-Uri");

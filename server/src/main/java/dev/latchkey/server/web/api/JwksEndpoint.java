@@ -1,6 +1,7 @@
 package dev.latchkey.server.web.api;
 
 import dev.latchkey.jwt.SigningKeys;
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
@@ -21,7 +22,11 @@ public final class JwksEndpoint {
 
     public void register(Router router) {
         router.add(
-                "GET", "/.well-known/jwks.json", Policy.anyone().publicFor(Duration.ofMinutes(5)), (x, p) -> serve(x));
+                "GET",
+                "/.well-known/jwks.json",
+                Policy.anyone().publicFor(Duration.ofMinutes(5)),
+                Doc.of("The public JWT signing keys (RFC 7517)").answers(200, "A JWK set", "application/jwk-set+json"),
+                (x, p) -> serve(x));
     }
 
     private void serve(Exchange x) {

@@ -7,11 +7,13 @@ import dev.latchkey.jwt.InvalidRefreshToken;
 import dev.latchkey.jwt.TokenFamilies;
 import dev.latchkey.server.web.caller.InvalidToken;
 import dev.latchkey.server.web.http.Caller;
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.HttpErrors;
 import dev.latchkey.server.web.http.JsonResponses;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
+import dev.latchkey.server.web.http.Schemas;
 import java.time.Clock;
 
 /**
@@ -37,11 +39,50 @@ public final class JwtApi {
     public void register(Router router) {
         // The session cookie counts only for POST /api/jwt (and then with its CSRF token); the other calls prove who
         // they are in their body, so a cookie that happens to be sent along gives them nothing.
-        router.add("POST", "/api/jwt", Policy.anyone().by(Policy.Proof.COOKIE, Policy.Proof.BODY), (x, p) -> obtain(x));
+        var pair = Schemas.ref("TokenPair");
+        router.add(
+                "POST",
+                "/api/jwt",
+                Policy.anyone().by(Policy.Proof.COOKIE, Policy.Proof.BODY),
+                Doc.of("A JWT pair, for a password or a fresh browser session")
+                        .json(Schemas.object("username", Schemas.string(), "password", Schemas.string()))
+                        .answers(200, "A new token family's first pair", pair)
+                        .errors(401, 429),
+                (x, p) -> obtain(x));
         var inBody = Policy.anyone().by(Policy.Proof.BODY);
-        router.add("POST", "/api/jwt/refresh", inBody, (x, p) -> refresh(x));
-        router.add("POST", "/api/jwt/verify", inBody, (x, p) -> verify(x));
-        router.add("POST", "/api/jwt/revoke", inBody, (x, p) -> revoke(x));
+        var refresh = Schemas.object("refresh*", Schemas.string());
+        router.add(
+                "POST",
+                "/api/jwt/refresh",
+                inBody,
+                Doc.of("Spend a refresh token for a new pair; a spent one presented again revokes its family")
+                        .json(refresh)
+                        .answers(200, "The next pair", pair)
+                        .errors(401),
+                (x, p) -> refresh(x));
+        router.add(
+                "POST",
+                "/api/jwt/verify",
+                inBody,
+                Doc.of("Whether an access token is valid right now")
+                        .json(Schemas.object("token*", Schemas.string()))
+                        .answers(
+                                200,
+                                "Valid",
+                                Schemas.object(
+                                        "token_type*", Schemas.string(),
+                                        "user_id*", Schemas.integer(),
+                                        "expires_at", Schemas.dateTime()))
+                        .errors(401),
+                (x, p) -> verify(x));
+        router.add(
+                "POST",
+                "/api/jwt/revoke",
+                inBody,
+                Doc.of("Revoke a refresh token's family and its access tokens (RFC 7009)")
+                        .json(refresh)
+                        .answers(200, "Whether a live family was revoked", Schemas.object("revoked*", Schemas.bool())),
+                (x, p) -> revoke(x));
     }
 
     private void obtain(Exchange x) {

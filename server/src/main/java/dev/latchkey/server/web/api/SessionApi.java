@@ -6,11 +6,14 @@ import dev.latchkey.error.NotFound;
 import dev.latchkey.server.web.caller.Audits;
 import dev.latchkey.server.web.caller.PublicSessionId;
 import dev.latchkey.server.web.caller.SessionCookies;
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.JsonResponses;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
+import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.session.Sessions;
+import dev.latchkey.user.Groups;
 import java.util.Map;
 
 /**
@@ -22,8 +25,10 @@ public final class SessionApi {
     private final Sessions sessions;
     private final SessionCookies browser;
     private final Audits audits;
+    private final Groups groups;
 
-    public SessionApi(SignIn signIn, Sessions sessions, SessionCookies browser, Audits audits) {
+    public SessionApi(SignIn signIn, Sessions sessions, SessionCookies browser, Audits audits, Groups groups) {
+        this.groups = groups;
         this.audits = audits;
         this.signIn = signIn;
         this.sessions = sessions;
@@ -31,12 +36,59 @@ public final class SessionApi {
     }
 
     public void register(Router router) {
-        router.add("POST", "/api/session", Policy.anyone().by(Policy.Proof.BODY), (x, p) -> signIn(x));
-        router.add("DELETE", "/api/session", Policy.anyone().by(Policy.Proof.COOKIE), (x, p) -> signOut(x));
-        router.add("GET", "/api/me", Policy.signedIn(), (x, p) -> me(x));
-        router.add("GET", "/api/sessions", Policy.signedIn(), (x, p) -> list(x));
-        router.add("DELETE", "/api/sessions", Policy.signedIn(), (x, p) -> endOthers(x));
-        router.add("DELETE", "/api/sessions/{}", Policy.signedIn(), this::endOne);
+        var signedIn = Schemas.object("user*", Schemas.ref("User"), "csrf_token*", Schemas.string());
+        router.add(
+                "POST",
+                "/api/session",
+                Policy.anyone().by(Policy.Proof.BODY),
+                Doc.of("Sign in with a password: sets the session cookie")
+                        .description("JSON only, so no cross-site form can send it; a foreign `Origin` is refused.")
+                        .json(Schemas.object("username*", Schemas.string(), "password*", Schemas.string()))
+                        .answers(200, "Signed in; the CSRF token for unsafe requests by cookie", signedIn)
+                        .errors(401, 429),
+                (x, p) -> signIn(x));
+        router.add(
+                "GET",
+                "/api/session",
+                Policy.signedIn().by(Policy.Proof.COOKIE),
+                Doc.of("The signed-in browser's user and CSRF token")
+                        .description("For a frontend on another origin, which cannot read the CSRF cookie.")
+                        .answers(200, "The user and the CSRF token", signedIn),
+                (x, p) -> current(x));
+        router.add(
+                "DELETE",
+                "/api/session",
+                Policy.anyone().by(Policy.Proof.COOKIE),
+                Doc.of("Sign out: the session ends on the server").answers(204, "Signed out"),
+                (x, p) -> signOut(x));
+        router.add(
+                "GET",
+                "/api/me",
+                Policy.signedIn(),
+                Doc.of("The current user, with their groups").answers(200, "The user", Schemas.ref("User")),
+                (x, p) -> me(x));
+        router.add(
+                "GET",
+                "/api/sessions",
+                Policy.signedIn(),
+                Doc.of("The caller's live sessions")
+                        .answers(200, "Sessions", Schemas.object("sessions*", Schemas.array(Schemas.ref("Session")))),
+                (x, p) -> list(x));
+        router.add(
+                "DELETE",
+                "/api/sessions",
+                Policy.signedIn(),
+                Doc.of("End all the caller's sessions but the current one")
+                        .answers(200, "How many ended", Schemas.object("ended*", Schemas.integer())),
+                (x, p) -> endOthers(x));
+        router.add(
+                "DELETE",
+                "/api/sessions/{}",
+                Policy.signedIn(),
+                Doc.of("End one of the caller's sessions")
+                        .param("id", "The session's public id, from GET /api/sessions")
+                        .answers(204, "Ended"),
+                this::endOne);
     }
 
     /**
@@ -55,13 +107,26 @@ public final class SessionApi {
                 JsonResponses.object("user", Views.user(signedIn.authenticated().user()), "csrf_token", token));
     }
 
+    /**
+     * The signed-in browser's user and CSRF token. Only this site and the frontends CORS lists can read the answer,
+     * so it tells the token to no one who could not read the cookie or the sign-in's answer already.
+     */
+    private void current(Exchange x) {
+        var user = x.caller().requireUser();
+        x.json(
+                200,
+                JsonResponses.object(
+                        "user", Views.user(user, groups.of(user.id())), "csrf_token", browser.csrfToken(x)));
+    }
+
     private void signOut(Exchange x) {
         browser.signOut(x);
         x.noContent();
     }
 
     private void me(Exchange x) {
-        x.json(200, Views.user(x.caller().requireUser()));
+        var user = x.caller().requireUser();
+        x.json(200, Views.user(user, groups.of(user.id())));
     }
 
     private void list(Exchange x) {

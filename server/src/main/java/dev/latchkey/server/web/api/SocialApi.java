@@ -9,9 +9,11 @@ import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;
 import dev.latchkey.jwt.TokenFamilies;
 import dev.latchkey.server.web.caller.ProviderFailures;
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
+import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.social.ProviderFailure;
 import dev.latchkey.social.SocialDenied;
 import dev.latchkey.social.SocialLogin;
@@ -50,7 +52,20 @@ public final class SocialApi {
     }
 
     public void register(Router router) {
-        router.add("POST", "/api/social/{}", Policy.anyone().by(Policy.Proof.BODY), this::exchange);
+        router.add(
+                "POST",
+                "/api/social/{}",
+                Policy.anyone().by(Policy.Proof.BODY),
+                Doc.of("Exchange a provider's authorization code from an app for a JWT pair")
+                        .param("provider", "A configured provider's name")
+                        .json(Schemas.object(
+                                "code*", Schemas.string(),
+                                "redirect_uri*", Schemas.string(),
+                                "code_verifier*", Schemas.string(),
+                                "nonce", Schemas.string()))
+                        .answers(200, "Signed in", Schemas.ref("TokenPair"))
+                        .errors(401, 429, 502),
+                this::exchange);
     }
 
     private void exchange(Exchange x, String name) {

@@ -7,9 +7,11 @@ import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;
 import dev.latchkey.server.config.Durations;
 import dev.latchkey.server.web.caller.Audits;
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
+import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.token.ApiTokens;
 import dev.latchkey.user.User;
 import java.time.Clock;
@@ -41,9 +43,40 @@ public final class TokenApi {
     public void register(Router router) {
         // Minting takes a password, or a browser session; never a token or JWT, which would make itself permanent.
         router.add(
-                "POST", "/api/tokens", Policy.anyone().by(Policy.Proof.COOKIE, Policy.Proof.BODY), (x, p) -> create(x));
-        router.add("GET", "/api/tokens", Policy.signedIn(), (x, p) -> list(x));
-        router.add("DELETE", "/api/tokens/{}", Policy.signedIn(), this::revoke);
+                "POST",
+                "/api/tokens",
+                Policy.anyone().by(Policy.Proof.COOKIE, Policy.Proof.BODY),
+                Doc.of("Make an API token: with a password (DRF's obtain_auth_token) or a fresh browser session")
+                        .json(Schemas.object(
+                                "username", Schemas.string(),
+                                "password", Schemas.string(),
+                                "name", Schemas.string(),
+                                "expires", Schemas.string("30d, or seconds")))
+                        .answers(
+                                201,
+                                "The token; the key is shown this once",
+                                Schemas.object(
+                                        "id*", Schemas.integer(),
+                                        "token*", Schemas.string(),
+                                        "name", Schemas.string(),
+                                        "expires_at", Schemas.nullable(Schemas.dateTime())))
+                        .errors(401, 429),
+                (x, p) -> create(x));
+        router.add(
+                "GET",
+                "/api/tokens",
+                Policy.signedIn(),
+                Doc.of("The caller's API tokens (never their keys)")
+                        .answers(200, "Tokens", Schemas.object("tokens*", Schemas.array(Schemas.ref("ApiToken")))),
+                (x, p) -> list(x));
+        router.add(
+                "DELETE",
+                "/api/tokens/{}",
+                Policy.signedIn(),
+                Doc.of("Revoke one of the caller's tokens, at once")
+                        .param("id", "The token's id")
+                        .answers(204, "Revoked"),
+                this::revoke);
     }
 
     /**

@@ -37,6 +37,13 @@ public final class Views {
                 user.lastLoginTime().map(Object::toString).orElse(null));
     }
 
+    /** The user with the names of their groups, as {@code /api/me} and forward-auth answer it. */
+    public static Map<String, Object> user(User user, List<String> groups) {
+        var view = user(user);
+        view.put("groups", List.copyOf(groups));
+        return view;
+    }
+
     /** A session as its owner may see it, named by its {@link PublicSessionId}. */
     public static Map<String, Object> session(Session session, Session current) {
         return JsonResponses.object(

@@ -15,11 +15,22 @@ public final class CookiePolicy {
 
     private final Duration sessionMaxAge;
     private final boolean browserSession;
+    private final HttpCookie.SameSite sameSite;
 
     /** @param browserSession true: the session cookie has no Max-Age and ends with the browser */
     public CookiePolicy(Duration sessionMaxAge, boolean browserSession) {
+        this(sessionMaxAge, browserSession, HttpCookie.SameSite.LAX);
+    }
+
+    /**
+     * @param sameSite the session and CSRF cookies' {@code SameSite} ({@code session.cookie_samesite}): {@code Lax}
+     *                 by default; {@code None} lets a frontend on another site send them, and browsers accept it only
+     *                 on a {@code Secure} cookie, so over plain HTTP those cookies stay {@code Lax}
+     */
+    public CookiePolicy(Duration sessionMaxAge, boolean browserSession, HttpCookie.SameSite sameSite) {
         this.sessionMaxAge = sessionMaxAge;
         this.browserSession = browserSession;
+        this.sameSite = sameSite;
     }
 
     public String sessionName(boolean https) {
@@ -31,7 +42,8 @@ public final class CookiePolicy {
     }
 
     public HttpCookie session(String id, boolean https) {
-        var builder = base(sessionName(https), id, https).httpOnly(true);
+        var builder =
+                base(sessionName(https), id, https).sameSite(sameSite(https)).httpOnly(true);
         if (!browserSession) {
             builder.maxAge(sessionMaxAge.toSeconds());
         }
@@ -40,7 +52,10 @@ public final class CookiePolicy {
 
     /** Readable by the page's JavaScript on purpose: an SPA copies it into {@code X-CSRF-Token}. */
     public HttpCookie csrf(String token, boolean https) {
-        return base(csrfName(https), token, https).httpOnly(false).build();
+        return base(csrfName(https), token, https)
+                .sameSite(sameSite(https))
+                .httpOnly(false)
+                .build();
     }
 
     public String pendingName(boolean https) {
@@ -53,6 +68,11 @@ public final class CookiePolicy {
                 .httpOnly(true)
                 .maxAge(lifetime.toSeconds())
                 .build();
+    }
+
+    /** {@code None} only on a cookie that is {@code Secure}: a browser drops a {@code SameSite=None} cookie that is not. */
+    private HttpCookie.SameSite sameSite(boolean https) {
+        return sameSite == HttpCookie.SameSite.NONE && !https ? HttpCookie.SameSite.LAX : sameSite;
     }
 
     public HttpCookie expired(String name, boolean https) {

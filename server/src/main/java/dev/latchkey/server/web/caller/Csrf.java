@@ -1,6 +1,7 @@
 package dev.latchkey.server.web.caller;
 
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.server.web.http.Cors;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.HttpErrors;
 
@@ -44,7 +45,15 @@ public final class Csrf {
 
     /** Refuses (403) unless the submitted token matches the cookie and the origin, if sent, is this site. */
     public void check(Exchange exchange, String submitted) {
-        checkOrigin(exchange);
+        check(exchange, submitted, Cors.none());
+    }
+
+    /**
+     * As {@link #check(Exchange, String)}, for a JSON route: the origin may also be one of the frontends CORS lists.
+     * The token is required all the same.
+     */
+    public void check(Exchange exchange, String submitted, Cors cors) {
+        checkOrigin(exchange, cors);
         var expected =
                 exchange.cookie(cookies.csrfName(exchange.client().https())).orElse("");
         if (submitted == null
@@ -57,11 +66,16 @@ public final class Csrf {
 
     /** Refuses (403) a request whose {@code Origin} names another site. */
     public void checkOrigin(Exchange exchange) {
+        checkOrigin(exchange, Cors.none());
+    }
+
+    /** Refuses (403) a request whose {@code Origin} names another site, unless CORS lists it exactly. */
+    public void checkOrigin(Exchange exchange, Cors cors) {
         var origin = exchange.header("Origin");
         if (origin.isEmpty()) {
             return;
         }
-        if (!site.matches(origin.get(), exchange)) {
+        if (!site.matches(origin.get(), exchange) && !cors.allows(origin.get())) {
             throw new HttpErrors.CsrfFailed("the request comes from another site");
         }
     }

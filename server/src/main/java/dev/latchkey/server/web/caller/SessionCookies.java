@@ -34,6 +34,14 @@ public final class SessionCookies {
         return csrf.rotate(x);
     }
 
+    /**
+     * The browser's CSRF token, issuing one when it has none: what a frontend on another origin, which cannot read
+     * the CSRF cookie, asks for after a reload ({@code GET /api/session}).
+     */
+    public String csrfToken(Exchange x) {
+        return csrf.token(x);
+    }
+
     /** Ends the browser's session on the server and expires its cookie. */
     public void signOut(Exchange x) {
         var https = x.client().https();

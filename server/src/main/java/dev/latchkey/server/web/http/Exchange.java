@@ -193,6 +193,11 @@ public final class Exchange {
         response.getHeaders().put(name, value);
     }
 
+    /** Adds a value to a header that may hold several ({@code Vary}). */
+    public void addHeader(String name, String value) {
+        response.getHeaders().add(name, value);
+    }
+
     public boolean hasHeader(String name) {
         return response.getHeaders().contains(name);
     }

@@ -36,6 +36,13 @@ public final class HttpErrors {
         }
     }
 
+    /** 403: a CORS preflight from an origin that is not listed, or asking for a method or header not allowed. */
+    public static final class CorsRefused extends LatchkeyException {
+        public CorsRefused(String detail) {
+            super("cors_refused", 403, detail);
+        }
+    }
+
     /** 405, with the methods the path allows in {@code Allow}. */
     public static final class MethodNotAllowed extends LatchkeyException {
         public MethodNotAllowed(String method) {

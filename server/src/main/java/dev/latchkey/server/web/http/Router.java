@@ -19,8 +19,13 @@ public final class Router {
         void handle(Exchange exchange, String param) throws Exception;
     }
 
-    /** A route as registered: what the OpenAPI document, the route tests and the metrics name. */
-    public record Route(String method, String template, Policy policy, Pattern path, Endpoint endpoint) {}
+    /**
+     * A route as registered: what the OpenAPI document, the route tests and the metrics name.
+     *
+     * @param doc what the OpenAPI document says of it; null only for a route registered without one, which the
+     *            document tests refuse
+     */
+    public record Route(String method, String template, Policy policy, Pattern path, Endpoint endpoint, Doc doc) {}
 
     /**
      * The outcome of matching: an endpoint and its route as registered ({@code /api/tokens/{}}: what metrics and
@@ -35,10 +40,18 @@ public final class Router {
 
     /** {@code path} is literal except one {@code {}} that matches a single segment. */
     public Router add(String method, String path, Policy policy, Endpoint endpoint) {
+        return add(method, path, policy, null, endpoint);
+    }
+
+    /**
+     * {@code path} is literal except one {@code {}} that matches a single segment; {@code doc} is what the OpenAPI
+     * document says of the route.
+     */
+    public Router add(String method, String path, Policy policy, Doc doc, Endpoint endpoint) {
         Objects.requireNonNull(policy, "every route declares its policy");
         Objects.requireNonNull(endpoint, "endpoint");
         var regex = Pattern.quote(path).replace("{}", "\\E([^/]+)\\Q");
-        var route = new Route(method, path, policy, Pattern.compile(regex), endpoint);
+        var route = new Route(method, path, policy, Pattern.compile(regex), endpoint, doc);
         all.add(route);
         if (path.contains("{}")) {
             routes.add(route);
@@ -71,6 +84,17 @@ public final class Router {
             }
         }
         return new Match(null, null, null, List.copyOf(allowed), null);
+    }
+
+    /** The routes whose path matches, whatever their method (what a CORS preflight asks about). */
+    public List<Route> at(String path) {
+        var found = new ArrayList<Route>();
+        for (var route : literal.getOrDefault(path, routes)) {
+            if (route.path.matcher(path).matches()) {
+                found.add(route);
+            }
+        }
+        return found;
     }
 
     /** Every route, in the order registered. */

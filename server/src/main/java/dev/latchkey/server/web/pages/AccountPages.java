@@ -9,9 +9,11 @@ import dev.latchkey.error.Throttled;
 import dev.latchkey.request.Language;
 import dev.latchkey.server.web.caller.Csrf;
 import dev.latchkey.server.web.caller.SessionCookies;
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
+import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.session.Sessions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,29 +44,158 @@ public final class AccountPages {
 
     public void register(Router router) {
         var mode = accounts.settings().signup();
+        var html = "text/html";
+        var csrfOnly = Schemas.object("csrf_token*", Schemas.string());
         if (mode == SignUpMode.OPEN) {
-            router.add("GET", "/signup", Policy.anyonePage(), (x, p) -> signUpForm(x, null, "", ""));
-            router.add("POST", "/signup", Policy.anyonePage(), (x, p) -> signUp(x));
+            router.add(
+                    "GET",
+                    "/signup",
+                    Policy.anyonePage(),
+                    Doc.of("The sign-up form").answers(200, "The form", html),
+                    (x, p) -> signUpForm(x, null, "", ""));
+            router.add(
+                    "POST",
+                    "/signup",
+                    Policy.anyonePage(),
+                    Doc.of("Sign up through the form")
+                            .form(Schemas.object(
+                                    "csrf_token*", Schemas.string(),
+                                    "username*", Schemas.string(),
+                                    "email*", Schemas.string(),
+                                    "password*", Schemas.string()))
+                            .answers(200, "Made: what happens next", html)
+                            .answers(403, "Refused: the form again, saying why", html)
+                            .answers(409, "The username is taken: the form again", html)
+                            .answers(429, "Too many sign-ups from here: the form again", html),
+                    (x, p) -> signUp(x));
         }
-        router.add("GET", "/account/password", Policy.signedInPage(), (x, p) -> changePasswordForm(x, null));
-        router.add("POST", "/account/password", Policy.signedInPage(), (x, p) -> changePassword(x));
+        router.add(
+                "GET",
+                "/account/password",
+                Policy.signedInPage(),
+                Doc.of("The password-change form").answers(200, "The form", html),
+                (x, p) -> changePasswordForm(x, null));
+        router.add(
+                "POST",
+                "/account/password",
+                Policy.signedInPage(),
+                Doc.of("Change the password through the form; this browser stays signed in with a new session")
+                        .form(Schemas.object(
+                                "csrf_token*", Schemas.string(),
+                                "current_password*", Schemas.string(),
+                                "new_password*", Schemas.string()))
+                        .answers(200, "Changed", html)
+                        .answers(429, "Too many wrong current passwords: the form again", html),
+                (x, p) -> changePassword(x));
         if (!accounts.mailOn()) {
             return;
         }
         if (mode != SignUpMode.CLOSED) {
-            router.add("GET", "/signup/{}", Policy.anyonePage(), (x, token) -> invitationForm(x, token, null, ""));
-            router.add("POST", "/signup/{}", Policy.anyonePage(), this::acceptInvitation);
+            router.add(
+                    "GET",
+                    "/signup/{}",
+                    Policy.anyonePage(),
+                    Doc.of("The sign-up form of an invitation")
+                            .param("token", "The invitation link's token")
+                            .answers(200, "The form", html),
+                    (x, token) -> invitationForm(x, token, null, ""));
+            router.add(
+                    "POST",
+                    "/signup/{}",
+                    Policy.anyonePage(),
+                    Doc.of("Accept an invitation")
+                            .param("token", "The invitation link's token")
+                            .form(Schemas.object(
+                                    "csrf_token*", Schemas.string(),
+                                    "username*", Schemas.string(),
+                                    "password*", Schemas.string()))
+                            .answers(200, "Made", html)
+                            .answers(409, "The username is taken: the form again", html)
+                            .answers(429, "Too many sign-ups from here: the form again", html),
+                    this::acceptInvitation);
         }
-        router.add("GET", "/password/reset", Policy.anyonePage(), (x, p) -> resetForm(x, null));
-        router.add("POST", "/password/reset", Policy.anyonePage(), (x, p) -> requestReset(x));
-        router.add("GET", "/password/reset/{}", Policy.anyonePage(), (x, token) -> newPasswordForm(x, token, null));
-        router.add("POST", "/password/reset/{}", Policy.anyonePage(), this::confirmReset);
-        router.add("GET", "/verify-email", Policy.anyonePage(), (x, p) -> resendForm(x, null));
-        router.add("POST", "/verify-email", Policy.anyonePage(), (x, p) -> resend(x));
-        router.add("GET", "/verify-email/{}", Policy.anyonePage(), this::verifyForm);
-        router.add("POST", "/verify-email/{}", Policy.anyonePage(), this::verify);
-        router.add("GET", "/account/email", Policy.signedInPage(), (x, p) -> changeEmailForm(x, null));
-        router.add("POST", "/account/email", Policy.signedInPage(), (x, p) -> changeEmail(x));
+        router.add(
+                "GET",
+                "/password/reset",
+                Policy.anyonePage(),
+                Doc.of("The forgotten-password form").answers(200, "The form", html),
+                (x, p) -> resetForm(x, null));
+        router.add(
+                "POST",
+                "/password/reset",
+                Policy.anyonePage(),
+                Doc.of("Ask for a reset link: the same page whether or not an account has the address")
+                        .form(Schemas.object("csrf_token*", Schemas.string(), "email*", Schemas.string()))
+                        .answers(200, "Accepted", html)
+                        .answers(429, "Too many requests from here: the form again", html),
+                (x, p) -> requestReset(x));
+        router.add(
+                "GET",
+                "/password/reset/{}",
+                Policy.anyonePage(),
+                Doc.of("The new-password form of a reset link (fetching it spends nothing)")
+                        .param("token", "The reset link's token")
+                        .answers(200, "The form", html),
+                (x, token) -> newPasswordForm(x, token, null));
+        router.add(
+                "POST",
+                "/password/reset/{}",
+                Policy.anyonePage(),
+                Doc.of("Set the new password with a reset link")
+                        .param("token", "The reset link's token")
+                        .form(Schemas.object("csrf_token*", Schemas.string(), "password*", Schemas.string()))
+                        .answers(200, "Changed: sign in with it", html),
+                this::confirmReset);
+        router.add(
+                "GET",
+                "/verify-email",
+                Policy.anyonePage(),
+                Doc.of("The form that mails a new confirmation link").answers(200, "The form", html),
+                (x, p) -> resendForm(x, null));
+        router.add(
+                "POST",
+                "/verify-email",
+                Policy.anyonePage(),
+                Doc.of("Mail a new confirmation link: the same page for any address")
+                        .form(Schemas.object("csrf_token*", Schemas.string(), "email*", Schemas.string()))
+                        .answers(200, "Accepted", html)
+                        .answers(429, "Too many requests from here: the form again", html),
+                (x, p) -> resend(x));
+        router.add(
+                "GET",
+                "/verify-email/{}",
+                Policy.anyonePage(),
+                Doc.of("A confirmation link's page: a button, so that fetching the link spends nothing")
+                        .param("token", "The confirmation link's token")
+                        .answers(200, "The page", html),
+                this::verifyForm);
+        router.add(
+                "POST",
+                "/verify-email/{}",
+                Policy.anyonePage(),
+                Doc.of("Confirm the address")
+                        .param("token", "The confirmation link's token")
+                        .form(csrfOnly)
+                        .answers(200, "Confirmed", html),
+                this::verify);
+        router.add(
+                "GET",
+                "/account/email",
+                Policy.signedInPage(),
+                Doc.of("The email-change form").answers(200, "The form", html),
+                (x, p) -> changeEmailForm(x, null));
+        router.add(
+                "POST",
+                "/account/email",
+                Policy.signedInPage(),
+                Doc.of("Ask to change the email address: a link goes to the new one")
+                        .form(Schemas.object(
+                                "csrf_token*", Schemas.string(),
+                                "email*", Schemas.string(),
+                                "current_password*", Schemas.string()))
+                        .answers(200, "Accepted", html)
+                        .answers(429, "Too many attempts: the form again", html),
+                (x, p) -> changeEmail(x));
     }
 
     static Language language(Exchange x) {

@@ -11,10 +11,12 @@ import dev.latchkey.server.web.caller.Audits;
 import dev.latchkey.server.web.caller.Csrf;
 import dev.latchkey.server.web.caller.PublicSessionId;
 import dev.latchkey.server.web.caller.SessionCookies;
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.SafeRedirect;
+import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.session.Sessions;
 import dev.latchkey.social.SocialLogin;
 import dev.latchkey.user.User;
@@ -64,17 +66,69 @@ public final class Pages {
     }
 
     public void register(Router router) {
+        var html = "text/html";
         router.add(
                 "GET",
                 "/",
                 Policy.anyonePage(),
+                Doc.of("To the account page, or to sign in").answers(303, "To /account or /login"),
                 (x, p) -> x.redirect(x.caller().isAuthenticated() ? "/account" : "/login"));
-        router.add("GET", "/login", Policy.anyonePage(), (x, p) -> loginForm(x));
-        router.add("POST", "/login", Policy.anyonePage(), (x, p) -> login(x));
-        router.add("POST", "/logout", Policy.anyonePage(), (x, p) -> logout(x));
-        router.add("GET", "/account", Policy.signedInPage(), (x, p) -> account(x));
-        router.add("POST", "/account/sessions", Policy.signedInPage(), (x, p) -> endSessions(x));
-        router.add("POST", "/account/social", Policy.signedInPage(), (x, p) -> unlink(x));
+        router.add(
+                "GET",
+                "/login",
+                Policy.anyonePage(),
+                Doc.of("The sign-in form")
+                        .query("next", "Where to go after signing in: a path on this site")
+                        .answers(200, "The form", html)
+                        .answers(303, "Signed in already: to next"),
+                (x, p) -> loginForm(x));
+        var form = Schemas.object("csrf_token*", Schemas.string());
+        router.add(
+                "POST",
+                "/login",
+                Policy.anyonePage(),
+                Doc.of("Sign in through the form")
+                        .form(Schemas.object(
+                                "csrf_token*", Schemas.string(),
+                                "username*", Schemas.string(),
+                                "password*", Schemas.string(),
+                                "next", Schemas.string()))
+                        .answers(303, "Signed in: to next")
+                        .answers(401, "The form again, with the refusal", html)
+                        .answers(403, "The password was right, the email is not confirmed: the form, with a link", html)
+                        .answers(429, "Too many attempts: the form, with when to try again", html),
+                (x, p) -> login(x));
+        router.add(
+                "POST",
+                "/logout",
+                Policy.anyonePage(),
+                Doc.of("Sign out through a form").form(form).answers(303, "Signed out: to the sign-in page"),
+                (x, p) -> logout(x));
+        router.add(
+                "GET",
+                "/account",
+                Policy.signedInPage(),
+                Doc.of("Who you are: your sessions, tokens, providers and recent sign-ins")
+                        .answers(200, "The page", html),
+                (x, p) -> account(x));
+        router.add(
+                "POST",
+                "/account/sessions",
+                Policy.signedInPage(),
+                Doc.of("End one session, or all others")
+                        .form(Schemas.object(
+                                "csrf_token*", Schemas.string(), "end", Schemas.string("a session id or others")))
+                        .answers(303, "Done: back to the account page"),
+                (x, p) -> endSessions(x));
+        router.add(
+                "POST",
+                "/account/social",
+                Policy.signedInPage(),
+                Doc.of("Unlink a provider (never the last way to sign in)")
+                        .form(Schemas.object("csrf_token*", Schemas.string(), "unlink*", Schemas.string()))
+                        .answers(303, "Done: back to the account page")
+                        .errors(404),
+                (x, p) -> unlink(x));
     }
 
     private void loginForm(Exchange x) {

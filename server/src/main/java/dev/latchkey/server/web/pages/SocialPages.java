@@ -13,10 +13,12 @@ import dev.latchkey.server.web.caller.CookiePolicy;
 import dev.latchkey.server.web.caller.ProviderFailures;
 import dev.latchkey.server.web.caller.SessionCookies;
 import dev.latchkey.server.web.caller.SiteOrigin;
+import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.SafeRedirect;
+import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.social.ProviderFailure;
 import dev.latchkey.social.SocialDenied;
 import dev.latchkey.social.SocialLogin;
@@ -85,9 +87,38 @@ public final class SocialPages {
     }
 
     public void register(Router router) {
-        router.add("GET", "/login/{}", Policy.anyonePage(), this::start);
-        router.add("GET", "/login/{}/callback", Policy.anyonePage(), this::callback);
-        router.add("POST", "/account/social/link", Policy.signedInPage(), (x, p) -> link(x));
+        router.add(
+                "GET",
+                "/login/{}",
+                Policy.anyonePage(),
+                Doc.of("Start signing in with a provider")
+                        .param("provider", "A configured provider's name")
+                        .query("next", "Where to go afterwards: a path on this site")
+                        .answers(302, "To the provider")
+                        .answers(303, "Signed in already: to next"),
+                this::start);
+        router.add(
+                "GET",
+                "/login/{}/callback",
+                Policy.anyonePage(),
+                Doc.of("Where the provider sends the browser back")
+                        .param("provider", "A configured provider's name")
+                        .query("state", "The state latchkey sent")
+                        .query("code", "The provider's authorization code")
+                        .query("error", "The provider's refusal")
+                        .answers(303, "Signed in (or linked): to next")
+                        .answers(401, "The sign-in was refused", "text/html")
+                        .answers(502, "The provider failed", "text/html"),
+                this::callback);
+        router.add(
+                "POST",
+                "/account/social/link",
+                Policy.signedInPage(),
+                Doc.of("Link another provider to the signed-in account")
+                        .form(Schemas.object("csrf_token*", Schemas.string(), "provider*", Schemas.string()))
+                        .answers(302, "To the provider")
+                        .answers(404, "No provider by that name", "text/html"),
+                (x, p) -> link(x));
     }
 
     private void start(Exchange x, String name) {
