@@ -1,5 +1,6 @@
 package dev.latchkey.store;
 
+import dev.latchkey.crypto.Secrets;
 import dev.latchkey.throttle.Rule;
 import dev.latchkey.throttle.ThrottleStore;
 import java.sql.Connection;
@@ -20,6 +21,8 @@ public final class JdbcThrottleStore implements ThrottleStore {
     static final Duration IN_FLIGHT_LIMIT = Duration.ofMinutes(1);
     /** A key untouched this long is forgotten by {@link #purgeIdle}, growing delay included. */
     static final Duration FORGET_AFTER = Duration.ofDays(1);
+    /** The longest key stored as it is (the column holds 512). */
+    static final int MAX_KEY = 256;
 
     private static final String CREATE =
             "INSERT INTO throttle_keys (throttle_key, blocks, touched_at) VALUES (?, 0, ?) ON CONFLICT DO NOTHING";
@@ -55,13 +58,15 @@ public final class JdbcThrottleStore implements ThrottleStore {
     private record Locked(Instant blockedUntil, int blocks) {}
 
     @Override
-    public Optional<Instant> blockedUntil(String key, Instant now) {
+    public Optional<Instant> blockedUntil(String anyKey, Instant now) {
+        var key = column(anyKey);
         return sql.one(BLOCKED, s -> s.setString(1, key), r -> Sql.instantOrNull(r, "blocked_until"))
                 .filter(until -> until.isAfter(now));
     }
 
     @Override
-    public Optional<Instant> reserve(String key, Instant now, Rule rule, Duration maxBlock) {
+    public Optional<Instant> reserve(String anyKey, Instant now, Rule rule, Duration maxBlock) {
+        var key = column(anyKey);
         return sql.inTransaction(c -> {
             var locked = lock(c, key, now);
             if (locked.blockedUntil != null && locked.blockedUntil.isAfter(now)) {
@@ -78,7 +83,8 @@ public final class JdbcThrottleStore implements ThrottleStore {
     }
 
     @Override
-    public Optional<Instant> failed(String key, Instant reservedAt, Instant now, Rule rule, Duration maxBlock) {
+    public Optional<Instant> failed(String anyKey, Instant reservedAt, Instant now, Rule rule, Duration maxBlock) {
+        var key = column(anyKey);
         return sql.inTransaction(c -> {
             var locked = lock(c, key, now);
             deleteOneInFlight(c, key, reservedAt);
@@ -100,7 +106,8 @@ public final class JdbcThrottleStore implements ThrottleStore {
     }
 
     @Override
-    public void release(String key, Instant reservedAt) {
+    public void release(String anyKey, Instant reservedAt) {
+        var key = column(anyKey);
         sql.withConnection(c -> {
             deleteOneInFlight(c, key, reservedAt);
             return null;
@@ -108,7 +115,8 @@ public final class JdbcThrottleStore implements ThrottleStore {
     }
 
     @Override
-    public void reset(String key) {
+    public void reset(String anyKey) {
+        var key = column(anyKey);
         sql.inTransaction(c -> {
             Sql.update(c, DELETE_ATTEMPTS, s -> s.setString(1, key));
             Sql.update(c, DELETE_KEY, s -> s.setString(1, key));
@@ -129,6 +137,14 @@ public final class JdbcThrottleStore implements ThrottleStore {
                 s.setLong(2, now.toEpochMilli());
             });
         });
+    }
+
+    /**
+     * The key as stored: as it is up to {@link #MAX_KEY} characters, else its SHA-256 — a key holds a username as
+     * typed, which may be any length before it is refused.
+     */
+    static String column(String key) {
+        return key.length() <= MAX_KEY ? key : "sha256:" + Secrets.sha256Hex(key);
     }
 
     /** The key's row, made if missing and locked until the transaction ends. */

@@ -62,7 +62,10 @@ final class SettingSources {
             "server.header_timeout",
             "server.body_timeout",
             "tokens.default_lifetime",
-            "tokens.max_lifetime");
+            "tokens.max_lifetime",
+            "redis.url",
+            "redis.key_prefix",
+            "server.drain_time");
     /** The settings of one {@code [social.NAME]} section. */
     static final List<String> SOCIAL_KEYS = List.of(
             "client_secret",

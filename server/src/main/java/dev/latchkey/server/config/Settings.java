@@ -29,7 +29,17 @@ public record Settings(
         Log log,
         ThrottleSettings throttle,
         List<ProviderSettings> social,
-        ApiTokens.Lifetimes tokenLifetimes) {
+        ApiTokens.Lifetimes tokenLifetimes,
+        Shared shared) {
+
+    /**
+     * Where the state that nodes share lives beyond the database.
+     *
+     * @param redisUrl  Redis for throttle counters, single-use values and invalidations, or null for PostgreSQL (when
+     *                  the database is) or memory (SQLite)
+     * @param keyPrefix what Redis keys and the channel begin with
+     */
+    public record Shared(String redisUrl, String keyPrefix) {}
 
     /**
      * How the server logs.
@@ -52,6 +62,8 @@ public record Settings(
      * @param maxConnectionsPerClient open connections from one client address at once (proxies exempt)
      * @param headerTimeout  how long a new connection may take to send its first request's headers
      * @param bodyTimeout    how long a request may take to send its body
+     * @param drainTime      how long a stopping server answers {@code /readyz} with 503 before it stops taking
+     *                       requests, so that a load balancer's health checks take it out of rotation first
      */
     public record Server(
             String bind,
@@ -66,7 +78,8 @@ public record Settings(
             URI publicUrl,
             int maxConnectionsPerClient,
             Duration headerTimeout,
-            Duration bodyTimeout) {
+            Duration bodyTimeout,
+            Duration drainTime) {
         public Server {
             trustedProxies = List.copyOf(trustedProxies);
         }

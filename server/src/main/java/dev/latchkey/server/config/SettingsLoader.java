@@ -89,7 +89,8 @@ public final class SettingsLoader {
                 log,
                 throttle(),
                 socialProviders(),
-                tokenLifetimes());
+                tokenLifetimes(),
+                shared());
     }
 
     private Settings.Server server() {
@@ -115,7 +116,16 @@ public final class SettingsLoader {
                 read.bounded(
                         "server.header_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)),
                 read.bounded(
-                        "server.body_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)));
+                        "server.body_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                read.bounded("server.drain_time", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5)));
+    }
+
+    private Settings.Shared shared() {
+        var prefix = read.text("redis.key_prefix", "latchkey:");
+        if (!prefix.matches("[A-Za-z0-9:_.-]{1,64}")) {
+            throw read.invalid("redis.key_prefix", "1 to 64 letters, digits or the characters : _ . -");
+        }
+        return new Settings.Shared(read.redisUrl("redis.url"), prefix);
     }
 
     /** A port that is off unless set. */

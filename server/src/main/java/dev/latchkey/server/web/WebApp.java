@@ -39,8 +39,15 @@ public final class WebApp {
      * @param logRequests one log line per request ({@code log.requests})
      * @param limits      what one client, and all of them, may hold (bodies' deadline and bytes in flight)
      * @param publicUrl   how browsers reach latchkey ({@code server.public_url}), or null to go by {@code Host}
+     * @param health      what answers {@code /healthz} and {@code /readyz} (the one a stopping server drains), or
+     *                    null for one of its own
      */
-    public record Options(TrustedProxies proxies, boolean logRequests, HttpServer.Limits limits, URI publicUrl) {
+    public record Options(
+            TrustedProxies proxies, boolean logRequests, HttpServer.Limits limits, URI publicUrl, Health health) {
+        public Options(TrustedProxies proxies, boolean logRequests, HttpServer.Limits limits, URI publicUrl) {
+            this(proxies, logRequests, limits, publicUrl, null);
+        }
+
         public static Options of(TrustedProxies proxies) {
             return new Options(proxies, false, HttpServer.Limits.DEFAULT, null);
         }
@@ -88,6 +95,7 @@ public final class WebApp {
                         pendingBox,
                         latchkey.json(),
                         site,
+                        latchkey.singleUse(),
                         latchkey.clock(),
                         providerFailures)
                 .register(router);
@@ -95,6 +103,7 @@ public final class WebApp {
                         latchkey.socialLogin(),
                         latchkey.signIn(),
                         latchkey.tokenFamilies(),
+                        latchkey.singleUse(),
                         latchkey.clock(),
                         providerFailures)
                 .register(router);
@@ -111,7 +120,7 @@ public final class WebApp {
                 proxies,
                 latchkey.json(),
                 assets,
-                new Health(latchkey.database()),
+                options.health() != null ? options.health() : new Health(latchkey.database()),
                 new RequestObserver(latchkey.meters(), options.logRequests()),
                 options.limits().bodyTimeout(),
                 new BodyReader.Budget(options.limits().bodyBytesInFlight()));
