@@ -96,7 +96,8 @@ public final class TestRedis implements AutoCloseable {
                         "--dir",
                         dir.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("redis.log").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("redis.log").toFile()))
                 .start();
         var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!answers("127.0.0.1", port)) {
