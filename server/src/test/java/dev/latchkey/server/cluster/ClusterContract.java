@@ -2,7 +2,6 @@ package dev.latchkey.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -266,18 +264,6 @@ abstract class ClusterContract {
                 .allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(WITHIN));
     }
 
-    /** Waits for {@code condition}; fails unless it held within 100 ms of being asked. */
-    static void assertWithin(BooleanSupplier condition, String what) throws InterruptedException {
-        var start = System.nanoTime();
-        while (!condition.getAsBoolean()
-                && System.nanoTime() - start < Duration.ofSeconds(5).toNanos()) {
-            Thread.sleep(2);
-        }
-        var took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(condition.getAsBoolean()).as(what).isTrue();
-        assertThat(took).as(what + " within " + WITHIN.toMillis() + " ms").isLessThanOrEqualTo(WITHIN);
-    }
-
     @FunctionalInterface
     interface Call {
         int run(int index) throws Exception;
@@ -312,9 +298,5 @@ abstract class ClusterContract {
             pool.shutdownNow();
         }
         return outcomes;
-    }
-
-    static URI at(ServeNodes.Node node, String path) {
-        return node.uri().resolve(path);
     }
 }
