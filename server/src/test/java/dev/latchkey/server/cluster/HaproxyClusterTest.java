@@ -51,7 +51,12 @@ class HaproxyClusterTest extends ClusterContract {
         Thread.sleep(1_000);
         ServeNodes.kill(nodes.get(2));
         killed.set(true);
-        Thread.sleep(2_500);
+        // Long enough for the survivors to answer a good number, however busy the machine is.
+        var deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Thread.sleep(2_000);
+        while (afterKill.get() <= 10 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         done.set(true);
         for (var thread : threads) {
             thread.join(30_000);
@@ -187,9 +192,10 @@ class HaproxyClusterTest extends ClusterContract {
             Thread.sleep(Math.max(
                     0, 1_900 - Duration.ofNanos(System.nanoTime() - start).toMillis()));
             var late = parallel(20, i -> direct(draining, i));
+            // 503: arrived once the stop had begun, refused whole by Jetty's graceful stop (nothing was done).
             assertThat(late.keySet())
-                    .as("200, or refused before it was accepted; never cut off")
-                    .isSubsetOf(200, -1);
+                    .as("200, 503 whole, or refused before it was accepted; never cut off")
+                    .isSubsetOf(200, 503, -1);
             var response = new String(inFlight.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
             assertThat(response).as("the request in flight finishes").isEqualTo("HTTP/1.1 200");
         }
