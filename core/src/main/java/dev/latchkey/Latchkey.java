@@ -1,6 +1,8 @@
 package dev.latchkey;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.account.AccountSettings;
+import dev.latchkey.account.Accounts;
 import dev.latchkey.audit.AuditStore;
 import dev.latchkey.auth.AuthenticationBackend;
 import dev.latchkey.auth.Authenticator;
@@ -17,6 +19,11 @@ import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.jwt.RevokedFamilies;
 import dev.latchkey.jwt.SigningKeys;
 import dev.latchkey.jwt.TokenFamilies;
+import dev.latchkey.mail.MailDelivery;
+import dev.latchkey.mail.MailSeal;
+import dev.latchkey.mail.MailTemplates;
+import dev.latchkey.mail.MailTransport;
+import dev.latchkey.mail.Outbox;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
@@ -32,8 +39,10 @@ import dev.latchkey.social.SocialBackend;
 import dev.latchkey.social.SocialLogin;
 import dev.latchkey.store.Database;
 import dev.latchkey.store.DatabaseUrl;
+import dev.latchkey.store.JdbcAccountStore;
 import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
+import dev.latchkey.store.JdbcMailOutbox;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcSigningKeyStore;
 import dev.latchkey.store.JdbcSingleUseStore;
@@ -90,6 +99,9 @@ public final class Latchkey implements AutoCloseable {
     private final TokenFamilies tokenFamilies;
     private final SignInThrottle throttle;
     private final SocialLogin socialLogin;
+    private final Outbox outbox;
+    private final MailDelivery mailDelivery;
+    private final Accounts accounts;
     private final MeterRegistry meters;
     private final ObjectMapper json;
     private final Clock clock;
@@ -199,6 +211,30 @@ public final class Latchkey implements AutoCloseable {
         this.authenticator = new Authenticator(chain, meters, clock);
         this.throttle = new SignInThrottle(throttleStore, b.throttle, clock, meters);
         this.signIn = new SignIn(authenticator, sessions, userStore, audit, throttle, clock, meters);
+        this.outbox = new JdbcMailOutbox(database);
+        var seal = b.mailTransport == null
+                ? null
+                : new MailSeal(
+                        b.instanceSecret == null ? null : new SecretBox(b.instanceSecret, "mail outbox", b.secrets),
+                        b.json);
+        this.mailDelivery = b.mailTransport == null
+                ? null
+                : new MailDelivery(outbox, b.mailTransport, seal, clock, meters, b.mailFirstRetry, Duration.ofDays(1));
+        this.accounts = Accounts.create(
+                new JdbcAccountStore(database, clock),
+                userStore,
+                users,
+                hashing,
+                b.passwordPolicy,
+                audit,
+                signIn,
+                throttleStore,
+                new MailTemplates(),
+                seal,
+                b.accounts,
+                b.secrets,
+                clock,
+                meters);
         Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)
                 .description("signed-in sessions that have not expired")
                 .register(meters);
@@ -214,12 +250,20 @@ public final class Latchkey implements AutoCloseable {
             // Last, once everything is wired: the first read of the revocations happens here.
             revokedFamilies.start(b.scheduler);
         }
+        if (b.background) {
+            if (mailDelivery != null) {
+                mailDelivery.start(b.scheduler, BACKGROUND_INTERVAL);
+            }
+            accounts.start(b.scheduler, BACKGROUND_INTERVAL);
+        }
     }
 
     /** Values held in memory for single use on one node (SQLite, or a library that says nothing). */
     private static final int SINGLE_USE_IN_MEMORY = 100_000;
     /** How often shared rows that can no longer matter (idle throttle keys, expired single-use values) go. */
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+    /** How often mail is sent and requests made by address are answered: the most a mail waits on an idle server. */
+    private static final Duration BACKGROUND_INTERVAL = Duration.ofMillis(500);
 
     public static Builder builder(Database database) {
         return new Builder(database);
@@ -286,6 +330,21 @@ public final class Latchkey implements AutoCloseable {
         return socialLogin;
     }
 
+    /** Sign-up, password reset and change, email verification and change. */
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** Mail waiting to be sent. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** The background sender of the outbox; empty without a mail transport. */
+    public Optional<MailDelivery> mailDelivery() {
+        return Optional.ofNullable(mailDelivery);
+    }
+
     public SignInThrottle throttle() {
         return throttle;
     }
@@ -335,6 +394,10 @@ public final class Latchkey implements AutoCloseable {
 
     @Override
     public void close() {
+        accounts.stop();
+        if (mailDelivery != null) {
+            mailDelivery.stop();
+        }
         if (revokedFamilies != null) {
             revokedFamilies.stop();
         }
@@ -371,6 +434,10 @@ public final class Latchkey implements AutoCloseable {
         private SingleUseStore singleUse;
         private InvalidationBus invalidations;
         private final List<AutoCloseable> alsoClose = new ArrayList<>();
+        private AccountSettings accounts = AccountSettings.DEFAULT;
+        private MailTransport mailTransport;
+        private Duration mailFirstRetry = Duration.ofSeconds(30);
+        private boolean background = true;
 
         private Builder(Database database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -434,6 +501,31 @@ public final class Latchkey implements AutoCloseable {
 
         public Builder socialProviders(List<ProviderSettings> providers) {
             this.socialProviders = List.copyOf(providers);
+            return this;
+        }
+
+        /** Sign-up, verification and the lifetimes of mailed links; closed sign-up unless set. */
+        public Builder accounts(AccountSettings settings) {
+            this.accounts = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /**
+         * Where mail goes ({@link dev.latchkey.mail.SmtpTransport}); without one, password reset, verification and
+         * invitations are off. {@code firstRetry} is the wait after a first failed attempt (doubled after each).
+         */
+        public Builder mail(MailTransport transport, Duration firstRetry) {
+            this.mailTransport = Objects.requireNonNull(transport);
+            this.mailFirstRetry = Objects.requireNonNull(firstRetry);
+            return this;
+        }
+
+        /**
+         * Whether this instance sends the outbox's mail and answers requests made by address in the background (yes
+         * unless set): a short-lived command that only writes mail leaves the sending to the server.
+         */
+        public Builder background(boolean background) {
+            this.background = background;
             return this;
         }
 

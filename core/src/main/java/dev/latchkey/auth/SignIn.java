@@ -36,6 +36,7 @@ public final class SignIn {
     private final Clock clock;
     private final SignInThrottle throttle;
     private final MeterRegistry meters;
+    private volatile boolean verifiedEmailRequired;
     private final Cache<String, Boolean> auditedThrottles = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(1))
@@ -56,6 +57,57 @@ public final class SignIn {
         this.users = users;
         this.audit = audit;
         this.clock = clock;
+    }
+
+    /**
+     * From now on, a user who made their account by signing up and has not confirmed their email is refused after a
+     * right password ({@link EmailNotVerified}) and gets no session or token ({@code accounts.email_verification =
+     * required}). The refusal comes only after the password was right, so it tells nobody else anything.
+     */
+    public void requireVerifiedEmail(boolean required) {
+        this.verifiedEmailRequired = required;
+    }
+
+    /**
+     * Checks that {@code password} is the signed-in user's own (a password change, an email change): throttled and
+     * audited like a sign-in ({@code password_confirm}), but no sign-in — no session, no last-login time.
+     * {@link AuthenticationDenied} when it is wrong.
+     */
+    public void confirmPassword(RequestContext request, User user, String password) {
+        var credentials = new Credentials.Password(user.username(), password);
+        var attempt = reserve(request, credentials);
+        Authenticated authenticated;
+        try {
+            authenticated = authenticator.authenticate(request, credentials);
+        } catch (AuthenticationDenied denied) {
+            attempt.failed();
+            audit.append(confirmation(request, user, "failure", "bad_password"));
+            throw denied;
+        } catch (Busy busy) {
+            attempt.notAGuess();
+            throw busy;
+        } catch (RuntimeException unexpected) {
+            attempt.failed();
+            throw unexpected;
+        }
+        if (authenticated.user().id() != user.id()) {
+            attempt.failed();
+            throw new AuthenticationDenied(AuthenticationDenied.Reason.INVALID_CREDENTIALS);
+        }
+        attempt.succeeded();
+        audit.append(confirmation(request, user, "success", ""));
+    }
+
+    private AuditEvent confirmation(RequestContext request, User user, String outcome, String reason) {
+        return new AuditEvent(
+                clock.instant(),
+                "password_confirm",
+                user.id(),
+                user.username(),
+                outcome,
+                reason,
+                request.clientIp(),
+                request.userAgent());
     }
 
     /** The new session of the authenticated user; {@link AuthenticationDenied} when the chain refuses. */
@@ -91,8 +143,13 @@ public final class SignIn {
             throw unexpected;
         }
         attempt.succeeded();
-        count(method, "success");
         var user = authenticated.user();
+        if (verifiedEmailRequired && credentials instanceof Credentials.Password && user.mustVerifyEmail()) {
+            count(method, "unverified");
+            audit.append(failure(request, credentials, "email_not_verified"));
+            throw new EmailNotVerified();
+        }
+        count(method, "success");
         users.updateLastLogin(user.id(), authenticated.at());
         audit.append(new AuditEvent(
                 authenticated.at(),

@@ -7,7 +7,12 @@ public final class Throttled extends LatchkeyException {
     private final Duration retryAfter;
 
     public Throttled(Duration retryAfter) {
-        super("throttled", 429, "too many failed sign-in attempts; try again in " + seconds(retryAfter) + " s");
+        this(retryAfter, "too many failed sign-in attempts");
+    }
+
+    /** @param what what there were too many of ("too many requests") */
+    public Throttled(Duration retryAfter, String what) {
+        super("throttled", 429, what + "; try again in " + seconds(retryAfter) + " s");
         this.retryAfter = retryAfter;
     }
 

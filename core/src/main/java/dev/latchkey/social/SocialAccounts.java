@@ -170,7 +170,7 @@ public final class SocialAccounts {
                 var created = users.create(new NewUser(candidate, email, false, false), Optional.empty());
                 if (!email.isEmpty()) {
                     // The provider vouched for it: the one kind of email latchkey knows to be the user's today.
-                    userStore.updateEmailVerified(created.id(), true);
+                    userStore.updateEmailVerified(created.id(), clock.instant());
                     return userStore.findById(created.id()).orElse(created);
                 }
                 return created;

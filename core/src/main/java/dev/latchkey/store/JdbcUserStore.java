@@ -19,8 +19,9 @@ import java.util.Optional;
 
 /** {@link UserStore} on SQLite or PostgreSQL; the same SQL serves both. */
 public final class JdbcUserStore implements UserStore {
-    private static final String COLUMNS =
-            "id, username, email, is_active, is_staff, is_superuser, date_joined, last_login, email_verified";
+    static final String COLUMNS =
+            "id, username, email, is_active, is_staff, is_superuser, date_joined, last_login, email_verified,"
+                    + " email_verified_at, signed_up";
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = ?";
     private static final String FIND_BY_USERNAME = "SELECT " + COLUMNS + " FROM users WHERE username = ?";
     private static final String FIND_BY_EMAIL =
@@ -31,7 +32,8 @@ public final class JdbcUserStore implements UserStore {
             + " is_superuser, date_joined) VALUES (?, ?, ?, TRUE, ?, ?, ?)";
     private static final String UPDATE_PASSWORD = "UPDATE users SET password_hash = ? WHERE id = ?";
     private static final String UPDATE_ACTIVE = "UPDATE users SET is_active = ? WHERE id = ?";
-    private static final String UPDATE_EMAIL_VERIFIED = "UPDATE users SET email_verified = ? WHERE id = ?";
+    private static final String UPDATE_EMAIL_VERIFIED =
+            "UPDATE users SET email_verified = ?, email_verified_at = ? WHERE id = ?";
     private static final String UPDATE_LAST_LOGIN = "UPDATE users SET last_login = ? WHERE id = ?";
     private static final String FIND_ALL = "SELECT " + COLUMNS + " FROM users WHERE id > ? ORDER BY id LIMIT ?";
     private static final String EXISTING_USERNAMES = "SELECT username FROM users";
@@ -41,7 +43,8 @@ public final class JdbcUserStore implements UserStore {
             + " is_active = excluded.is_active, is_staff = excluded.is_staff, is_superuser = excluded.is_superuser,"
             + " date_joined = excluded.date_joined, last_login = excluded.last_login,"
             // An email that changes is no longer known to be the user's.
-            + " email_verified = CASE WHEN users.email = excluded.email THEN users.email_verified ELSE FALSE END";
+            + " email_verified = CASE WHEN users.email = excluded.email THEN users.email_verified ELSE FALSE END,"
+            + " email_verified_at = CASE WHEN users.email = excluded.email THEN users.email_verified_at END";
     private static final int IMPORT_BATCH = 1_000;
 
     private final Sql sql;
@@ -113,10 +116,15 @@ public final class JdbcUserStore implements UserStore {
     }
 
     @Override
-    public boolean updateEmailVerified(long id, boolean verified) {
+    public boolean updateEmailVerified(long id, Instant verifiedAt) {
         return sql.update(UPDATE_EMAIL_VERIFIED, s -> {
-                    s.setBoolean(1, verified);
-                    s.setLong(2, id);
+                    s.setBoolean(1, verifiedAt != null);
+                    if (verifiedAt == null) {
+                        s.setNull(2, Types.BIGINT);
+                    } else {
+                        s.setLong(2, verifiedAt.toEpochMilli());
+                    }
+                    s.setLong(3, id);
                 })
                 > 0;
     }
@@ -190,7 +198,7 @@ public final class JdbcUserStore implements UserStore {
         }
     }
 
-    private static User user(ResultSet r) throws SQLException {
+    static User user(ResultSet r) throws SQLException {
         long lastLogin = r.getLong("last_login");
         var lastLoginAt = r.wasNull() ? null : Instant.ofEpochMilli(lastLogin);
         return new User(
@@ -202,7 +210,9 @@ public final class JdbcUserStore implements UserStore {
                 r.getBoolean("is_superuser"),
                 Instant.ofEpochMilli(r.getLong("date_joined")),
                 lastLoginAt,
-                r.getBoolean("email_verified"));
+                r.getBoolean("email_verified"),
+                Sql.instantOrNull(r, "email_verified_at"),
+                r.getBoolean("signed_up"));
     }
 
     private static Conflict taken(String username) {

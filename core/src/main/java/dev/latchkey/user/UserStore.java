@@ -25,8 +25,11 @@ public interface UserStore {
 
     boolean updateActive(long id, boolean active);
 
-    /** Records whether the user's email is known to be theirs; true when a user had that id. */
-    boolean updateEmailVerified(long id, boolean verified);
+    /**
+     * Records when the user's email was shown to be theirs, or with null that it is not known to be; true when a
+     * user had that id.
+     */
+    boolean updateEmailVerified(long id, Instant verifiedAt);
 
     void updateLastLogin(long id, Instant at);
 

@@ -127,7 +127,7 @@ public final class Users {
      */
     public User setEmailVerified(String username, boolean verified) {
         var user = require(username);
-        store.updateEmailVerified(user.id(), verified);
+        store.updateEmailVerified(user.id(), verified ? clock.instant() : null);
         cache.forget(user.id());
         return store.findById(user.id()).orElseThrow();
     }
@@ -150,6 +150,20 @@ public final class Users {
 
     private void record(String kind, User user) {
         audit.append(new AuditEvent(clock.instant(), kind, user.id(), user.username(), "success", "", "", ""));
+    }
+
+    /**
+     * Ends everything the user is signed in with — sessions, token families, the API tokens they made — and forgets
+     * the cached user: after a password was reset or changed elsewhere than {@link #setPassword}.
+     */
+    public void endEverything(long userId) {
+        cache.forget(userId);
+        revokeAll(userId);
+    }
+
+    /** The user changed in the store behind this class's back (an email confirmed): read it afresh next time. */
+    public void forgetCached(long userId) {
+        cache.forget(userId);
     }
 
     private void revokeAll(long userId) {

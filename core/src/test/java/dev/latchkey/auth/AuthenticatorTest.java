@@ -111,6 +111,6 @@ class AuthenticatorTest {
     }
 
     private static User user(boolean active) {
-        return new User(1, "alice", "", active, false, false, Instant.EPOCH, null, false);
+        return new User(1, "alice", "", active, false, false, Instant.EPOCH, null, false, null, false);
     }
 }

@@ -20,7 +20,7 @@ class PasswordPolicyTest {
         assertThatThrownBy(() -> policy.check("short", "alice", ""))
                 .isInstanceOf(InvalidInput.class)
                 .hasMessageContaining("at least 8");
-        assertThatThrownBy(() -> policy.check("12345678901", "alice", "")).hasMessageContaining("numeric");
+        assertThatThrownBy(() -> policy.check("12345678901", "alice", "")).hasMessageContaining("too easy to guess");
         assertThatThrownBy(() -> policy.check("longusername", "LongUserName", ""))
                 .hasMessageContaining("username");
         assertThatThrownBy(() -> policy.check("a@example.com", "bob", "A@example.com"))
@@ -29,7 +29,30 @@ class PasswordPolicyTest {
 
     @Test
     void countsCharactersNotBytesOrUtf16Units() {
-        assertThatThrownBy(() -> policy.check("😀😀😀😀", "alice", "")).hasMessageContaining("at least 8");
-        assertThatCode(() -> policy.check("密码密码密码密码", "alice", "")).doesNotThrowAnyException();
+        var lengthOnly = new PasswordPolicy(8, 0);
+        assertThatThrownBy(() -> lengthOnly.check("😀😀😀😀", "alice", "")).hasMessageContaining("at least 8");
+        assertThatCode(() -> lengthOnly.check("密码密码密码密码", "alice", "")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void refusesWhatIsEasyToGuessWithoutAnyCompositionRule() {
+        for (var weak :
+                new String[] {"password1", "Passw0rd!", "qwertyuiop", "aaaaaaaaaaaa", "alice2026", "19851231"}) {
+            assertThatThrownBy(() -> policy.check(weak, "alice", "alice@example.com"))
+                    .as(weak)
+                    .isInstanceOf(InvalidInput.class)
+                    .hasFieldOrPropertyWithValue("code", "invalid_password")
+                    .hasMessageContaining("too easy to guess");
+        }
+        // The user's own name and address count as guessable words.
+        assertThatThrownBy(() -> policy.check("aliceexample", "alice", "alice@example.com"))
+                .hasMessageContaining("too easy to guess");
+        // Plain words, all lower case, no digits or symbols: long enough is strong enough.
+        assertThatCode(() -> policy.check("purple elephants juggle quietly", "alice", ""))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> policy.check("purple elephants juggle quietly ".repeat(120), "alice", ""))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> policy.check("x".repeat(4097), "alice", ""))
+                .hasFieldOrPropertyWithValue("code", "invalid_password");
     }
 }

@@ -3,6 +3,7 @@ package dev.latchkey.server;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.server.cli.ImportCommand;
 import dev.latchkey.server.cli.KeysCommand;
+import dev.latchkey.server.cli.MailCommand;
 import dev.latchkey.server.cli.ServeCommand;
 import dev.latchkey.server.cli.SessionsCommand;
 import dev.latchkey.server.cli.Terminal;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Command;
             TokenCommand.class,
             KeysCommand.class,
             SessionsCommand.class,
-            ImportCommand.class
+            ImportCommand.class,
+            MailCommand.class
         })
 public final class Main {
 

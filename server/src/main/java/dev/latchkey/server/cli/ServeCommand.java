@@ -12,6 +12,7 @@ import dev.latchkey.server.web.http.HttpServer;
 import dev.latchkey.server.web.http.Management;
 import dev.latchkey.server.web.http.StartingHandler;
 import dev.latchkey.server.web.http.TrustedProxies;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -90,9 +91,8 @@ public final class ServeCommand implements Callable<Integer> {
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // The database (pool, migrations) opens on another core while TLS and Jetty start on this one; requests
         // that arrive meanwhile wait for it (StartingHandler).
-        var opening = CompletableFuture.supplyAsync(() -> prometheus == null
-                ? Engine.open(settings, terminal.env())
-                : Engine.open(settings, terminal.env(), prometheus));
+        var opening = CompletableFuture.supplyAsync(() ->
+                Engine.serving(settings, terminal.env(), prometheus == null ? new SimpleMeterRegistry() : prometheus));
         var starting = new StartingHandler();
         var httpServer = listen(settings.server(), tls, proxies, prometheus != null, starting, opening);
         try (httpServer;
@@ -201,6 +201,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .println("No users yet. Create the first one with:  ./latchkey user create NAME "
                             + "--superuser --data " + settings.dataDir());
         }
+        terminal.out().println(mailState(latchkey, settings));
         terminal.out()
                 .println("latchkey is serving on " + httpServer.uri()
                         + (tls != null && settings.server().tlsCert() == null
@@ -208,6 +209,24 @@ public final class ServeCommand implements Callable<Integer> {
                                         + settings.dataDir().resolve("tls") + ")"
                                 : ""));
         terminal.out().flush();
+    }
+
+    /** One line on mail, and with it password reset, verification and invitations. */
+    static String mailState(Latchkey latchkey, Settings settings) {
+        var accounts = settings.accounts();
+        var signup = "sign-up " + accounts.signup().name().toLowerCase(java.util.Locale.ROOT);
+        if (settings.mail() == null) {
+            return "mail is off (no mail.smtp_url): password reset, email verification and invitations are off; "
+                    + signup;
+        }
+        if (settings.server().publicUrl() == null) {
+            return "mail is off (no server.public_url for the links in mail): password reset, email verification and"
+                    + " invitations are off; " + signup;
+        }
+        return "mail goes to " + settings.mail().url() + " from "
+                + settings.mail().from() + "; " + signup
+                + ", email verification " + accounts.verification().name().toLowerCase(java.util.Locale.ROOT)
+                + (latchkey.accounts().mailOn() ? "" : " (mail is off)");
     }
 
     private static Latchkey opened(CompletableFuture<Latchkey> opening, StartingHandler starting) throws Exception {

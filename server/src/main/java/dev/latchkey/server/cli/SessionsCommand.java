@@ -12,9 +12,9 @@ public final class SessionsCommand {
 
     @Command(
             name = "purge",
-            description =
-                    "Delete expired sessions (in short batches that never block sign-ins), "
-                            + "expired API tokens, JWT token families that have ended, and audit events older than audit.retention.")
+            description = "Delete expired sessions (in short batches that never block sign-ins), "
+                    + "expired API tokens, JWT token families that have ended, audit events older than audit.retention, "
+                    + "mailed links that were used or expired, and records of mail sent over 30 days ago.")
     static final class Purge implements Callable<Integer> {
         private final Terminal terminal;
 
@@ -33,11 +33,16 @@ public final class SessionsCommand {
                 int tokens = latchkey.apiTokens().purgeExpired();
                 int jwt = latchkey.tokenFamilies().purgeEnded();
                 int events = latchkey.audit().deleteExpired(latchkey.clock().instant(), settings.auditRetention());
+                int links = latchkey.accounts().purge();
+                int mails = latchkey.outbox()
+                        .deleteFinishedBefore(latchkey.clock().instant().minus(java.time.Duration.ofDays(30)));
                 terminal.out()
                         .println("deleted " + plural(deleted, "expired session") + ", "
                                 + plural(tokens, "expired API token") + ", " + plural(jwt, "ended JWT record") + " and "
                                 + plural(events, "audit event") + " older than "
-                                + Durations.format(settings.auditRetention()));
+                                + Durations.format(settings.auditRetention()) + "; "
+                                + plural(links, "used or expired mailed link") + " and "
+                                + plural(mails, "sent mail record") + " older than 30d");
             }
             return 0;
         }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
             UserCommand.SetPassword.class,
             UserCommand.ListUsers.class,
             UserCommand.Deactivate.class,
-            UserCommand.Activate.class
+            UserCommand.Activate.class,
+            UserCommand.Invite.class
         })
 public final class UserCommand {
 
@@ -140,8 +141,16 @@ public final class UserCommand {
             try (var latchkey = Engine.open(settings, terminal.env())) {
                 var out = terminal.out();
                 out.printf(
-                        "%-8s %-30s %-30s %-6s %-5s %-9s %-20s %s%n",
-                        "ID", "USERNAME", "EMAIL", "ACTIVE", "STAFF", "SUPERUSER", "JOINED", "LAST LOGIN");
+                        "%-8s %-30s %-30s %-24s %-6s %-5s %-9s %-24s %s%n",
+                        "ID",
+                        "USERNAME",
+                        "EMAIL",
+                        "EMAIL VERIFIED",
+                        "ACTIVE",
+                        "STAFF",
+                        "SUPERUSER",
+                        "JOINED",
+                        "LAST LOGIN");
                 long after = 0;
                 while (true) {
                     var page = latchkey.users().list(after, PAGE);
@@ -158,10 +167,15 @@ public final class UserCommand {
         private static String row(User u) {
             var time = DateTimeFormatter.ISO_INSTANT;
             return String.format(
-                    "%-8d %-30s %-30s %-6s %-5s %-9s %-20s %s",
+                    "%-8d %-30s %-30s %-24s %-6s %-5s %-9s %-24s %s",
                     u.id(),
                     u.username(),
                     u.email(),
+                    u.email().isEmpty()
+                            ? "-"
+                            : u.emailVerifiedAt() != null
+                                    ? time.format(u.emailVerifiedAt())
+                                    : u.emailVerified() ? "yes" : "no",
                     yesNo(u.active()),
                     yesNo(u.staff()),
                     yesNo(u.superuser()),
@@ -171,6 +185,46 @@ public final class UserCommand {
 
         private static String yesNo(boolean value) {
             return value ? "yes" : "no";
+        }
+    }
+
+    @Command(
+            name = "invite",
+            description =
+                    "Mail an invitation to make an account (accounts.signup = invite or open); the server sends it.")
+    static final class Invite implements Callable<Integer> {
+        private final Terminal terminal;
+
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "EMAIL")
+        String email;
+
+        @Option(names = "--staff", description = "the account will be staff")
+        boolean staff;
+
+        Invite(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            var settings = common.settings(terminal, Map.of());
+            try (var latchkey = Engine.open(settings, terminal.env())) {
+                latchkey.accounts()
+                        .signUps()
+                        .invite(
+                                email,
+                                staff,
+                                null,
+                                new dev.latchkey.request.RequestContext("", "latchkey user invite"),
+                                dev.latchkey.request.Language.EN);
+                terminal.out()
+                        .println("invited " + email + (staff ? " (staff)" : "")
+                                + "; the server mails the link (it waits in the outbox until then)");
+            }
+            return 0;
         }
     }
 

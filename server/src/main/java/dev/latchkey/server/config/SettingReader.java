@@ -226,8 +226,19 @@ final class SettingReader {
     /** The refusal of the setting's present value: it names the setting, the value and where it came from. */
     InvalidInput invalid(String key, String accepted) {
         var value = values.get(key);
+        if (value == null) {
+            return new InvalidInput("invalid_setting", prefix + key + " must be " + accepted + " (it is not set)");
+        }
         return new InvalidInput(
                 "invalid_setting",
                 prefix + key + " must be " + accepted + " (was \"" + value.value() + "\" from " + value.source() + ")");
+    }
+
+    /** As {@link #invalid}, without repeating the value: for a setting that may hold a password. */
+    InvalidInput invalidSecret(String key, String accepted) {
+        var value = values.get(key);
+        return new InvalidInput(
+                "invalid_setting",
+                prefix + key + " must be " + accepted + (value == null ? "" : " (from " + value.source() + ")"));
     }
 }

@@ -1,6 +1,8 @@
 package dev.latchkey.server.config;
 
+import dev.latchkey.account.AccountSettings;
 import dev.latchkey.jwt.JwtSettings;
+import dev.latchkey.mail.SmtpUrl;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.session.SessionSettings;
@@ -30,7 +32,18 @@ public record Settings(
         ThrottleSettings throttle,
         List<ProviderSettings> social,
         ApiTokens.Lifetimes tokenLifetimes,
+        AccountSettings accounts,
+        Mail mail,
         Shared shared) {
+
+    /**
+     * Where mail goes, or null in {@link Settings#mail} when it is not set up (password reset, verification and
+     * invitations are then off).
+     *
+     * @param url  {@code mail.smtp_url}
+     * @param from {@code mail.from}, the sender of every mail
+     */
+    public record Mail(SmtpUrl url, String from) {}
 
     /**
      * Where the state that nodes share lives beyond the database.

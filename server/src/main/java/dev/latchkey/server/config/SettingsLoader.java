@@ -1,8 +1,12 @@
 package dev.latchkey.server.config;
 
+import dev.latchkey.account.AccountSettings;
+import dev.latchkey.account.EmailVerification;
+import dev.latchkey.account.SignUpMode;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.jwt.SigningKeys;
+import dev.latchkey.mail.SmtpUrl;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.server.config.SettingSources.Raw;
@@ -70,8 +74,9 @@ public final class SettingsLoader {
                 read.integer("password.argon2_iterations", Argon2Settings.OWASP.iterations(), 2, 16),
                 read.integer("password.argon2_parallelism", Argon2Settings.OWASP.parallelism(), 1, 64),
                 Argon2Settings.OWASP.hashLength());
-        var policy =
-                new PasswordPolicy(read.integer("password.min_length", PasswordPolicy.DEFAULT.minLength(), 1, 1024));
+        var policy = new PasswordPolicy(
+                read.integer("password.min_length", PasswordPolicy.DEFAULT.minLength(), 1, 1024),
+                read.integer("password.min_strength", PasswordPolicy.DEFAULT.minStrength(), 0, 4));
         var retention = read.duration("audit.retention", Duration.ofDays(90));
         if (retention.compareTo(Duration.ofDays(1)) < 0) {
             throw read.invalid("audit.retention", "at least 1d");
@@ -90,7 +95,70 @@ public final class SettingsLoader {
                 throttle(),
                 socialProviders(),
                 tokenLifetimes(),
+                accounts(server.publicUrl()),
+                mail(server.publicUrl()),
                 shared());
+    }
+
+    private AccountSettings accounts(URI publicUrl) {
+        var defaults = AccountSettings.DEFAULT;
+        var signup = choice("accounts.signup", SignUpMode.class, SignUpMode.CLOSED);
+        var verification = choice(
+                "accounts.email_verification", EmailVerification.class, AccountSettings.defaultVerification(signup));
+        return new AccountSettings(
+                signup,
+                verification,
+                read.bounded(
+                        "accounts.reset_lifetime", defaults.resetLifetime(), Duration.ofMinutes(1), Duration.ofDays(1)),
+                read.bounded(
+                        "accounts.verification_lifetime",
+                        defaults.verificationLifetime(),
+                        Duration.ofMinutes(1),
+                        Duration.ofDays(30)),
+                read.bounded(
+                        "accounts.invitation_lifetime",
+                        defaults.invitationLifetime(),
+                        Duration.ofMinutes(1),
+                        Duration.ofDays(90)),
+                publicUrl);
+    }
+
+    private <E extends Enum<E>> E choice(String key, Class<E> type, E fallback) {
+        var text = read.text(key, fallback.name()).trim().toUpperCase(Locale.ROOT);
+        for (var constant : type.getEnumConstants()) {
+            if (constant.name().equals(text)) {
+                return constant;
+            }
+        }
+        var names = new ArrayList<String>();
+        for (var constant : type.getEnumConstants()) {
+            names.add(constant.name().toLowerCase(Locale.ROOT));
+        }
+        throw read.invalid(key, "one of " + String.join(", ", names));
+    }
+
+    private Settings.Mail mail(URI publicUrl) {
+        if (!read.has("mail.smtp_url")) {
+            return null;
+        }
+        SmtpUrl url;
+        try {
+            url = SmtpUrl.parse(read.text("mail.smtp_url", ""));
+        } catch (IllegalArgumentException e) {
+            throw read.invalidSecret(
+                    "mail.smtp_url", "smtp://[user[:password]@]host[:port] or smtps://... (" + e.getMessage() + ")");
+        }
+        var fallbackFrom = publicUrl == null ? null : "latchkey@" + publicUrl.getHost();
+        var from = read.text("mail.from", fallbackFrom);
+        if (from == null || from.isBlank()) {
+            throw read.invalid("mail.from", "the sender address (needed when server.public_url is not set)");
+        }
+        try {
+            new jakarta.mail.internet.InternetAddress(from.strip(), true).validate();
+        } catch (jakarta.mail.internet.AddressException e) {
+            throw read.invalid("mail.from", "an email address, e.g. latchkey@auth.example.com");
+        }
+        return new Settings.Mail(url, from.strip());
     }
 
     private Settings.Server server() {

@@ -2,6 +2,7 @@ package dev.latchkey.server.web;
 
 import dev.latchkey.Latchkey;
 import dev.latchkey.crypto.SecretBox;
+import dev.latchkey.server.web.api.AccountApi;
 import dev.latchkey.server.web.api.AuditApi;
 import dev.latchkey.server.web.api.ForwardAuth;
 import dev.latchkey.server.web.api.JwksEndpoint;
@@ -22,6 +23,7 @@ import dev.latchkey.server.web.http.HttpServer;
 import dev.latchkey.server.web.http.RequestObserver;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.TrustedProxies;
+import dev.latchkey.server.web.pages.AccountPages;
 import dev.latchkey.server.web.pages.Pages;
 import dev.latchkey.server.web.pages.SocialPages;
 import dev.latchkey.server.web.pages.StaticAssets;
@@ -70,6 +72,9 @@ public final class WebApp {
         var browser = new SessionCookies(latchkey.sessions(), cookies, csrf, audits);
         var router = new Router();
         new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, audits).register(router);
+        var accountPages = new AccountPages(latchkey.accounts(), latchkey.sessions(), browser, csrf, templates);
+        accountPages.register(router);
+        new AccountApi(latchkey.accounts(), latchkey.sessions(), browser).register(router);
         new Pages(
                         latchkey.signIn(),
                         latchkey.sessions(),
@@ -78,7 +83,8 @@ public final class WebApp {
                         csrf,
                         templates,
                         audits,
-                        latchkey.socialLogin())
+                        latchkey.socialLogin(),
+                        accountPages)
                 .register(router);
         // Without an instance secret (a library user's choice) pending sign-ins are sealed under a key of this
         // process alone: they then finish only on the node that started them.

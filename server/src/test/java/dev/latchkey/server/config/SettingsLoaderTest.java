@@ -225,6 +225,59 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void theAccountAndMailSettingsReadTheirValuesAndRefuseBadOnesNamingTheSetting() {
+        var defaults = SettingsLoader.load(dir, Map.of(), Map.of());
+        assertThat(defaults.mail()).isNull();
+        assertThat(defaults.accounts().signup()).isEqualTo(dev.latchkey.account.SignUpMode.CLOSED);
+        assertThat(defaults.accounts().verification()).isEqualTo(dev.latchkey.account.EmailVerification.OPTIONAL);
+        assertThat(defaults.passwordPolicy().minStrength()).isEqualTo(2);
+        var open = SettingsLoader.load(
+                dir,
+                Map.of(
+                        "LATCHKEY_SERVER_PUBLIC_URL", "https://auth.example.com",
+                        "LATCHKEY_MAIL_SMTP_URL", "smtp://mailer:s%3Acret@smtp.example.com",
+                        "LATCHKEY_ACCOUNTS_SIGNUP", "Open",
+                        "LATCHKEY_ACCOUNTS_RESET_LIFETIME", "15m",
+                        "LATCHKEY_PASSWORD_MIN_STRENGTH", "3"),
+                Map.of());
+        assertThat(open.accounts().signup()).isEqualTo(dev.latchkey.account.SignUpMode.OPEN);
+        assertThat(open.accounts().verification())
+                .as("required by default once anyone may sign up")
+                .isEqualTo(dev.latchkey.account.EmailVerification.REQUIRED);
+        assertThat(open.accounts().resetLifetime()).isEqualTo(java.time.Duration.ofMinutes(15));
+        assertThat(open.accounts().publicUrl()).hasToString("https://auth.example.com");
+        assertThat(open.mail().url().password()).isEqualTo("s:cret");
+        assertThat(open.mail().url().requiresStartTls()).isTrue();
+        assertThat(open.mail().from()).isEqualTo("latchkey@auth.example.com");
+        assertThat(open.passwordPolicy().minStrength()).isEqualTo(3);
+
+        assertRefused(
+                Map.of("LATCHKEY_ACCOUNTS_SIGNUP", "sometimes"), "accounts.signup must be one of closed, open, invite");
+        assertRefused(
+                Map.of("LATCHKEY_ACCOUNTS_EMAIL_VERIFICATION", "maybe"),
+                "accounts.email_verification must be one of required, optional, off");
+        assertRefused(Map.of("LATCHKEY_ACCOUNTS_RESET_LIFETIME", "2d"), "accounts.reset_lifetime must be from");
+        assertRefused(Map.of("LATCHKEY_PASSWORD_MIN_STRENGTH", "5"), "password.min_strength must be a whole number");
+        for (var url : new String[] {"http://smtp.example.com", "smtp://", "smtp://h:0", "smtp://h/x", "junk"}) {
+            assertRefused(Map.of("LATCHKEY_MAIL_SMTP_URL", url), "mail.smtp_url must be smtp://");
+        }
+        var secret = "hunter2secret";
+        assertThatThrownBy(() -> SettingsLoader.load(
+                        dir, Map.of("LATCHKEY_MAIL_SMTP_URL", "smtp://u:" + secret + "@h/path"), Map.of()))
+                .as("the error never repeats the password")
+                .hasMessageNotContaining(secret);
+        assertRefused(
+                Map.of("LATCHKEY_MAIL_SMTP_URL", "smtp://smtp.example.com"), "mail.from must be the sender address");
+        assertRefused(
+                Map.of(
+                        "LATCHKEY_MAIL_SMTP_URL",
+                        "smtp://smtp.example.com",
+                        "LATCHKEY_MAIL_FROM",
+                        "a@b.c\r\nBcc: x@y.z"),
+                "mail.from must be an email address");
+    }
+
+    @Test
     void unknownKeysAndBrokenFilesAreRefused() throws Exception {
         Files.writeString(dir.resolve("latchkey.toml"), "[server]\nprot = 1\n");
         assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of(), Map.of()))

@@ -24,6 +24,32 @@ import org.junit.jupiter.api.Test;
  * stack trace, always a JSON error or a page; and the route policies themselves.
  */
 class EveryRouteTest extends ServerTest {
+    private static dev.latchkey.testing.Mailbox mailbox;
+
+    /** The server of this class has every route: open sign-up, and mail for reset, verification and invitations. */
+    @org.junit.jupiter.api.BeforeAll
+    static void startServer() throws Exception {
+        mailbox = dev.latchkey.testing.Mailbox.open();
+        server = TestServer.https(
+                dir,
+                new TestServer.Mail(
+                        mailbox,
+                        new dev.latchkey.account.AccountSettings(
+                                dev.latchkey.account.SignUpMode.OPEN,
+                                dev.latchkey.account.EmailVerification.REQUIRED,
+                                Duration.ofMinutes(30),
+                                Duration.ofDays(3),
+                                Duration.ofDays(7),
+                                null)),
+                java.time.Clock.systemUTC());
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+        mailbox.close();
+    }
+
     private static final String CSRF = "c".repeat(43);
     private static final List<String> PARAMS = List.of(
             "1",
@@ -52,7 +78,14 @@ class EveryRouteTest extends ServerTest {
             "{\"name\":\"" + "n".repeat(5000) + "\",\"expires\":9223372036854775807}",
             "[".repeat(5000),
             "{\"a\":" + "{\"a\":".repeat(3000) + "1" + "}".repeat(3001),
-            "{\"username\":\"" + "u".repeat(151) + "\",\"password\":\"p\"}");
+            "{\"username\":\"" + "u".repeat(151) + "\",\"password\":\"p\"}",
+            "{\"email\":\"x@example.org\\r\\nBcc: all@example.org\"}",
+            "{\"email\":\"" + "e".repeat(10_000) + "@example.org\"}",
+            "{\"email\":[\"a@example.org\"],\"staff\":\"yes\"}",
+            "{\"token\":\"" + "A".repeat(43) + "\",\"password\":\"correct horse battery staple\"}",
+            "{\"token\":\"" + "A".repeat(42) + "\"}",
+            "{\"current_password\":1,\"new_password\":[],\"email\":{}}",
+            "{\"username\":\"new\",\"email\":\"new@example.org\",\"password\":\"correct horse battery staple\"}");
     private static final List<String> FORM_BODIES = List.of(
             "",
             "%zz=%",

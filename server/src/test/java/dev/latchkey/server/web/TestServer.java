@@ -62,22 +62,65 @@ public final class TestServer implements AutoCloseable {
             Clock clock,
             HttpServer.Limits limits)
             throws Exception {
+        this(dir, https, trustedProxies, social, clock, limits, null, 0);
+    }
+
+    private TestServer(
+            Path dir,
+            boolean https,
+            List<String> trustedProxies,
+            List<dev.latchkey.social.ProviderSettings> social,
+            Clock clock,
+            HttpServer.Limits limits,
+            Mail mail,
+            int port)
+            throws Exception {
         this.dir = dir;
         this.db = TestDatabase.sqlite();
         // Argon2 at OWASP strength is the default; tests keep it, it costs ~25 ms a sign-in.
-        this.latchkey = Latchkey.builder(db.database())
+        var builder = Latchkey.builder(db.database())
                 .clock(clock)
                 .argon2(Argon2Settings.OWASP)
                 .instanceSecret(dev.latchkey.crypto.Secrets.create().bytes(32))
-                .socialProviders(social)
-                .build();
+                .socialProviders(social);
+        URI publicUrl = null;
+        if (mail != null) {
+            publicUrl = URI.create("https://localhost:" + port);
+            builder.accounts(mail.accounts().withPublicUrl(publicUrl))
+                    .mail(
+                            new dev.latchkey.mail.SmtpTransport(
+                                    dev.latchkey.mail.SmtpUrl.parse(
+                                            mail.mailbox().url()),
+                                    "latchkey@localhost",
+                                    java.time.Duration.ofSeconds(10),
+                                    Clock.systemUTC()),
+                            java.time.Duration.ofSeconds(1));
+        }
+        this.latchkey = builder.build();
         latchkey.users().create(new NewUser("alice", "alice@example.com", false, false), Optional.of(PASSWORD));
         PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
         var proxies = TrustedProxies.of(trustedProxies);
-        this.server = new HttpServer("127.0.0.1", 0, pem, null, limits, proxies);
-        this.handler = WebApp.handler(latchkey, new WebApp.Options(proxies, false, limits, null));
+        this.server = new HttpServer("127.0.0.1", port, pem, null, limits, proxies);
+        this.handler = WebApp.handler(latchkey, new WebApp.Options(proxies, false, limits, publicUrl));
         server.start(handler);
         this.trust = https ? trusting(pem.certificate()) : SSLContext.getDefault();
+    }
+
+    /** Accounts people run themselves, with mail to {@code mailbox}. */
+    public record Mail(dev.latchkey.testing.Mailbox mailbox, dev.latchkey.account.AccountSettings accounts) {}
+
+    /**
+     * HTTPS with sign-up, reset and verification as {@code accounts} says, mail sent to {@code mailbox} by the
+     * background sender (a first retry after 1 s), and {@code server.public_url} this server's own address, so that
+     * the links in mail lead here.
+     */
+    public static TestServer https(Path dir, Mail mail, Clock clock) throws Exception {
+        int port;
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        // Loopback is a trusted proxy here, so a test can speak for many clients with X-Forwarded-For.
+        return new TestServer(dir, true, List.of("127.0.0.1"), List.of(), clock, HttpServer.Limits.DEFAULT, mail, port);
     }
 
     public static TestServer https(Path dir) throws Exception {

@@ -3,6 +3,7 @@ package dev.latchkey.server.web.pages;
 import dev.latchkey.audit.AuditStore;
 import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Credentials;
+import dev.latchkey.auth.EmailNotVerified;
 import dev.latchkey.auth.SignIn;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.Throttled;
@@ -40,6 +41,7 @@ public final class Pages {
     private final Templates templates;
     private final Audits audits;
     private final SocialLogin social;
+    private final AccountPages accountPages;
 
     public Pages(
             SignIn signIn,
@@ -49,8 +51,10 @@ public final class Pages {
             Csrf csrf,
             Templates templates,
             Audits audits,
-            SocialLogin social) {
+            SocialLogin social,
+            AccountPages accountPages) {
         this.social = social;
+        this.accountPages = accountPages;
         this.audits = audits;
         this.signIn = signIn;
         this.sessions = sessions;
@@ -107,6 +111,9 @@ public final class Pages {
             x.redirect(next);
         } catch (AuthenticationDenied denied) {
             renderLogin(x, 401, next, username, GENERIC_FAILURE);
+        } catch (EmailNotVerified unverified) {
+            // Said only after the password was right.
+            renderLogin(x, 403, next, username, "Confirm your email address first: open the link in the mail we sent.");
         } catch (Throttled throttled) {
             x.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
             renderLogin(
@@ -136,6 +143,7 @@ public final class Pages {
         if (error != null) {
             scope.put("error", error);
         }
+        scope.put("links", accountPages.signInLinks(x));
         page(x, status, "login", scope);
     }
 
@@ -184,6 +192,7 @@ public final class Pages {
         scope.put("sessions", rows);
         scope.put("others", list.size() > 1);
         scope.put("signIns", signIns);
+        scope.put("mailOn", accountPages.mailOn());
         var linked = social.accounts().forUser(user.id());
         scope.put("hasProviders", !social.providerNames().isEmpty());
         scope.put(
