@@ -159,6 +159,7 @@ public final class Accounts {
         int answered = 0;
         while (true) {
             var pending = parts.store().pendingRequests(BATCH);
+            int before = answered;
             for (var request : pending) {
                 if (request.created()
                         .plus(REQUEST_LIFETIME)
@@ -178,12 +179,12 @@ public final class Accounts {
                     }
                     answered++;
                 } catch (RuntimeException e) {
-                    // Left in place and tried again next time (the database may be away for a moment).
+                    // Left in place and tried again next time (the database may be away for a moment); the ones
+                    // after it are not held up.
                     log.warn("request {} ({}) not answered yet: {}", request.id(), request.kind(), e.toString());
-                    return answered;
                 }
             }
-            if (pending.size() < BATCH) {
+            if (pending.size() < BATCH || answered == before) {
                 return answered;
             }
         }

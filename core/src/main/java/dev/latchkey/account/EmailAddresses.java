@@ -37,8 +37,9 @@ public final class EmailAddresses {
     /** Asks for a new verification mail by address: answered the same whether or not an account has it. */
     public void resend(String email, RequestContext request, Language language) {
         var address = PasswordResets.requireAddress(email);
-        limiter.take(address.toLowerCase(Locale.ROOT), request.clientIp());
-        parts.store().addRequest(RESEND, address, language, parts.clock().instant());
+        if (limiter.allow(address.toLowerCase(Locale.ROOT), request.clientIp())) {
+            parts.store().addRequest(RESEND, address, language, parts.clock().instant());
+        }
     }
 
     /** A new verification mail for the signed-in user's own unconfirmed address. */
@@ -47,23 +48,33 @@ public final class EmailAddresses {
             throw new InvalidInput("nothing_to_verify", "the account has no unconfirmed email address");
         }
         limiter.take(user.email().toLowerCase(Locale.ROOT), request.clientIp());
-        issueVerification(user, language, Optional.empty());
+        var unused = issueVerification(user, language, Optional.empty());
     }
 
     /**
-     * Works on a stored resend request: only the oldest account with the address gets a link, and only while its
-     * address is unconfirmed — a later account made with the same address may be somebody else's.
+     * Works on a stored resend request: each active account that signed up with the address and has not confirmed
+     * it (the newest {@value #OUTSTANDING}) gets a link of its own, each mail and confirm page naming the account, so
+     * the address's owner confirms their own account and not one somebody else made with their address.
      */
     void answer(AccountStore.PendingRequest pending) {
-        var oldest = parts.userStore().findByEmail(pending.email(), 1).stream().findFirst();
-        if (oldest.isEmpty() || !oldest.get().active() || oldest.get().emailVerified()) {
-            parts.store().deleteRequest(pending.id());
-            return;
+        var waiting = parts.userStore().findByEmail(pending.email(), 50).stream()
+                .filter(u -> u.active() && u.mustVerifyEmail())
+                .sorted(java.util.Comparator.comparingLong(User::id).reversed())
+                .limit(OUTSTANDING)
+                .toList();
+        var done = Optional.of(pending.id());
+        for (var user : waiting) {
+            if (!issueVerification(user, pending.language(), done)) {
+                return; // another node answered this request
+            }
+            done = Optional.empty();
         }
-        issueVerification(oldest.get(), pending.language(), Optional.of(pending.id()));
+        if (done.isPresent()) {
+            parts.store().deleteRequest(pending.id());
+        }
     }
 
-    private void issueVerification(User user, Language language, Optional<Long> done) {
+    private boolean issueVerification(User user, Language language, Optional<Long> done) {
         var now = parts.clock().instant();
         var fresh = parts.tokens().fresh();
         var expires = now.plus(parts.settings().verificationLifetime());
@@ -77,7 +88,7 @@ public final class EmailAddresses {
                                 "email", user.email(),
                                 "expires", AccountMail.time(expires),
                                 "link", parts.mail().link("/verify-email/" + fresh.token())));
-        parts.store()
+        return parts.store()
                 .issue(
                         new AccountStore.NewToken(
                                 fresh.hash(),
@@ -145,9 +156,14 @@ public final class EmailAddresses {
         parts.record("email_change_requested", user, "", "success", "", request);
     }
 
-    /** The address a verification or email-change link would confirm, while it works; {@code invalid_token} if not. */
-    public String check(String token) {
-        return usable(token).email();
+    /** What a verification or email-change link would confirm: which account, which address. */
+    public record Pending(String username, String email) {}
+
+    /** What a verification or email-change link would confirm, while it works; {@code invalid_token} if not. */
+    public Pending check(String token) {
+        var found = usable(token);
+        var user = parts.userStore().findById(found.userId()).orElseThrow(AccountTokens::invalid);
+        return new Pending(user.username(), found.email());
     }
 
     /** Confirms the address of a verification or email-change link; answers the user it now belongs to. */

@@ -1,6 +1,5 @@
 package dev.latchkey.account;
 
-import dev.latchkey.error.InvalidInput;
 import dev.latchkey.request.Language;
 import dev.latchkey.request.RequestContext;
 import dev.latchkey.throttle.RequestLimiter;
@@ -38,16 +37,15 @@ public final class PasswordResets {
     /** Asks for a reset link for every active account with this address; answers the same whether there is one. */
     public void request(String email, RequestContext request, Language language) {
         var address = requireAddress(email);
-        limiter.take(address.toLowerCase(Locale.ROOT), request.clientIp());
-        parts.store().addRequest(REQUEST, address, language, parts.clock().instant());
+        // Past the address's own budget the answer stays the same and nothing is mailed: a 429 there would let
+        // anyone block a victim's resets with three requests.
+        if (limiter.allow(address.toLowerCase(Locale.ROOT), request.clientIp())) {
+            parts.store().addRequest(REQUEST, address, language, parts.clock().instant());
+        }
     }
 
     static String requireAddress(String email) {
-        var address = Emails.normalize(email);
-        if (address.isEmpty()) {
-            throw new InvalidInput("invalid_email", "an email address is required");
-        }
-        return address;
+        return Emails.requireDeliverable(email);
     }
 
     /** Works on one stored request: a token and a mail for each account that may reset by this address. */
@@ -62,7 +60,9 @@ public final class PasswordResets {
         var done = Optional.of(pending.id());
         for (var user : accounts) {
             var credentials = parts.userStore().findCredentials(user.username());
-            if (credentials.isEmpty()) {
+            // As Django's get_users: an account without a usable password (social sign-in only) gets none by mail,
+            // which would let whoever reads its mailbox step around the provider.
+            if (credentials.isEmpty() || credentials.get().passwordHash().startsWith("!")) {
                 continue;
             }
             if (!issue(credentials.get(), pending.language(), done)) {

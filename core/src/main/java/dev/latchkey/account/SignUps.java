@@ -57,7 +57,7 @@ public final class SignUps {
         }
         var verification = effectiveVerification();
         var username = Usernames.normalize(form.username());
-        var email = Emails.normalize(form.email());
+        var email = form.email() == null || form.email().isEmpty() ? "" : Emails.requireDeliverable(form.email());
         if (email.isEmpty() && verification != EmailVerification.OFF) {
             throw new InvalidInput("invalid_email", "an email address is required");
         }
@@ -68,9 +68,13 @@ public final class SignUps {
         // Hashed whatever happens next, so that an email in use costs what a new one does.
         var hash = parts.hashing().hash(form.password());
         var now = parts.clock().instant();
+        // The address belongs to an account that confirmed it (or that an operator, an import or a provider made),
+        // never to one that merely signed up with it: that may be somebody else's squat.
         var owner = email.isEmpty()
                 ? Optional.<User>empty()
-                : parts.userStore().findByEmail(email, 1).stream().findFirst();
+                : parts.userStore().findByEmail(email, 50).stream()
+                        .filter(u -> !u.mustVerifyEmail())
+                        .findFirst();
         var mails = new ArrayList<Outbox.Outgoing>();
         if (owner.isPresent()) {
             // Made all the same, so the username is taken either way (else a second sign-up with that username
@@ -172,10 +176,7 @@ public final class SignUps {
         if (!parts.mailOn()) {
             throw Accounts.mailOff();
         }
-        var address = Emails.normalize(email);
-        if (address.isEmpty()) {
-            throw new InvalidInput("invalid_email", "an email address is required");
-        }
+        var address = Emails.requireDeliverable(email);
         var now = parts.clock().instant();
         var fresh = parts.tokens().fresh();
         var expires = now.plus(parts.settings().invitationLifetime());

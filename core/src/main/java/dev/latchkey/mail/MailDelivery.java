@@ -17,9 +17,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class MailDelivery {
     private static final Logger log = LoggerFactory.getLogger(MailDelivery.class);
-    private static final Duration LEASE = Duration.ofMinutes(2);
+    /**
+     * How long a claimed mail is this sender's: longer than the worst send (connect, each command and the message,
+     * each within the transport's timeout), so that another node never takes a mail still being sent.
+     */
+    private static final Duration LEASE = Duration.ofMinutes(10);
+
     private static final Duration MAX_DELAY = Duration.ofHours(1);
-    private static final int BATCH = 20;
     private static final int MAX_ERROR = 500;
 
     private final Outbox outbox;
@@ -78,17 +82,15 @@ public final class MailDelivery {
     /** Sends every mail due now; answers how many were sent. */
     public int deliverDue() {
         int delivered = 0;
-        while (true) {
-            var due = outbox.claimDue(clock.instant(), LEASE, BATCH);
-            for (var mail : due) {
-                if (deliver(mail)) {
-                    delivered++;
-                }
-            }
-            if (due.size() < BATCH) {
-                return delivered;
+        // One claim per mail, just before it is sent: a lease never runs out on mails still waiting in a batch.
+        for (var due = outbox.claimDue(clock.instant(), LEASE, 1);
+                !due.isEmpty();
+                due = outbox.claimDue(clock.instant(), LEASE, 1)) {
+            if (deliver(due.get(0))) {
+                delivered++;
             }
         }
+        return delivered;
     }
 
     private boolean deliver(Outbox.Queued queued) {

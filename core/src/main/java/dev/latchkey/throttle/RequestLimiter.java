@@ -68,6 +68,23 @@ public final class RequestLimiter {
         keyed.ifPresent(k -> store.failed(k, now, now, perKey, maxBlock));
     }
 
+    /**
+     * Counts one request as {@link #take} does, except that a spent budget of the key is not refused but answered
+     * false — the caller then does nothing and answers as if it had — while a spent budget of the address still
+     * throws {@link Throttled}: limiting a key (someone's email) must not become a way to block that someone.
+     */
+    public boolean allow(String key, String clientIp) {
+        take("", clientIp);
+        var now = clock.instant();
+        var keyed = name + ":key:" + key;
+        if (store.reserve(keyed, now, perKey, maxBlock).isPresent()) {
+            refused.increment();
+            return false;
+        }
+        store.failed(keyed, now, now, perKey, maxBlock);
+        return true;
+    }
+
     private void refuseIf(Optional<Instant> until, Instant now) {
         if (until.isPresent()) {
             refused.increment();

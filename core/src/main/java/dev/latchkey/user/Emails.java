@@ -16,6 +16,27 @@ public final class Emails {
 
     private Emails() {}
 
+    /**
+     * An address latchkey will mail, normalised: a bare {@code local@domain} (RFC 5321's mailbox, letters of any
+     * script allowed), never a display name, comment, route or list — {@code x<victim@example.org>} passes the loose
+     * check above but is delivered to {@code victim@example.org}, so it would count as an address of its own while
+     * mailing someone else.
+     */
+    public static String requireDeliverable(String email) {
+        var normalized = normalize(email);
+        if (normalized.isEmpty()) {
+            throw new InvalidInput("invalid_email", "an email address is required");
+        }
+        if (!MAILBOX.matcher(normalized).matches()) {
+            throw notValid();
+        }
+        return normalized;
+    }
+
+    private static final Pattern MAILBOX = Pattern.compile(
+            "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+(\\.[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@[\\p{L}\\p{N}]([\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?(\\.[\\p{L}\\p{N}]([\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?)*");
+
     public static String normalize(String email) {
         if (email == null || email.isEmpty()) {
             return "";

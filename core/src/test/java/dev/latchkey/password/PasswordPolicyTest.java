@@ -1,5 +1,6 @@
 package dev.latchkey.password;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,6 +33,21 @@ class PasswordPolicyTest {
         var lengthOnly = new PasswordPolicy(8, 0);
         assertThatThrownBy(() -> lengthOnly.check("😀😀😀😀", "alice", "")).hasMessageContaining("at least 8");
         assertThatCode(() -> lengthOnly.check("密码密码密码密码", "alice", "")).doesNotThrowAnyException();
+    }
+
+    /** A mix of l33t characters that once cost zxcvbn seconds a password is judged cheaply, by its length. */
+    @Test
+    void aPasswordMadeToSlowTheEstimatorCostsMilliseconds() {
+        var slow = "4@8({[</369&#!1/|0$5+7%2/".repeat(4);
+        for (int length : new int[] {20, 25, 42, 75, 100}) {
+            long start = System.nanoTime();
+            assertThatCode(() -> policy.check(slow.substring(0, length), "alice", ""))
+                    .doesNotThrowAnyException();
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+                    .as("%d characters", length)
+                    .isLessThan(java.time.Duration.ofMillis(500));
+        }
+        assertThatThrownBy(() -> policy.check("4@8({[</369", "alice", "")).hasMessageContaining("longer");
     }
 
     @Test

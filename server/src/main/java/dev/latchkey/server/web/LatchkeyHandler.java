@@ -136,7 +136,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
         } catch (LatchkeyException e) {
             fail(exchange, e);
         } catch (Exception e) {
-            log.error("unexpected failure on {} {}", exchange.method(), exchange.path(), e);
+            log.error("unexpected failure on {} {}", exchange.method(), exchange.pathForLog(), e);
             fail(exchange, new HttpErrors.ServerError("the server failed; the failure was logged"));
         }
         observer.finished(exchange, start);

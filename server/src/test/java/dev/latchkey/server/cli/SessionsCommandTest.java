@@ -39,7 +39,8 @@ class SessionsCommandTest {
         assertThat(purged.status()).as(purged.err()).isZero();
         assertThat(purged.out())
                 .isEqualTo("deleted 0 expired sessions, 0 expired API tokens, 0 ended JWT records"
-                        + " and 2 audit events older than 90d\n");
+                        + " and 2 audit events older than 90d; 0 used or expired mailed links and 0 sent mail records"
+                        + " older than 30d\n");
         var shorter = new Cli(data).env("LATCHKEY_AUDIT_RETENTION", "7d").run("sessions", "purge");
         assertThat(shorter.out()).contains("1 audit event older than 7d");
     }

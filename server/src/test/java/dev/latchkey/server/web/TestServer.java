@@ -101,7 +101,8 @@ public final class TestServer implements AutoCloseable {
         PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
         var proxies = TrustedProxies.of(trustedProxies);
         this.server = new HttpServer("127.0.0.1", port, pem, null, limits, proxies);
-        this.handler = WebApp.handler(latchkey, new WebApp.Options(proxies, false, limits, publicUrl));
+        // With accounts on, requests are logged as in production, so a test can read what the log would hold.
+        this.handler = WebApp.handler(latchkey, new WebApp.Options(proxies, mail != null, limits, publicUrl));
         server.start(handler);
         this.trust = https ? trusting(pem.certificate()) : SSLContext.getDefault();
     }

@@ -54,6 +54,8 @@ public final class ForwardAuth {
             x.setHeader("X-Auth-User-Id", Long.toString(user.id()));
             x.setHeader("X-Auth-User", headerValue(user.username()));
             x.setHeader("X-Auth-Email", headerValue(user.email()));
+            // An address is only the user's once confirmed: an app that trusts it for anything must check this.
+            x.setHeader("X-Auth-Email-Verified", Boolean.toString(user.emailVerified()));
             x.setHeader("X-Auth-Staff", Boolean.toString(user.staff()));
             x.json(200, Views.user(user));
             return;

@@ -58,6 +58,14 @@ public final class Exchange {
         return path;
     }
 
+    /**
+     * The path as logs may show it: the route as registered when it has a parameter ({@code /password/reset/{}}),
+     * since a parameter may be a mailed single-use token; otherwise the path itself.
+     */
+    public String pathForLog() {
+        return route.contains("{}") ? route : path();
+    }
+
     /** The route that answered, as registered ({@code /api/tokens/{}}), or {@code unmatched}. */
     public String route() {
         return route;

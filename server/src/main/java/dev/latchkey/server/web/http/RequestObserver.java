@@ -53,7 +53,7 @@ public final class RequestObserver {
             var millis = tenths / 10 + "." + tenths % 10;
             log.atInfo()
                     .addKeyValue("method", x.method())
-                    .addKeyValue("path", x.path())
+                    .addKeyValue("path", x.pathForLog())
                     .addKeyValue("status", status)
                     .addKeyValue("ms", millis)
                     .addKeyValue("user", user)
@@ -61,7 +61,7 @@ public final class RequestObserver {
                     .log(
                             "{} {} {} {} ms user={} ip={}",
                             x.method(),
-                            x.path(),
+                            x.pathForLog(),
                             status,
                             millis,
                             user,

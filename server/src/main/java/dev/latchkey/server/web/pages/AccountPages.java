@@ -88,6 +88,18 @@ public final class AccountPages {
         return links;
     }
 
+    /** What the sign-in page says to a user whose address is not yet confirmed. */
+    public String unverified(Exchange x) {
+        return text.get(language(x), "unverified");
+    }
+
+    /** The way to a new confirmation mail, for the sign-in page; empty when mail is off. */
+    public Map<String, String> resendLink(Exchange x) {
+        return accounts.mailOn()
+                ? Map.of("href", "/verify-email", "text", text.get(language(x), "unverified_link"))
+                : Map.of();
+    }
+
     // --- sign-up
 
     private void signUpForm(Exchange x, LatchkeyException error, String username, String email) {
@@ -240,9 +252,9 @@ public final class AccountPages {
 
     private void verifyForm(Exchange x, String token) {
         var l = language(x);
-        String email;
+        dev.latchkey.account.EmailAddresses.Pending pending;
         try {
-            email = accounts.emailAddresses().check(token);
+            pending = accounts.emailAddresses().check(token);
         } catch (LatchkeyException e) {
             badLink(x, "/verify-email");
             return;
@@ -252,7 +264,7 @@ public final class AccountPages {
                         null,
                         l,
                         text.get(l, "verify_title"),
-                        text.get(l, "verify_intro", "email", email),
+                        text.get(l, "verify_intro", "email", pending.email(), "username", pending.username()),
                         "/verify-email/" + token,
                         text.get(l, "verify_submit"))
                 .render();
@@ -412,9 +424,16 @@ public final class AccountPages {
             return text.get(l, "invalid_credentials");
         }
         var detail = e.detail();
-        return detail.isEmpty()
-                ? e.code()
-                : detail.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + detail.substring(1) + ".";
+        return detail.isEmpty() ? e.code() : sentence(detail);
+    }
+
+    /** A refusal's detail as a sentence: a capital first, and one full stop at the end unless it has one. */
+    static String sentence(String detail) {
+        if (detail.isEmpty()) {
+            return detail;
+        }
+        var capital = detail.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + detail.substring(1);
+        return capital.endsWith(".") || capital.endsWith("!") || capital.endsWith("?") ? capital : capital + ".";
     }
 
     private static String clip(String value) {

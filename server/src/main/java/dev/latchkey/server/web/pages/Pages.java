@@ -21,7 +21,6 @@ import dev.latchkey.user.User;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -95,13 +94,7 @@ public final class Pages {
         try {
             credentials = new Credentials.Password(username, form.getOrDefault("password", ""));
         } catch (InvalidInput e) {
-            renderLogin(
-                    x,
-                    400,
-                    next,
-                    username,
-                    e.detail().substring(0, 1).toUpperCase(Locale.ROOT)
-                            + e.detail().substring(1) + ".");
+            renderLogin(x, 400, next, username, AccountPages.sentence(e.detail()));
             return;
         }
         try {
@@ -113,7 +106,7 @@ public final class Pages {
             renderLogin(x, 401, next, username, GENERIC_FAILURE);
         } catch (EmailNotVerified unverified) {
             // Said only after the password was right.
-            renderLogin(x, 403, next, username, "Confirm your email address first: open the link in the mail we sent.");
+            renderLogin(x, 403, next, username, accountPages.unverified(x), accountPages.resendLink(x));
         } catch (Throttled throttled) {
             x.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
             renderLogin(
@@ -126,7 +119,15 @@ public final class Pages {
     }
 
     private void renderLogin(Exchange x, int status, String next, String username, String error) {
+        renderLogin(x, status, next, username, error, Map.of());
+    }
+
+    private void renderLogin(
+            Exchange x, int status, String next, String username, String error, Map<String, String> resend) {
         var scope = new HashMap<String, Object>();
+        if (!resend.isEmpty()) {
+            scope.put("resend", resend);
+        }
         scope.put("title", "Sign in");
         scope.put("csrf", csrf.token(x));
         scope.put("next", next);

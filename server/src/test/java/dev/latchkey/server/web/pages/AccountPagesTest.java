@@ -187,6 +187,36 @@ class AccountPagesTest {
     }
 
     @Test
+    void theRequestLogNeverHoldsAMailedToken() {
+        server.latchkey().users().create(new NewUser("lena", "lena@example.org", false, false), Optional.of(STRONG));
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.latchkey.requests");
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            submit(
+                    server.client(),
+                    "/password/reset",
+                    Map.of("email", "lena@example.org"),
+                    "X-Forwarded-For",
+                    "198.51.100.80");
+            var mail = mailTo("lena@example.org", 1);
+            var client = server.client();
+            var form = client.get(path(mail));
+            assertThat(form.statusCode()).isEqualTo(200);
+            client.postForm(
+                    path(mail), Map.of("csrf_token", csrf(form), "password", "purple elephants juggle quietly"));
+            assertThat(appender.list).isNotEmpty();
+            assertThat(appender.list)
+                    .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .noneMatch(line -> line.contains(mail.token()))
+                    .anyMatch(line -> line.contains("/password/reset/{}"));
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
+
+    @Test
     void aBadResetLinkIsAPageThatSaysSoNotAnError() {
         for (var token : new String[] {"x", "A".repeat(43), "A".repeat(44), "A".repeat(5000), "%C3%A9"}) {
             var page = server.client().get("/password/reset/" + token);
