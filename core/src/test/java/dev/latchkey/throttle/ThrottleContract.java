@@ -332,9 +332,11 @@ public abstract class ThrottleContract {
     @Test
     void aBurstOfCorrectSignInsFromOneAddressNeverBlocksIt() throws Exception {
         var outcomes = parallel(40, i -> signIn("alice", PASSWORD, "198.51.100.80"));
+        // One account from one address has at most 5 attempts in flight (the pair's rule); how many more succeed as
+        // those finish depends on how fast the store answers (memory, PostgreSQL, Redis) and how busy the machine is.
         assertThat(outcomes.get("success"))
-                .as("at least the address's budget at once")
-                .isGreaterThanOrEqualTo(10);
+                .as("at least the budget of one account from one address at once")
+                .isGreaterThanOrEqualTo(5);
         assertThat(outcomes.getOrDefault("AuthenticationDenied", 0)).isZero();
         // Those refused were asked to wait for the attempts in flight; nothing was blocked.
         for (int i = 0; i < 20; i++) {
