@@ -10,6 +10,9 @@ import dev.latchkey.auth.PasswordBackend;
 import dev.latchkey.auth.SignIn;
 import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.invalidation.InvalidationBus;
+import dev.latchkey.invalidation.MemoryInvalidationBus;
+import dev.latchkey.invalidation.NodeCaches;
 import dev.latchkey.jwt.AccessTokens;
 import dev.latchkey.jwt.JwtBackend;
 import dev.latchkey.jwt.JwtSettings;
@@ -26,6 +29,8 @@ import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.session.Sessions;
+import dev.latchkey.singleuse.MemorySingleUseStore;
+import dev.latchkey.singleuse.SingleUseStore;
 import dev.latchkey.social.ProviderSettings;
 import dev.latchkey.social.ProviderTokenVault;
 import dev.latchkey.social.Providers;
@@ -33,6 +38,7 @@ import dev.latchkey.social.SocialAccounts;
 import dev.latchkey.social.SocialBackend;
 import dev.latchkey.social.SocialLogin;
 import dev.latchkey.store.Database;
+import dev.latchkey.store.DatabaseUrl;
 import dev.latchkey.store.JdbcAccountStore;
 import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
@@ -40,12 +46,16 @@ import dev.latchkey.store.JdbcGroupStore;
 import dev.latchkey.store.JdbcMailOutbox;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcSigningKeyStore;
+import dev.latchkey.store.JdbcSingleUseStore;
 import dev.latchkey.store.JdbcSocialAccountStore;
+import dev.latchkey.store.JdbcThrottleStore;
 import dev.latchkey.store.JdbcTokenFamilyStore;
 import dev.latchkey.store.JdbcUserStore;
+import dev.latchkey.store.PostgresInvalidationBus;
 import dev.latchkey.throttle.MemoryThrottleStore;
 import dev.latchkey.throttle.SignInThrottle;
 import dev.latchkey.throttle.ThrottleSettings;
+import dev.latchkey.throttle.ThrottleStore;
 import dev.latchkey.time.Scheduler;
 import dev.latchkey.token.ApiTokens;
 import dev.latchkey.token.TokenBackend;
@@ -63,6 +73,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The library's composition root: everything wired from one {@link Database}. Build one per process.
@@ -73,6 +85,7 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Latchkey implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Latchkey.class);
     private final Database database;
     private final UserStore userStore;
     private final PasswordHashing hashing;
@@ -97,6 +110,12 @@ public final class Latchkey implements AutoCloseable {
     private final Clock clock;
     private final byte[] instanceSecret;
     private final Secrets secrets;
+    private final ThrottleStore throttleStore;
+    private final SingleUseStore singleUse;
+    private final InvalidationBus invalidations;
+    private final List<AutoCloseable> alsoClose;
+    private final List<Scheduler.Cancellable> background = new ArrayList<>();
+    private final NodeCaches nodeCaches;
 
     private Latchkey(Builder b) {
         this.database = b.database;
@@ -142,6 +161,19 @@ public final class Latchkey implements AutoCloseable {
                         clock,
                         b.jwt,
                         meters);
+        var postgres = database.dialect() == DatabaseUrl.Dialect.POSTGRESQL;
+        this.throttleStore = b.throttleStore != null
+                ? b.throttleStore
+                : postgres ? new JdbcThrottleStore(database) : new MemoryThrottleStore(b.throttle.maxKeys());
+        this.singleUse = b.singleUse != null
+                ? b.singleUse
+                : postgres ? new JdbcSingleUseStore(database) : new MemorySingleUseStore(SINGLE_USE_IN_MEMORY);
+        this.invalidations = b.invalidations != null
+                ? b.invalidations
+                : postgres
+                        ? new PostgresInvalidationBus(database, b.secrets.urlSafeToken(9))
+                        : new MemoryInvalidationBus();
+        this.alsoClose = List.copyOf(b.alsoClose);
         var revocations = new ArrayList<UserRevocation>(List.of(sessions));
         if (tokenFamilies != null) {
             sessions.onEnd(tokenFamilies::sessionsEnded);
@@ -155,6 +187,10 @@ public final class Latchkey implements AutoCloseable {
                 b.sessionSettings.cacheTtl(),
                 b.tokenLifetimes);
         revocations.add(apiTokens);
+        this.nodeCaches =
+                new NodeCaches(invalidations, sessions, userCache, apiTokens, revokedFamilies, signingKeys, meters);
+        // Last in the list: by the time other nodes hear of the change, it is in the database.
+        revocations.add(nodeCaches::userChanged);
         this.users = new Users(userStore, userCache, hashing, b.passwordPolicy, revocations, audit, clock);
         var providers = Providers.of(b.socialProviders, b.json, clock);
         var socialStore = new JdbcSocialAccountStore(database);
@@ -178,7 +214,6 @@ public final class Latchkey implements AutoCloseable {
         }
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
-        var throttleStore = new MemoryThrottleStore(b.throttle.maxKeys());
         this.throttle = new SignInThrottle(throttleStore, b.throttle, clock, meters);
         this.signIn = new SignIn(authenticator, sessions, userStore, audit, throttle, clock, meters);
         this.outbox = new JdbcMailOutbox(database);
@@ -208,6 +243,14 @@ public final class Latchkey implements AutoCloseable {
         Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)
                 .description("signed-in sessions that have not expired")
                 .register(meters);
+        nodeCaches.attach();
+        if (throttleStore instanceof JdbcThrottleStore rows) {
+            background.add(b.scheduler.every("throttle-purge", PURGE_INTERVAL, () -> rows.purgeIdle(clock.instant())));
+        }
+        if (singleUse instanceof JdbcSingleUseStore rows) {
+            background.add(
+                    b.scheduler.every("single-use-purge", PURGE_INTERVAL, () -> rows.purgeExpired(clock.instant())));
+        }
         if (revokedFamilies != null) {
             // Last, once everything is wired: the first read of the revocations happens here.
             revokedFamilies.start(b.scheduler);
@@ -220,6 +263,10 @@ public final class Latchkey implements AutoCloseable {
         }
     }
 
+    /** Values held in memory for single use on one node (SQLite, or a library that says nothing). */
+    private static final int SINGLE_USE_IN_MEMORY = 100_000;
+    /** How often shared rows that can no longer matter (idle throttle keys, expired single-use values) go. */
+    private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
     /** How often mail is sent and requests made by address are answered: the most a mail waits on an idle server. */
     private static final Duration BACKGROUND_INTERVAL = Duration.ofMillis(500);
 
@@ -312,6 +359,24 @@ public final class Latchkey implements AutoCloseable {
         return throttle;
     }
 
+    /** Sign-in counters: in PostgreSQL when the database is, in Redis or elsewhere when the builder says. */
+    public ThrottleStore throttleStore() {
+        return throttleStore;
+    }
+
+    /**
+     * Values good once across every node: OAuth states, app codes, anything else that must not work twice. In
+     * PostgreSQL when the database is, in memory on SQLite, in Redis when the builder says.
+     */
+    public SingleUseStore singleUse() {
+        return singleUse;
+    }
+
+    /** How this node hears of changes made on others, and tells them of its own. */
+    public InvalidationBus invalidations() {
+        return invalidations;
+    }
+
     public UserCache userCache() {
         return userCache;
     }
@@ -346,6 +411,15 @@ public final class Latchkey implements AutoCloseable {
         if (revokedFamilies != null) {
             revokedFamilies.stop();
         }
+        background.forEach(Scheduler.Cancellable::cancel);
+        invalidations.close();
+        for (var closeable : alsoClose) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("could not close {}", closeable, e);
+            }
+        }
         database.close();
     }
 
@@ -366,6 +440,10 @@ public final class Latchkey implements AutoCloseable {
         private ApiTokens.Lifetimes tokenLifetimes = ApiTokens.Lifetimes.DEFAULT;
         private ThrottleSettings throttle = ThrottleSettings.DEFAULT;
         private List<ProviderSettings> socialProviders = List.of();
+        private ThrottleStore throttleStore;
+        private SingleUseStore singleUse;
+        private InvalidationBus invalidations;
+        private final List<AutoCloseable> alsoClose = new ArrayList<>();
         private AccountSettings accounts = AccountSettings.DEFAULT;
         private MailTransport mailTransport;
         private Duration mailFirstRetry = Duration.ofSeconds(30);
@@ -483,6 +561,37 @@ public final class Latchkey implements AutoCloseable {
          */
         public Builder backend(AuthenticationBackend backend) {
             this.extraBackends.add(Objects.requireNonNull(backend));
+            return this;
+        }
+
+        /**
+         * Where sign-in counters live: in PostgreSQL unless set when the database is PostgreSQL, else in memory. Set
+         * it to share counters another way (Redis).
+         */
+        public Builder throttleStore(ThrottleStore store) {
+            this.throttleStore = Objects.requireNonNull(store);
+            return this;
+        }
+
+        /** Where single-use values live: in PostgreSQL unless set when the database is PostgreSQL, else in memory. */
+        public Builder singleUse(SingleUseStore store) {
+            this.singleUse = Objects.requireNonNull(store);
+            return this;
+        }
+
+        /**
+         * How this node and the others tell each other what to drop from their caches: PostgreSQL's LISTEN/NOTIFY
+         * unless set when the database is PostgreSQL, else nobody to tell ({@link MemoryInvalidationBus}). Closed
+         * with the instance.
+         */
+        public Builder invalidations(InvalidationBus bus) {
+            this.invalidations = Objects.requireNonNull(bus);
+            return this;
+        }
+
+        /** Something the stores set here depend on (a Redis connection), closed after them with the instance. */
+        public Builder alsoClose(AutoCloseable resource) {
+            this.alsoClose.add(Objects.requireNonNull(resource));
             return this;
         }
 

@@ -4,7 +4,10 @@ import dev.latchkey.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,7 @@ public final class RevokedFamilies {
     private final TokenFamilyStore store;
     private final Clock clock;
     private final ConcurrentHashMap<String, Instant> forgetAt = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, Instant>> addListeners = new CopyOnWriteArrayList<>();
     private volatile Instant lastSync;
     private Scheduler.Cancellable syncing;
 
@@ -47,8 +51,20 @@ public final class RevokedFamilies {
         return forgetAt.containsKey(familyId);
     }
 
+    /** A family revoked by this process: remembered here, and told to {@link #onAdd} listeners (other nodes). */
     public void add(String familyId, Instant revokedAt) {
+        heard(familyId, revokedAt);
+        addListeners.forEach(listener -> listener.accept(familyId, revokedAt));
+    }
+
+    /** A family another node revoked: remembered here, told to nobody. */
+    public void heard(String familyId, Instant revokedAt) {
         forgetAt.merge(familyId, revokedAt.plus(REMEMBER), (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /** Called with each family this process revokes, so that other nodes hear of it before their next sync. */
+    public void onAdd(BiConsumer<String, Instant> listener) {
+        addListeners.add(listener);
     }
 
     /**
@@ -76,7 +92,7 @@ public final class RevokedFamilies {
         var now = clock.instant();
         var since = lastSync == null ? now.minus(REMEMBER) : lastSync.minus(SYNC_OVERLAP);
         for (var family : store.findRevokedSince(since)) {
-            add(family.id(), family.revoked());
+            heard(family.id(), family.revoked());
         }
         lastSync = now;
         forgetAt.values().removeIf(until -> !until.isAfter(now));

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -49,6 +50,7 @@ public final class SigningKeys {
     private final JWSAlgorithm algorithm;
     private final Duration tokenLifetime;
     private final AtomicReference<Loaded> loaded = new AtomicReference<>();
+    private final List<Runnable> rotateListeners = new CopyOnWriteArrayList<>();
 
     /** The keys as last read; {@code secretKeys} holds the unsealed HMAC keys, which verify with their secret. */
     private record Loaded(List<SigningKey> keys, JWK signing, Map<String, JWK> secretKeys, Instant at) {}
@@ -113,7 +115,18 @@ public final class SigningKeys {
         store.retireAllBut(key.kid(), clock.instant());
         store.deleteExpired(clock.instant(), tokenLifetime.multipliedBy(2));
         reload();
+        rotateListeners.forEach(Runnable::run);
         return key;
+    }
+
+    /** Called after each rotation this process makes, so that other nodes read the keys again at once. */
+    public void onRotate(Runnable listener) {
+        rotateListeners.add(listener);
+    }
+
+    /** Reads the keys again now (another node rotated them). */
+    public void refresh() {
+        reload();
     }
 
     private Loaded state() {

@@ -127,6 +127,19 @@ public final class Sessions implements UserRevocation {
         return deleted;
     }
 
+    /**
+     * Drops these sessions from this process's cache, without touching the store: another node ended them, and the
+     * next request for one reads the store again.
+     */
+    public void forgetCached(List<String> idHashes) {
+        cache.invalidateAll(idHashes);
+    }
+
+    /** Drops every cached session (this node may have missed that some ended elsewhere). */
+    public void forgetAllCached() {
+        cache.invalidateAll();
+    }
+
     /** Saves changed data of a live session. */
     public Session save(Session session, Map<String, Object> data) {
         var updated = session.withData(data);

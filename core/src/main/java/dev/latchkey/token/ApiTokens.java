@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 
 /**
  * DRF-style API tokens ({@code Authorization: Token <key>}), many per user, named, optionally expiring. A key is
@@ -72,6 +74,7 @@ public final class ApiTokens implements UserRevocation {
     private final Duration touchInterval;
     private final Cache<String, ApiToken> cache;
     private final Lifetimes lifetimes;
+    private final List<LongConsumer> revokeListeners = new CopyOnWriteArrayList<>();
 
     public ApiTokens(
             ApiTokenStore store,
@@ -140,7 +143,7 @@ public final class ApiTokens implements UserRevocation {
     @Override
     public void revokeAll(long userId) {
         if (store.deleteCreatedBy(userId, Origin.USER) > 0) {
-            cache.asMap().values().removeIf(t -> t.userId() == userId && t.createdBy() == Origin.USER);
+            forgetCachedOf(userId);
         }
     }
 
@@ -179,9 +182,30 @@ public final class ApiTokens implements UserRevocation {
     public boolean revoke(long userId, long id) {
         var deleted = store.delete(userId, id);
         if (deleted) {
-            cache.asMap().values().removeIf(t -> t.id() == id);
+            forgetCached(id);
+            revokeListeners.forEach(listener -> listener.accept(id));
         }
         return deleted;
+    }
+
+    /** Called with the id of each token revoked one by one ({@link #revoke}), so that other nodes can drop it. */
+    public void onRevoke(LongConsumer listener) {
+        revokeListeners.add(listener);
+    }
+
+    /** Drops the token with this id from this process's cache (another node revoked it). */
+    public void forgetCached(long tokenId) {
+        cache.asMap().values().removeIf(t -> t.id() == tokenId);
+    }
+
+    /** Drops the tokens this user made from this process's cache (another node revoked them all). */
+    public void forgetCachedOf(long userId) {
+        cache.asMap().values().removeIf(t -> t.userId() == userId && t.createdBy() == Origin.USER);
+    }
+
+    /** Drops every cached token (this node may have missed a revocation made elsewhere). */
+    public void forgetAllCached() {
+        cache.invalidateAll();
     }
 
     public int purgeExpired() {

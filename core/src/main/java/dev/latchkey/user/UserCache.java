@@ -26,4 +26,9 @@ public final class UserCache {
     public void forget(long id) {
         cache.invalidate(id);
     }
+
+    /** Drops every cached user (this node may have missed a change made elsewhere). */
+    public void forgetAll() {
+        cache.invalidateAll();
+    }
 }

@@ -65,6 +65,8 @@ class TokenFamiliesTest extends DatabaseTest {
                 .jwt(settings)
                 .instanceSecret(new byte[32])
                 .argon2(new Argon2Settings(1024, 2, 1, 32))
+                // No bus between these instances: what is tested here is the poll that holds without one.
+                .invalidations(new dev.latchkey.invalidation.MemoryInvalidationBus())
                 .build();
     }
 

@@ -3,9 +3,14 @@ package dev.latchkey.server.cli;
 import dev.latchkey.Latchkey;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.mail.SmtpTransport;
+import dev.latchkey.redis.RedisInvalidationBus;
+import dev.latchkey.redis.RedisLink;
+import dev.latchkey.redis.RedisSingleUseStore;
+import dev.latchkey.redis.RedisThrottleStore;
 import dev.latchkey.server.config.InstanceSecret;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.store.Database;
+import dev.latchkey.throttle.MemoryThrottleStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -40,6 +45,7 @@ public final class Engine {
         var secrets = Secrets.create();
         var secret = InstanceSecret.load(settings.dataDir(), env, secrets);
         var database = Database.open(settings.database());
+        RedisLink redis = null;
         try {
             var builder = Latchkey.builder(database)
                     .secrets(secrets)
@@ -63,8 +69,23 @@ public final class Engine {
                                 java.time.Clock.systemUTC()),
                         Duration.ofSeconds(30));
             }
+            var redisUrl = settings.shared().redisUrl();
+            if (redisUrl != null) {
+                // Redis carries the shared state instead of the database: counters (in memory while Redis is away),
+                // single-use values and invalidations.
+                redis = new RedisLink(redisUrl, settings.shared().keyPrefix(), meters);
+                builder.throttleStore(new RedisThrottleStore(
+                                redis,
+                                new MemoryThrottleStore(settings.throttle().maxKeys())))
+                        .singleUse(new RedisSingleUseStore(redis))
+                        .invalidations(new RedisInvalidationBus(redis, secrets.urlSafeToken(9)))
+                        .alsoClose(redis);
+            }
             return builder.build();
         } catch (RuntimeException e) {
+            if (redis != null) {
+                redis.close();
+            }
             database.close();
             throw e;
         }

@@ -184,13 +184,15 @@ public final class ServeCommand implements Callable<Integer> {
         var server = settings.server();
         // The signing key is made on the first start, and must open on every later one: fail now, not later.
         latchkey.signingKeys().signingKey();
-        var options = new WebApp.Options(proxies, settings.log().requests(), limits(server), server.publicUrl())
+        var health = new Health(latchkey.database());
+        var options = new WebApp.Options(proxies, settings.log().requests(), limits(server), server.publicUrl(), health)
                 .crossOrigin(
                         Cors.of(server.corsOrigins()),
                         HttpCookie.SameSite.valueOf(server.cookieSameSite().toUpperCase(Locale.ROOT)));
         starting.ready(WebApp.handler(latchkey, options));
+        httpServer.drainOnShutdown(server.drainTime(), health::drain);
         if (prometheus != null) {
-            httpServer.manage(new Management(prometheus, new Health(latchkey.database()), latchkey.json()));
+            httpServer.manage(new Management(prometheus, health, latchkey.json()));
             terminal.out()
                     .println("metrics on http://" + server.managementBind() + ":" + httpServer.managementPort()
                             + "/metrics");

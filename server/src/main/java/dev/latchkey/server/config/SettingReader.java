@@ -1,6 +1,7 @@
 package dev.latchkey.server.config;
 
 import dev.latchkey.error.InvalidInput;
+import dev.latchkey.redis.RedisLink;
 import dev.latchkey.server.config.SettingSources.Raw;
 import dev.latchkey.store.DatabaseUrl;
 import dev.latchkey.throttle.Rule;
@@ -151,6 +152,26 @@ final class SettingReader {
         } catch (InvalidInput e) {
             throw new InvalidInput("invalid_setting", e.detail() + " (from " + value.source() + ")");
         }
+    }
+
+    /**
+     * A Redis URL, or null when absent. The message for a bad one says what is wrong but never repeats the value: it
+     * may hold a password.
+     */
+    String redisUrl(String key) {
+        var value = values.get(key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            RedisLink.parse(value.value());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput(
+                    "invalid_setting",
+                    prefix + key + " must be redis://[user:password@]host[:port][/database] or rediss://… ("
+                            + e.getMessage() + "; from " + value.source() + ")");
+        }
+        return value.value().strip();
     }
 
     /** An https:// URL, or null when absent; http:// only on a loopback address (development and tests). */

@@ -71,6 +71,9 @@ final class SettingSources {
             "accounts.verification_lifetime",
             "accounts.invitation_lifetime",
             "password.min_strength",
+            "redis.url",
+            "redis.key_prefix",
+            "server.drain_time",
             "http.cors_origins",
             "session.cookie_samesite");
     /** Settings that a file may give as a TOML array as well as one comma-separated string. */

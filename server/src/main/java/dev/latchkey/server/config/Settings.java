@@ -33,7 +33,8 @@ public record Settings(
         List<ProviderSettings> social,
         ApiTokens.Lifetimes tokenLifetimes,
         AccountSettings accounts,
-        Mail mail) {
+        Mail mail,
+        Shared shared) {
 
     /**
      * Where mail goes, or null in {@link Settings#mail} when it is not set up (password reset, verification and
@@ -43,6 +44,15 @@ public record Settings(
      * @param from {@code mail.from}, the sender of every mail
      */
     public record Mail(SmtpUrl url, String from) {}
+
+    /**
+     * Where the state that nodes share lives beyond the database.
+     *
+     * @param redisUrl  Redis for throttle counters, single-use values and invalidations, or null for PostgreSQL (when
+     *                  the database is) or memory (SQLite)
+     * @param keyPrefix what Redis keys and the channel begin with
+     */
+    public record Shared(String redisUrl, String keyPrefix) {}
 
     /**
      * How the server logs.
@@ -68,6 +78,8 @@ public record Settings(
      * @param corsOrigins    the frontends on other origins that may call the JSON API, normalised
      * @param cookieSameSite the session and CSRF cookies' {@code SameSite}: {@code Lax}, {@code Strict} or
      *                       {@code None}
+     * @param drainTime      how long a stopping server answers {@code /readyz} with 503 before it stops taking
+     *                       requests, so that a load balancer's health checks take it out of rotation first
      */
     public record Server(
             String bind,
@@ -84,7 +96,8 @@ public record Settings(
             Duration headerTimeout,
             Duration bodyTimeout,
             List<String> corsOrigins,
-            String cookieSameSite) {
+            String cookieSameSite,
+            Duration drainTime) {
         public Server {
             trustedProxies = List.copyOf(trustedProxies);
             corsOrigins = List.copyOf(corsOrigins);

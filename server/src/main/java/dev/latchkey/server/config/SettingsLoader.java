@@ -96,7 +96,8 @@ public final class SettingsLoader {
                 socialProviders(),
                 tokenLifetimes(),
                 accounts(server.publicUrl()),
-                mail(server.publicUrl()));
+                mail(server.publicUrl()),
+                shared());
     }
 
     private AccountSettings accounts(URI publicUrl) {
@@ -187,7 +188,8 @@ public final class SettingsLoader {
                 read.bounded(
                         "server.body_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)),
                 read.origins("http.cors_origins"),
-                sameSite(plainHttp, publicUrl));
+                sameSite(plainHttp, publicUrl),
+                read.bounded("server.drain_time", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5)));
     }
 
     /**
@@ -210,6 +212,14 @@ public final class SettingsLoader {
             }
             default -> throw read.invalid("session.cookie_samesite", "Lax, Strict or None");
         };
+    }
+
+    private Settings.Shared shared() {
+        var prefix = read.text("redis.key_prefix", "latchkey:");
+        if (!prefix.matches("[A-Za-z0-9:_.-]{1,64}")) {
+            throw read.invalid("redis.key_prefix", "1 to 64 letters, digits or the characters : _ . -");
+        }
+        return new Settings.Shared(read.redisUrl("redis.url"), prefix);
     }
 
     /** A port that is off unless set. */

@@ -47,6 +47,8 @@ public final class WebApp {
      * @param publicUrl   how browsers reach latchkey ({@code server.public_url}), or null to go by {@code Host}
      * @param cors        the frontends on other origins that may call the JSON API ({@code http.cors_origins})
      * @param sameSite    the session and CSRF cookies' {@code SameSite} ({@code session.cookie_samesite})
+     * @param health      what answers {@code /healthz} and {@code /readyz} (the one a stopping server drains), or
+     *                    null for one of its own
      */
     public record Options(
             TrustedProxies proxies,
@@ -54,9 +56,15 @@ public final class WebApp {
             HttpServer.Limits limits,
             URI publicUrl,
             Cors cors,
-            HttpCookie.SameSite sameSite) {
+            HttpCookie.SameSite sameSite,
+            Health health) {
         public Options(TrustedProxies proxies, boolean logRequests, HttpServer.Limits limits, URI publicUrl) {
-            this(proxies, logRequests, limits, publicUrl, Cors.none(), HttpCookie.SameSite.LAX);
+            this(proxies, logRequests, limits, publicUrl, Cors.none(), HttpCookie.SameSite.LAX, null);
+        }
+
+        public Options(
+                TrustedProxies proxies, boolean logRequests, HttpServer.Limits limits, URI publicUrl, Health health) {
+            this(proxies, logRequests, limits, publicUrl, Cors.none(), HttpCookie.SameSite.LAX, health);
         }
 
         public static Options of(TrustedProxies proxies) {
@@ -65,7 +73,7 @@ public final class WebApp {
 
         /** These options with CORS for {@code cors} and cookies of this {@code SameSite}. */
         public Options crossOrigin(Cors cors, HttpCookie.SameSite sameSite) {
-            return new Options(proxies, logRequests, limits, publicUrl, cors, sameSite);
+            return new Options(proxies, logRequests, limits, publicUrl, cors, sameSite, health);
         }
     }
 
@@ -116,6 +124,7 @@ public final class WebApp {
                         pendingBox,
                         latchkey.json(),
                         site,
+                        latchkey.singleUse(),
                         latchkey.clock(),
                         providerFailures)
                 .register(router);
@@ -123,6 +132,7 @@ public final class WebApp {
                         latchkey.socialLogin(),
                         latchkey.signIn(),
                         latchkey.tokenFamilies(),
+                        latchkey.singleUse(),
                         latchkey.clock(),
                         providerFailures)
                 .register(router);
@@ -142,7 +152,7 @@ public final class WebApp {
                 proxies,
                 latchkey.json(),
                 assets,
-                new Health(latchkey.database()),
+                options.health() != null ? options.health() : new Health(latchkey.database()),
                 new RequestObserver(latchkey.meters(), options.logRequests()),
                 options.limits().bodyTimeout(),
                 new BodyReader.Budget(options.limits().bodyBytesInFlight()),

@@ -370,6 +370,40 @@ class SettingsLoaderTest {
         assertThat(behindTls.cookieSameSite()).isEqualTo("None");
     }
 
+    @Test
+    void theSharedStateSettingsReadRedisAndTheDrainTimeAndRefuseBadOnesNamingTheSettingNeverThePassword() {
+        var defaults = SettingsLoader.load(dir, Map.of(), Map.of());
+        assertThat(defaults.shared()).isEqualTo(new Settings.Shared(null, "latchkey:"));
+        assertThat(defaults.server().drainTime()).isEqualTo(Duration.ZERO);
+        var tuned = SettingsLoader.load(
+                dir,
+                Map.of(
+                        "LATCHKEY_REDIS_URL", "rediss://lk:s3cret@redis.internal:6380/2",
+                        "LATCHKEY_REDIS_KEY_PREFIX", "auth:prod:",
+                        "LATCHKEY_SERVER_DRAIN_TIME", "5s"),
+                Map.of());
+        assertThat(tuned.shared())
+                .isEqualTo(new Settings.Shared("rediss://lk:s3cret@redis.internal:6380/2", "auth:prod:"));
+        assertThat(tuned.server().drainTime()).isEqualTo(Duration.ofSeconds(5));
+        for (var bad : java.util.List.of(
+                "http://h:s3cret@redis:6379",
+                "redis://:s3cret@:6379",
+                "redis://h:s3cret@redis:0",
+                "redis://h:s3cret@redis:6379/x",
+                "redis://h:s3cret@redis:6379/0?timeout=1",
+                "redis:// s3cret",
+                "s3cret")) {
+            assertThatThrownBy(() -> SettingsLoader.load(dir, Map.of("LATCHKEY_REDIS_URL", bad), Map.of()))
+                    .as(bad)
+                    .isInstanceOf(InvalidInput.class)
+                    .hasMessageContaining("redis.url must be redis://")
+                    .hasMessageContaining("LATCHKEY_REDIS_URL")
+                    .hasMessageNotContaining("s3cret");
+        }
+        assertRefused(Map.of("LATCHKEY_REDIS_KEY_PREFIX", "with space"), "redis.key_prefix must be");
+        assertRefused(Map.of("LATCHKEY_SERVER_DRAIN_TIME", "10m"), "server.drain_time must be from");
+    }
+
     private void assertRefused(Map<String, String> env, String message) {
         assertThatThrownBy(() -> SettingsLoader.load(dir, env, Map.of()))
                 .isInstanceOf(InvalidInput.class)

@@ -1,10 +1,7 @@
 package dev.latchkey.server.web.api;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.auth.Credentials;
 import dev.latchkey.auth.SignIn;
-import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;
 import dev.latchkey.jwt.TokenFamilies;
@@ -14,6 +11,7 @@ import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.Schemas;
+import dev.latchkey.singleuse.SingleUseStore;
 import dev.latchkey.social.ProviderFailure;
 import dev.latchkey.social.SocialDenied;
 import dev.latchkey.social.SocialLogin;
@@ -34,16 +32,23 @@ public final class SocialApi {
     private final Clock clock;
     private final ProviderFailures failures;
     private final SignIn signIn;
+    /** How long a code is remembered as used: longer than any provider lets a code live. */
+    private static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
+
     /**
-     * Codes seen in the last ten minutes (by hash): a code is good once here even where a provider would exchange
+     * Codes seen in the last ten minutes, on every node: a code is good once here even where a provider would exchange
      * it twice. The browser flow gets the same from its single-use state.
      */
-    private final Cache<String, Boolean> usedCodes = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(10))
-            .build();
+    private final SingleUseStore usedCodes;
 
-    public SocialApi(SocialLogin social, SignIn signIn, TokenFamilies tokens, Clock clock, ProviderFailures failures) {
+    public SocialApi(
+            SocialLogin social,
+            SignIn signIn,
+            TokenFamilies tokens,
+            SingleUseStore usedCodes,
+            Clock clock,
+            ProviderFailures failures) {
+        this.usedCodes = usedCodes;
         this.signIn = signIn;
         this.failures = failures;
         this.social = social;
@@ -81,7 +86,7 @@ public final class SocialApi {
         if (!provider.settings().redirectUris().contains(redirectUri)) {
             throw new InvalidInput("redirect_uri_not_allowed", "that redirect_uri is not allowed for " + name);
         }
-        if (usedCodes.asMap().putIfAbsent(Secrets.sha256Hex(name + ' ' + code), Boolean.TRUE) != null) {
+        if (!usedCodes.firstUse("app_code", name + ' ' + code, clock.instant(), CODE_LIFETIME)) {
             throw new SocialDenied("this code has been used already");
         }
         User user;

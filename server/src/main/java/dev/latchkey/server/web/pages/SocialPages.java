@@ -1,8 +1,6 @@
 package dev.latchkey.server.web.pages;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Credentials;
 import dev.latchkey.auth.SignIn;
@@ -19,6 +17,7 @@ import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.SafeRedirect;
 import dev.latchkey.server.web.http.Schemas;
+import dev.latchkey.singleuse.SingleUseStore;
 import dev.latchkey.social.ProviderFailure;
 import dev.latchkey.social.SocialDenied;
 import dev.latchkey.social.SocialLogin;
@@ -53,13 +52,10 @@ public final class SocialPages {
     private final ProviderFailures failures;
     private final SignIn signIn;
     /**
-     * States accepted in the last lifetime (by hash): the sealed cookie cannot be altered, but it could be presented
-     * twice; this makes each state good once. Bounded; a state is worthless after its lifetime anyway.
+     * States accepted in the last lifetime, on every node that shares this store: the sealed cookie cannot be altered,
+     * but it could be presented twice; this makes each state good once. A state is worthless after its lifetime.
      */
-    private final Cache<String, Boolean> usedStates = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(STATE_LIFETIME)
-            .build();
+    private final SingleUseStore usedStates;
 
     public SocialPages(
             SocialLogin social,
@@ -71,8 +67,10 @@ public final class SocialPages {
             SecretBox box,
             ObjectMapper json,
             SiteOrigin site,
+            SingleUseStore usedStates,
             Clock clock,
             ProviderFailures failures) {
+        this.usedStates = usedStates;
         this.signIn = signIn;
         this.social = social;
         this.browser = browser;
@@ -239,8 +237,8 @@ public final class SocialPages {
                 || clock.millis() < pending.at()) {
             return null;
         }
-        var spent = usedStates.asMap().putIfAbsent(Secrets.sha256Hex(pending.state()), Boolean.TRUE) != null;
-        return spent ? null : pending;
+        // On every node: the cookie could be presented to two of them at once.
+        return usedStates.firstUse("oauth_state", pending.state(), clock.instant(), STATE_LIFETIME) ? pending : null;
     }
 
     private SocialProvider provider(Exchange x, String name) {
