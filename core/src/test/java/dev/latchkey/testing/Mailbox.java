@@ -133,6 +133,23 @@ public final class Mailbox implements AutoCloseable {
         return received();
     }
 
+    /** Waits for the {@code count}-th mail to {@code address}, or fails after 15 seconds. */
+    public Received awaitTo(String address, int count) {
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (to(address).size() < count) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no mail " + count + " for " + address + ": " + received());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        return to(address).get(count - 1);
+    }
+
     private static Received read(MimeMessage m) {
         try {
             var to = m.getRecipients(Message.RecipientType.TO)[0].toString();

@@ -2,16 +2,12 @@ package dev.latchkey.server.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.account.AccountSettings;
-import dev.latchkey.account.EmailVerification;
-import dev.latchkey.account.SignUpMode;
 import dev.latchkey.server.web.TestServer;
 import dev.latchkey.testing.Mailbox;
 import dev.latchkey.user.NewUser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +21,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -65,42 +59,9 @@ class BrowserAccountsTest {
             Assumptions.abort(message);
         }
         mailbox = Mailbox.open();
-        server = TestServer.https(
-                dir.resolve("server"),
-                new TestServer.Mail(
-                        mailbox,
-                        new AccountSettings(
-                                SignUpMode.OPEN,
-                                EmailVerification.REQUIRED,
-                                Duration.ofMinutes(30),
-                                Duration.ofDays(3),
-                                Duration.ofDays(7),
-                                null)),
-                Clock.systemUTC());
+        server = TestServer.openSignUp(dir, mailbox);
         base = server.base().toString().replaceAll("/$", "");
-        var options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-                "--disable-quic",
-                "--hide-scrollbars",
-                "--window-size=1280,900",
-                "--user-data-dir=" + Files.createDirectories(dir.resolve("profile")));
-        // The server's certificate is self-signed for localhost: accepted here, in the test, only.
-        options.setAcceptInsecureCerts(true);
-        var service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        browser = Chromium.start(CHROMIUM, CHROMEDRIVER, dir.resolve("profile"), "1280,900", "--hide-scrollbars");
         userAgent = (String) browser.executeScript("return navigator.userAgent");
         Files.createDirectories(Path.of("target"));
     }

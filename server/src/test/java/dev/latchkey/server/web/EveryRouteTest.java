@@ -30,18 +30,7 @@ class EveryRouteTest extends ServerTest {
     @org.junit.jupiter.api.BeforeAll
     static void startServer() throws Exception {
         mailbox = dev.latchkey.testing.Mailbox.open();
-        server = TestServer.https(
-                dir,
-                new TestServer.Mail(
-                        mailbox,
-                        new dev.latchkey.account.AccountSettings(
-                                dev.latchkey.account.SignUpMode.OPEN,
-                                dev.latchkey.account.EmailVerification.REQUIRED,
-                                Duration.ofMinutes(30),
-                                Duration.ofDays(3),
-                                Duration.ofDays(7),
-                                null)),
-                java.time.Clock.systemUTC());
+        server = TestServer.openSignUp(dir, mailbox);
     }
 
     @org.junit.jupiter.api.AfterAll

@@ -137,6 +137,25 @@ public final class TestServer implements AutoCloseable {
                 UnaryOperator.identity());
     }
 
+    /**
+     * HTTPS with open sign-up, verification required and mail to {@code mailbox}: the account flows as most
+     * deployments that run them would have them.
+     */
+    public static TestServer openSignUp(Path dir, dev.latchkey.testing.Mailbox mailbox) throws Exception {
+        return https(
+                dir,
+                new Mail(
+                        mailbox,
+                        new dev.latchkey.account.AccountSettings(
+                                dev.latchkey.account.SignUpMode.OPEN,
+                                dev.latchkey.account.EmailVerification.REQUIRED,
+                                java.time.Duration.ofMinutes(30),
+                                java.time.Duration.ofDays(3),
+                                java.time.Duration.ofDays(7),
+                                null)),
+                Clock.systemUTC());
+    }
+
     public static TestServer https(Path dir) throws Exception {
         return new TestServer(dir, true, List.of());
     }

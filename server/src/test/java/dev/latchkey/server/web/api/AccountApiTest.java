@@ -2,16 +2,12 @@ package dev.latchkey.server.web.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.account.AccountSettings;
-import dev.latchkey.account.EmailVerification;
-import dev.latchkey.account.SignUpMode;
 import dev.latchkey.server.web.TestClient;
 import dev.latchkey.server.web.TestServer;
 import dev.latchkey.testing.Mailbox;
 import dev.latchkey.user.NewUser;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,18 +34,7 @@ class AccountApiTest {
     @BeforeAll
     static void start() throws Exception {
         mailbox = Mailbox.open();
-        server = TestServer.https(
-                dir,
-                new TestServer.Mail(
-                        mailbox,
-                        new AccountSettings(
-                                SignUpMode.OPEN,
-                                EmailVerification.REQUIRED,
-                                Duration.ofMinutes(30),
-                                Duration.ofDays(3),
-                                Duration.ofDays(7),
-                                null)),
-                Clock.systemUTC());
+        server = TestServer.openSignUp(dir, mailbox);
     }
 
     @AfterAll
@@ -66,22 +51,7 @@ class AccountApiTest {
     }
 
     private static Mailbox.Received mailTo(String address, int count) {
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (mailbox.to(address).size() < count) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no mail " + count + " for " + address + ": " + mailbox.received());
-            }
-            sleep(25);
-        }
-        return mailbox.to(address).get(count - 1);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return mailbox.awaitTo(address, count);
     }
 
     private static String signUpBody(String username, String email) {

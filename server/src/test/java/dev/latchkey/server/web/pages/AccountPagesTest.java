@@ -2,17 +2,12 @@ package dev.latchkey.server.web.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.account.AccountSettings;
-import dev.latchkey.account.EmailVerification;
-import dev.latchkey.account.SignUpMode;
 import dev.latchkey.server.web.TestClient;
 import dev.latchkey.server.web.TestServer;
 import dev.latchkey.testing.Mailbox;
 import dev.latchkey.user.NewUser;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,18 +32,7 @@ class AccountPagesTest {
     @BeforeAll
     static void start() throws Exception {
         mailbox = Mailbox.open();
-        server = TestServer.https(
-                dir,
-                new TestServer.Mail(
-                        mailbox,
-                        new AccountSettings(
-                                SignUpMode.OPEN,
-                                EmailVerification.REQUIRED,
-                                Duration.ofMinutes(30),
-                                Duration.ofDays(3),
-                                Duration.ofDays(7),
-                                null)),
-                Clock.systemUTC());
+        server = TestServer.openSignUp(dir, mailbox);
     }
 
     @AfterAll
@@ -74,18 +58,7 @@ class AccountPagesTest {
     }
 
     private static Mailbox.Received mailTo(String address, int count) {
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (mailbox.to(address).size() < count) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no mail for " + address);
-            }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return mailbox.to(address).get(count - 1);
+        return mailbox.awaitTo(address, count);
     }
 
     /** The path of a mailed link on this server. */
