@@ -273,16 +273,7 @@ class BrowserAccountsTest {
     private void submit() {
         WebElement button = browser.findElement(By.cssSelector("main button[type=submit]"));
         button.click();
-        // The old page is gone once its button is: ChromeDriver says so as a stale element or, while the new
-        // document is still coming in, as a node that "does not belong to the document".
-        wait.until(d -> {
-            try {
-                button.isEnabled();
-                return false;
-            } catch (org.openqa.selenium.WebDriverException gone) {
-                return true;
-            }
-        });
+        Chromium.awaitGone(wait, button);
     }
 
     private static String heading() {

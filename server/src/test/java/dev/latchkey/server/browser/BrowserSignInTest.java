@@ -112,7 +112,7 @@ class BrowserSignInTest {
         var endOthers = browser.findElement(By.id("end-others"));
         endOthers.click();
         // The URL is /account before and after: wait for the old page to go, not for the URL.
-        wait.until(ExpectedConditions.stalenessOf(endOthers));
+        Chromium.awaitGone(wait, endOthers);
         wait.until(ExpectedConditions.urlToBe(base + "/account"));
         assertThat(phone.get("/api/me").statusCode()).isEqualTo(401);
         assertThat(browser.findElements(By.cssSelector(".session"))).hasSize(1);

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's Chromium, headless, driven by its chromedriver, as every browser test starts it: no sandbox or GPU (the
@@ -17,6 +19,22 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 public final class Chromium {
     private Chromium() {}
+
+    /**
+     * Waits until {@code element}'s page is gone (a click on it submitted a form). ChromeDriver says so as a stale
+     * element or, while the new document is still coming in, as a node that "does not belong to the document";
+     * Selenium's {@code stalenessOf} knows only the first.
+     */
+    public static void awaitGone(WebDriverWait wait, WebElement element) {
+        wait.until(d -> {
+            try {
+                element.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.WebDriverException gone) {
+                return true;
+            }
+        });
+    }
 
     /**
      * A started browser, its pages loading within 30 seconds.
