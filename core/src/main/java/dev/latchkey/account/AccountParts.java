@@ -27,6 +27,27 @@ record AccountParts(
         return mail != null;
     }
 
+    /**
+     * Answers a stored request with one token and mail for each of {@code items}: the first {@code issue} deletes the
+     * request in its own transaction (and answers false, ending this, when another node took the request first);
+     * with nothing to issue, the request is deleted here.
+     */
+    <T> void answerEach(
+            AccountStore.PendingRequest pending,
+            java.util.List<T> items,
+            java.util.function.BiPredicate<T, java.util.Optional<Long>> issue) {
+        var done = java.util.Optional.of(pending.id());
+        for (var item : items) {
+            if (!issue.test(item, done)) {
+                return;
+            }
+            done = java.util.Optional.empty();
+        }
+        if (done.isPresent()) {
+            store.deleteRequest(pending.id());
+        }
+    }
+
     void record(String kind, User user, String username, String outcome, String reason, RequestContext request) {
         audit.append(new AuditEvent(
                 clock.instant(),

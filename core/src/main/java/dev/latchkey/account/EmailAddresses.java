@@ -62,16 +62,7 @@ public final class EmailAddresses {
                 .sorted(java.util.Comparator.comparingLong(User::id).reversed())
                 .limit(OUTSTANDING)
                 .toList();
-        var done = Optional.of(pending.id());
-        for (var user : waiting) {
-            if (!issueVerification(user, pending.language(), done)) {
-                return; // another node answered this request
-            }
-            done = Optional.empty();
-        }
-        if (done.isPresent()) {
-            parts.store().deleteRequest(pending.id());
-        }
+        parts.answerEach(pending, waiting, (user, done) -> issueVerification(user, pending.language(), done));
     }
 
     private boolean issueVerification(User user, Language language, Optional<Long> done) {

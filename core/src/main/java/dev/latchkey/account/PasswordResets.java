@@ -53,26 +53,13 @@ public final class PasswordResets {
         var accounts = parts.userStore().findByEmail(pending.email(), MAX_ACCOUNTS).stream()
                 .filter(PasswordResets::mayReset)
                 .toList();
-        if (accounts.isEmpty()) {
-            parts.store().deleteRequest(pending.id());
-            return;
-        }
-        var done = Optional.of(pending.id());
-        for (var user : accounts) {
-            var credentials = parts.userStore().findCredentials(user.username());
-            // As Django's get_users: an account without a usable password (social sign-in only) gets none by mail,
-            // which would let whoever reads its mailbox step around the provider.
-            if (credentials.isEmpty() || credentials.get().passwordHash().startsWith("!")) {
-                continue;
-            }
-            if (!issue(credentials.get(), pending.language(), done)) {
-                return; // another node answered this request
-            }
-            done = Optional.empty();
-        }
-        if (done.isPresent()) {
-            parts.store().deleteRequest(pending.id());
-        }
+        // As Django's get_users: an account without a usable password (social sign-in only) gets none by mail,
+        // which would let whoever reads its mailbox step around the provider.
+        var usable = accounts.stream()
+                .flatMap(user -> parts.userStore().findCredentials(user.username()).stream())
+                .filter(credentials -> !credentials.passwordHash().startsWith("!"))
+                .toList();
+        parts.answerEach(pending, usable, (credentials, done) -> issue(credentials, pending.language(), done));
     }
 
     /**
