@@ -170,7 +170,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
         var policy = match.policy();
         exchange.setHeader("Cache-Control", policy.cacheControl());
         if (!policy.page()) {
-            cors.answer(exchange);
+            cors.answer(exchange, policy);
         }
         var caller = currentUser.resolve(exchange, policy);
         exchange.caller(caller);

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * CORS for frontends on other origins ({@code http.cors_origins}), attacked: look-alike, case-changed, port-changed,
  * slash-ended and {@code null} origins get no CORS header; preflights for other methods and headers are refused; a
- * listed origin can read answers but still needs the CSRF token to change anything.
+ * listed origin can read answers but still needs the CSRF token to change anything. Public answers (the JWKS, the
+ * OpenAPI document) are {@code *} for every origin, never with credentials.
  */
 class CrossOriginTest {
     static final String APP = "https://app.example.com";
@@ -170,6 +171,37 @@ class CrossOriginTest {
             assertThat(signIn.statusCode()).as(origin).isEqualTo(403);
             assertThat(signIn.body()).contains("csrf_failed");
             assertThat(signIn.headers().firstValue("access-control-allow-origin"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void publicAnswersAreReadableFromEveryOriginAndNeverWithCredentials() throws Exception {
+        var signedIn = server.client();
+        signedIn.signIn();
+        for (var path : List.of("/.well-known/jwks.json", "/api/openapi.json")) {
+            for (var origin : List.of(APP, DEV, "https://evil.example", "null")) {
+                // A listed origin, even with the session cookie along, gets the answer everyone gets.
+                for (var client : List.of(server.client(), signedIn)) {
+                    var answer = client.get(path, "Origin", origin);
+                    assertThat(answer.statusCode()).as(path + " " + origin).isEqualTo(200);
+                    assertThat(answer.headers().allValues("access-control-allow-origin"))
+                            .as(path + " " + origin)
+                            .containsExactly("*");
+                    assertThat(answer.headers().firstValue("access-control-allow-credentials"))
+                            .as(path + " " + origin)
+                            .isEmpty();
+                    assertThat(answer.headers().firstValue("cache-control"))
+                            .hasValueSatisfying(v -> assertThat(v).startsWith("public"));
+                }
+            }
+            assertThat(server.client().get(path).headers().allValues("access-control-allow-origin"))
+                    .containsExactly("*");
+        }
+        try (var plain = TestServer.https(dir.resolve("public"))) {
+            var jwks = plain.client().get("/.well-known/jwks.json", "Origin", APP);
+            assertThat(jwks.headers().allValues("access-control-allow-origin")).containsExactly("*");
+            assertThat(jwks.headers().firstValue("access-control-allow-credentials"))
                     .isEmpty();
         }
     }

@@ -33,6 +33,7 @@ public final class TestServer implements AutoCloseable {
     private final HttpServer server;
     private final Path dir;
     private final SSLContext trust;
+    private final PemFiles pem;
     private LatchkeyHandler handler;
 
     private TestServer(Path dir, boolean https, List<String> trustedProxies) throws Exception {
@@ -101,7 +102,7 @@ public final class TestServer implements AutoCloseable {
         }
         this.latchkey = builder.build();
         latchkey.users().create(new NewUser("alice", "alice@example.com", false, false), Optional.of(PASSWORD));
-        PemFiles pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
+        this.pem = https ? SelfSignedCertificate.ensure(dir.resolve("tls"), Clock.systemUTC()) : null;
         var proxies = TrustedProxies.of(trustedProxies);
         this.server = new HttpServer("127.0.0.1", port, pem, null, limits, proxies);
         // With accounts on, requests are logged as in production, so a test can read what the log would hold.
@@ -206,6 +207,14 @@ public final class TestServer implements AutoCloseable {
 
     public SSLContext sslContext() {
         return trust;
+    }
+
+    /** The PEM file of the self-signed certificate (for localhost) that a client must trust; HTTPS servers only. */
+    public Path certificate() {
+        if (pem == null) {
+            throw new IllegalStateException("a plain HTTP server has no certificate");
+        }
+        return pem.certificate();
     }
 
     public TestClient client() {

@@ -12,6 +12,7 @@ import java.time.Duration;
  * {@code GET /.well-known/jwks.json}: the public keys that may have signed a live token, so other services verify
  * latchkey's tokens without calling it. Public and cacheable for a few minutes; a rotated-in key is published before
  * any token it signs can be five minutes old only if verifiers re-fetch on an unknown {@code kid}, as they should.
+ * Any origin may read it ({@code Access-Control-Allow-Origin: *}, without credentials), as for every public route.
  */
 public final class JwksEndpoint {
     private final SigningKeys keys;
@@ -30,7 +31,6 @@ public final class JwksEndpoint {
     }
 
     private void serve(Exchange x) {
-        x.setHeader("Access-Control-Allow-Origin", "*");
         // JWKSet.toString() writes public keys only.
         x.send(200, "application/jwk-set+json", keys.publicJwks().toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -19,6 +19,11 @@ import java.util.Set;
  * other origin gets no CORS header at all, so the browser keeps the answer from its script. Answers of JSON routes
  * always carry {@code Vary: Origin} while CORS is on, so no cache hands one origin's answer to another.
  *
+ * <p>Public answers ({@link Policy#isPublic()}: the JWKS, the OpenAPI document) read no credential and are the same for
+ * everyone, so any origin may read them: {@code Access-Control-Allow-Origin: *} for every origin, listed or not, and
+ * never {@code Allow-Credentials} (a browser refuses {@code *} with credentials; a listed origin reads them the way
+ * everyone else does). One rule per kind of answer, whatever the request's {@code Origin}.
+ *
  * <p>Being allowed to read answers is all CORS grants: an unsafe request by cookie still needs the CSRF token, which
  * a listed frontend reads from {@code POST /api/session} or {@code GET /api/session} (Fetch standard, "CORS
  * protocol"; OWASP HTML5 Security Cheat Sheet, "Cross Origin Resource Sharing").
@@ -93,8 +98,15 @@ public final class Cors {
         return origins;
     }
 
-    /** The CORS headers of an answer on a JSON route: none unless the request's {@code Origin} is listed. */
-    public void answer(Exchange x) {
+    /**
+     * The CORS headers of an answer on a JSON route with {@code policy}: for a public answer {@code *} without
+     * credentials; otherwise none unless the request's {@code Origin} is listed.
+     */
+    public void answer(Exchange x, Policy policy) {
+        if (policy.isPublic()) {
+            x.setHeader("Access-Control-Allow-Origin", "*");
+            return;
+        }
         if (!enabled()) {
             return;
         }

@@ -84,6 +84,14 @@ public record Policy(Access access, Set<Proof> proofs, boolean page, String cach
         return new Policy(access, EnumSet.of(first, more), page, cacheControl);
     }
 
+    /**
+     * Whether answers are public: the same for every caller, no credential read. They may be read from any origin
+     * ({@code Access-Control-Allow-Origin: *}, never with credentials; {@link Cors#answer}).
+     */
+    public boolean isPublic() {
+        return cacheControl.startsWith("public");
+    }
+
     /** Public and cacheable for {@code maxAge}: only for answers that depend on no credential. */
     public Policy publicFor(Duration maxAge) {
         if (access != Access.ANYONE) {

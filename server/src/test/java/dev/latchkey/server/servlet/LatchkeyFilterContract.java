@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.server.web.TestServer;
 import dev.latchkey.servlet.LatchkeyFilter;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,35 +15,41 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code latchkey-servlet} in a real servlet container (Jetty 12's ee10 servlet layer) in front of a plain servlet,
- * against a running latchkey: JWTs verified from the JWKS, sessions and API tokens through forward-auth, groups as
- * roles, bad credentials refused, and failing closed when latchkey is gone.
+ * {@code latchkey-servlet} in a real servlet container in front of a plain servlet, against a running latchkey: JWTs
+ * verified from the JWKS, sessions and API tokens through forward-auth, groups as roles, bad credentials refused, and
+ * failing closed when latchkey is gone. One body for every container: each subclass names its container.
  */
-class LatchkeyFilterTest {
+abstract class LatchkeyFilterContract {
     @TempDir
     Path dir;
 
     private TestServer latchkey;
-    private Server app;
+    private AutoCloseable app;
     private URI appUri;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A servlet container serving {@code servlet} at {@code /whoami} behind the filter with these init parameters. */
+    interface Container {
+        /** Starts the app on a free loopback port; closing it stops the container. */
+        Running start(Path dir, Map<String, String> filterParameters, HttpServlet servlet) throws Exception;
+    }
+
+    /** A started app: its {@code /whoami} address, and how to stop it. */
+    record Running(URI whoami, AutoCloseable stop) {}
+
+    /** The container this run of the contract uses. */
+    abstract Container container();
 
     /** What the app sees of its caller. */
     public static final class WhoAmI extends HttpServlet {
@@ -71,27 +76,27 @@ class LatchkeyFilterTest {
         var alice = latchkey.latchkey().users().find("alice").orElseThrow();
         groups.set(alice, List.of("editors", "Ops, on call"));
 
-        app = new Server();
-        var connector = new ServerConnector(app);
-        connector.setHost("127.0.0.1");
-        app.addConnector(connector);
-        var context = new ServletContextHandler();
-        var filter = new FilterHolder(LatchkeyFilter.class);
         var base = latchkey.base().toString().replace("localhost", "127.0.0.1");
-        filter.setInitParameter("jwks-url", base + ".well-known/jwks.json");
-        filter.setInitParameter("verify-url", base + "auth/verify");
-        filter.setInitParameter("cache-seconds", "2");
-        filter.setInitParameter("timeout-seconds", "2");
-        context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder(new WhoAmI()), "/whoami");
-        app.setHandler(context);
-        app.start();
-        appUri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/whoami");
+        var running = container()
+                .start(
+                        dir.resolve("container"),
+                        Map.of(
+                                "jwks-url",
+                                base + ".well-known/jwks.json",
+                                "verify-url",
+                                base + "auth/verify",
+                                "cache-seconds",
+                                "2",
+                                "timeout-seconds",
+                                "2"),
+                        new WhoAmI());
+        app = running.stop();
+        appUri = running.whoami();
     }
 
     @AfterEach
     void stop() throws Exception {
-        app.stop();
+        app.close();
         latchkey.close();
     }
 
