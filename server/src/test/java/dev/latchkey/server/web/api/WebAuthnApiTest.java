@@ -210,6 +210,32 @@ class WebAuthnApiTest {
     }
 
     @Test
+    void guessingWithAssertionsFromOneAddressIsThrottledLikeSignIns() {
+        var client = server.client();
+        var ip = "192.0.2.250";
+        int throttledAt = -1;
+        for (int i = 0; i < 40 && throttledAt < 0; i++) {
+            var ceremony = SoftwareAuthenticator.ceremony(options(client), origin, false);
+            var response = authenticate(client, alices.assertion(ceremony, true), "session", ip);
+            if (response.statusCode() == 429) {
+                throttledAt = i;
+                assertThat(response.headers().firstValue("retry-after")).isPresent();
+                assertThat(response.body()).startsWith("{\"error\":\"throttled\"");
+            } else {
+                assertJsonError(response, 401, "invalid_credentials");
+            }
+        }
+        assertThat(throttledAt).as("a 429 within 40 bad assertions").isPositive();
+        // While blocked, even a good assertion from that address is not checked; another address is not blocked.
+        assertThat(authenticate(client, alices.assertion(options(client), origin), "session", ip)
+                        .statusCode())
+                .isEqualTo(429);
+        assertThat(authenticate(client, alices.assertion(options(client), origin), "session", "192.0.2.251")
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
     void ofThirtyTwoUsesOfOneChallengeAtOnceOneWins() throws Exception {
         var credential = alices.assertion(options(server.client()), origin);
         var start = new CountDownLatch(1);
