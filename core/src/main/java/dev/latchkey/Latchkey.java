@@ -44,6 +44,7 @@ import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
 import dev.latchkey.store.JdbcGroupStore;
 import dev.latchkey.store.JdbcMailOutbox;
+import dev.latchkey.store.JdbcPasskeyStore;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcSigningKeyStore;
 import dev.latchkey.store.JdbcSingleUseStore;
@@ -64,6 +65,9 @@ import dev.latchkey.user.UserCache;
 import dev.latchkey.user.UserRevocation;
 import dev.latchkey.user.UserStore;
 import dev.latchkey.user.Users;
+import dev.latchkey.webauthn.PasskeyBackend;
+import dev.latchkey.webauthn.Passkeys;
+import dev.latchkey.webauthn.WebAuthnSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -116,6 +120,7 @@ public final class Latchkey implements AutoCloseable {
     private final List<AutoCloseable> alsoClose;
     private final List<Scheduler.Cancellable> background = new ArrayList<>();
     private final NodeCaches nodeCaches;
+    private final Passkeys passkeys;
 
     private Latchkey(Builder b) {
         this.database = b.database;
@@ -212,6 +217,12 @@ public final class Latchkey implements AutoCloseable {
         for (var name : socialLogin.providerNames()) {
             chain.add(SocialBackend.of(socialLogin.provider(name).orElseThrow(), socialAccounts));
         }
+        this.passkeys = b.webauthn == null
+                ? null
+                : new Passkeys(new JdbcPasskeyStore(database), userStore, audit, b.secrets, b.webauthn, clock, meters);
+        if (passkeys != null) {
+            chain.add(new PasskeyBackend(passkeys));
+        }
         chain.addAll(b.extraBackends);
         this.authenticator = new Authenticator(chain, meters, clock);
         this.throttle = new SignInThrottle(throttleStore, b.throttle, clock, meters);
@@ -250,6 +261,10 @@ public final class Latchkey implements AutoCloseable {
         if (singleUse instanceof JdbcSingleUseStore rows) {
             background.add(
                     b.scheduler.every("single-use-purge", PURGE_INTERVAL, () -> rows.purgeExpired(clock.instant())));
+        }
+        if (passkeys != null) {
+            background.add(
+                    b.scheduler.every("webauthn-challenge-purge", PURGE_INTERVAL, passkeys::purgeExpiredChallenges));
         }
         if (revokedFamilies != null) {
             // Last, once everything is wired: the first read of the revocations happens here.
@@ -338,6 +353,14 @@ public final class Latchkey implements AutoCloseable {
     /** Social login: the configured providers, the accounts tied to users and the provider tokens kept for them. */
     public SocialLogin socialLogin() {
         return socialLogin;
+    }
+
+    /**
+     * WebAuthn passkeys, as a second factor and for passwordless sign-in; empty unless the builder was given
+     * {@link Builder#webauthn} (a server without {@code server.public_url} has no RP id, so no passkeys).
+     */
+    public Optional<Passkeys> passkeys() {
+        return Optional.ofNullable(passkeys);
     }
 
     /** Sign-up, password reset and change, email verification and change. */
@@ -448,6 +471,7 @@ public final class Latchkey implements AutoCloseable {
         private MailTransport mailTransport;
         private Duration mailFirstRetry = Duration.ofSeconds(30);
         private boolean background = true;
+        private WebAuthnSettings webauthn;
 
         private Builder(Database database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -536,6 +560,15 @@ public final class Latchkey implements AutoCloseable {
          */
         public Builder background(boolean background) {
             this.background = background;
+            return this;
+        }
+
+        /**
+         * Turns passkeys on for this RP id and these origins ({@link WebAuthnSettings#forPublicUrl}); off unless set.
+         * The passkey backend joins the chain after the social providers.
+         */
+        public Builder webauthn(WebAuthnSettings settings) {
+            this.webauthn = Objects.requireNonNull(settings);
             return this;
         }
 

@@ -8,7 +8,11 @@ import dev.latchkey.password.PasswordBytes;
  * {@code instanceof} and answers "not mine" to the rest.
  */
 public sealed interface Credentials
-        permits Credentials.Password, Credentials.ApiToken, Credentials.AccessJwt, Credentials.SocialCode {
+        permits Credentials.Password,
+                Credentials.ApiToken,
+                Credentials.AccessJwt,
+                Credentials.SocialCode,
+                Credentials.Passkey {
 
     /** A username and password, as typed. {@code toString} never shows the password. */
     record Password(String username, String password) implements Credentials {
@@ -53,6 +57,24 @@ public sealed interface Credentials
         @Override
         public String toString() {
             return "AccessJwt[token=<redacted>]";
+        }
+    }
+
+    /**
+     * A WebAuthn assertion from {@code navigator.credentials.get} (the {@code PublicKeyCredential} JSON of WebAuthn
+     * L3), for a passwordless sign-in with a discoverable credential. Nothing in it is a secret, but {@code toString}
+     * leaves it out all the same: it is long and says nothing to a reader of a log.
+     */
+    record Passkey(String assertion) implements Credentials {
+        public Passkey {
+            if (assertion == null || assertion.isEmpty()) {
+                throw new InvalidInput("invalid_credential", "a credential is required");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Passkey[assertion=<" + assertion.length() + " chars>]";
         }
     }
 }

@@ -125,7 +125,7 @@ public final class SignIn {
         var method = method(credentials);
         var attempt = credentials instanceof Credentials.Password password
                 ? reserve(request, password)
-                : reserveAddress(request);
+                : reserveAddress(request, method);
         Authenticated authenticated;
         try {
             authenticated = authenticator.authenticate(request, credentials);
@@ -157,7 +157,7 @@ public final class SignIn {
                 user.id(),
                 user.username(),
                 "success",
-                credentials instanceof Credentials.SocialCode code ? "via_" + code.provider() : "",
+                via(credentials),
                 request.clientIp(),
                 request.userAgent()));
         return authenticated;
@@ -176,12 +176,15 @@ public final class SignIn {
         }
     }
 
-    /** A provider's code costs a call to the provider: the address's budget counts failed ones too. */
-    private SignInThrottle.Attempt reserveAddress(RequestContext request) {
+    /**
+     * A provider's code costs a call to the provider, and a passkey assertion a signature check: the address's
+     * budget counts failed ones too.
+     */
+    private SignInThrottle.Attempt reserveAddress(RequestContext request, String method) {
         try {
             return throttle.attemptFromAddress(request.clientIp());
         } catch (Throttled throttled) {
-            count("social", "throttled");
+            count(method, "throttled");
             throw throttled;
         }
     }
@@ -191,10 +194,18 @@ public final class SignIn {
             case INACTIVE -> "inactive";
             case DENIED_BY_BACKEND -> "denied";
             case INVALID_CREDENTIALS ->
-                credentials instanceof Credentials.SocialCode code
-                        ? "via_" + code.provider()
+                !(credentials instanceof Credentials.Password)
+                        ? via(credentials)
                         : userOf(credentials).isPresent() ? "bad_password" : "unknown_user";
         };
+    }
+
+    /** How a sign-in without a password came, for the audit trail: "via_github", "via_passkey". */
+    private static String via(Credentials credentials) {
+        if (credentials instanceof Credentials.SocialCode code) {
+            return "via_" + code.provider();
+        }
+        return credentials instanceof Credentials.Passkey ? "via_passkey" : "";
     }
 
     private AuditEvent failure(RequestContext request, Credentials credentials, String reason) {
@@ -228,7 +239,11 @@ public final class SignIn {
         if (credentials instanceof Credentials.SocialCode) {
             return "social";
         }
-        throw new IllegalArgumentException("a sign-in takes a password or a provider's code, not " + credentials);
+        if (credentials instanceof Credentials.Passkey) {
+            return "passkey";
+        }
+        throw new IllegalArgumentException(
+                "a sign-in takes a password, a provider's code or a passkey, not " + credentials);
     }
 
     /** Who signed in, and the session that now carries them. */

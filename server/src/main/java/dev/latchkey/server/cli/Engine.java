@@ -69,6 +69,9 @@ public final class Engine {
                                 java.time.Clock.systemUTC()),
                         Duration.ofSeconds(30));
             }
+            if (settings.webauthn() != null) {
+                builder.webauthn(settings.webauthn());
+            }
             var redisUrl = settings.shared().redisUrl();
             if (redisUrl != null) {
                 // Redis carries the shared state instead of the database: counters (in memory while Redis is away),

@@ -207,6 +207,7 @@ public final class ServeCommand implements Callable<Integer> {
                             + "--superuser --data " + settings.dataDir());
         }
         terminal.out().println(mailState(latchkey, settings));
+        terminal.out().println(passkeyState(settings));
         terminal.out()
                 .println("latchkey is serving on " + httpServer.uri()
                         + (tls != null && settings.server().tlsCert() == null
@@ -214,6 +215,16 @@ public final class ServeCommand implements Callable<Integer> {
                                         + settings.dataDir().resolve("tls") + ")"
                                 : ""));
         terminal.out().flush();
+    }
+
+    /** One line on passkeys: their RP id and origins, or why they are off. */
+    static String passkeyState(Settings settings) {
+        var webauthn = settings.webauthn();
+        if (webauthn == null) {
+            return "passkeys are off (no server.public_url for the WebAuthn RP id)";
+        }
+        return "passkeys for RP id " + webauthn.rpId() + " from "
+                + String.join(", ", new java.util.TreeSet<>(webauthn.origins()));
     }
 
     /** One line on mail, and with it password reset, verification and invitations. */

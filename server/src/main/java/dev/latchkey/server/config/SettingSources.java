@@ -75,9 +75,10 @@ final class SettingSources {
             "redis.key_prefix",
             "server.drain_time",
             "http.cors_origins",
-            "session.cookie_samesite");
+            "session.cookie_samesite",
+            "webauthn.origins");
     /** Settings that a file may give as a TOML array as well as one comma-separated string. */
-    static final Set<String> LISTS = Set.of("http.cors_origins");
+    static final Set<String> LISTS = Set.of("http.cors_origins", "webauthn.origins");
     /** The settings of one {@code [social.NAME]} section. */
     static final List<String> SOCIAL_KEYS = List.of(
             "client_secret",

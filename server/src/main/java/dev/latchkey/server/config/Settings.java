@@ -10,6 +10,7 @@ import dev.latchkey.social.ProviderSettings;
 import dev.latchkey.store.DatabaseUrl;
 import dev.latchkey.throttle.ThrottleSettings;
 import dev.latchkey.token.ApiTokens;
+import dev.latchkey.webauthn.WebAuthnSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,8 @@ public record Settings(
         ApiTokens.Lifetimes tokenLifetimes,
         AccountSettings accounts,
         Mail mail,
-        Shared shared) {
+        Shared shared,
+        WebAuthnSettings webauthn) {
 
     /**
      * Where mail goes, or null in {@link Settings#mail} when it is not set up (password reset, verification and

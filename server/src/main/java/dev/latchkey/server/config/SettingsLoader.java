@@ -15,6 +15,7 @@ import dev.latchkey.social.ProviderSettings;
 import dev.latchkey.store.DatabaseUrl;
 import dev.latchkey.throttle.ThrottleSettings;
 import dev.latchkey.token.ApiTokens;
+import dev.latchkey.webauthn.WebAuthnSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +98,21 @@ public final class SettingsLoader {
                 tokenLifetimes(),
                 accounts(server.publicUrl()),
                 mail(server.publicUrl()),
-                shared());
+                shared(),
+                webauthn(server.publicUrl()));
+    }
+
+    /**
+     * Passkeys: the RP id is the host of {@code server.public_url} and its origin the first allowed origin;
+     * {@code webauthn.origins} adds exact ones (an app's). Without a public URL there is no RP id to bind
+     * credentials to, so passkeys are off (null).
+     */
+    private WebAuthnSettings webauthn(URI publicUrl) {
+        var extra = read.origins("webauthn.origins");
+        if (publicUrl == null) {
+            return null;
+        }
+        return WebAuthnSettings.forPublicUrl(publicUrl, extra);
     }
 
     private AccountSettings accounts(URI publicUrl) {

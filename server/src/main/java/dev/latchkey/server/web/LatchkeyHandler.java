@@ -151,8 +151,8 @@ public final class LatchkeyHandler extends Handler.Abstract {
         if (health.answer(exchange)) {
             return;
         }
-        if (path.equals(assets.cssPath()) && exchange.isRead()) {
-            assets.serveCss(exchange);
+        if (assets.serves(path) && exchange.isRead()) {
+            assets.serve(exchange, path);
             return;
         }
         var match = router.match(exchange.method(), path);

@@ -12,6 +12,7 @@ import dev.latchkey.server.web.api.OpenApiEndpoint;
 import dev.latchkey.server.web.api.SessionApi;
 import dev.latchkey.server.web.api.SocialApi;
 import dev.latchkey.server.web.api.TokenApi;
+import dev.latchkey.server.web.api.WebAuthnApi;
 import dev.latchkey.server.web.caller.Audits;
 import dev.latchkey.server.web.caller.CookiePolicy;
 import dev.latchkey.server.web.caller.Csrf;
@@ -28,6 +29,7 @@ import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.TrustedProxies;
 import dev.latchkey.server.web.pages.AccountPages;
 import dev.latchkey.server.web.pages.Pages;
+import dev.latchkey.server.web.pages.PasskeyPages;
 import dev.latchkey.server.web.pages.SocialPages;
 import dev.latchkey.server.web.pages.StaticAssets;
 import dev.latchkey.server.web.pages.Templates;
@@ -90,11 +92,13 @@ public final class WebApp {
         var site = new SiteOrigin(options.publicUrl());
         var csrf = new Csrf(cookies, secrets, site);
         var assets = new StaticAssets();
-        var templates = new Templates(assets);
+        var templates = new Templates(assets, latchkey.passkeys().isPresent());
         var audits = new Audits(latchkey.audit(), latchkey.clock());
         var browser = new SessionCookies(latchkey.sessions(), cookies, csrf, audits);
         var router = new Router();
-        new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, audits, latchkey.groups()).register(router);
+        var sessionApi = new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, audits, latchkey.groups());
+        sessionApi.register(router);
+        latchkey.passkeys().ifPresent(passkeys -> new PasskeyPages(passkeys, csrf, templates).register(router));
         var accountPages = new AccountPages(latchkey.accounts(), latchkey.sessions(), browser, csrf, templates);
         accountPages.register(router);
         new AccountApi(latchkey.accounts(), latchkey.sessions(), browser).register(router);
@@ -136,9 +140,14 @@ public final class WebApp {
                         latchkey.clock(),
                         providerFailures)
                 .register(router);
-        new TokenApi(latchkey.signIn(), latchkey.apiTokens(), audits, latchkey.clock()).register(router);
+        var tokenApi = new TokenApi(latchkey.signIn(), latchkey.apiTokens(), audits, latchkey.clock());
+        tokenApi.register(router);
         new AuditApi(latchkey.audit(), latchkey.users()).register(router);
-        new JwtApi(latchkey.signIn(), latchkey.tokenFamilies(), latchkey.clock()).register(router);
+        var jwtApi = new JwtApi(latchkey.signIn(), latchkey.tokenFamilies(), latchkey.clock());
+        jwtApi.register(router);
+        // Passkeys only with an RP id (server.public_url): without one, the routes do not exist.
+        latchkey.passkeys()
+                .ifPresent(passkeys -> new WebAuthnApi(passkeys, sessionApi, jwtApi, tokenApi).register(router));
         new JwksEndpoint(latchkey.signingKeys()).register(router);
         new ForwardAuth(latchkey.groups()).register(router);
         new GroupApi(latchkey.groups(), latchkey.users()).register(router);

@@ -87,9 +87,12 @@ public final class TestServer implements AutoCloseable {
                 .argon2(Argon2Settings.OWASP)
                 .instanceSecret(dev.latchkey.crypto.Secrets.create().bytes(32))
                 .socialProviders(social);
-        URI publicUrl = null;
+        URI publicUrl = port == 0 ? null : URI.create("https://localhost:" + port);
+        if (publicUrl != null) {
+            // With a public URL, passkeys for RP id "localhost", as the server would have them.
+            builder.webauthn(dev.latchkey.webauthn.WebAuthnSettings.forPublicUrl(publicUrl, List.of()));
+        }
         if (mail != null) {
-            publicUrl = URI.create("https://localhost:" + port);
             builder.accounts(mail.accounts().withPublicUrl(publicUrl))
                     .mail(
                             new dev.latchkey.mail.SmtpTransport(
@@ -155,6 +158,24 @@ public final class TestServer implements AutoCloseable {
                                 java.time.Duration.ofDays(7),
                                 null)),
                 Clock.systemUTC());
+    }
+
+    /** HTTPS with {@code server.public_url} its own address, so passkeys are on (RP id "localhost"). */
+    public static TestServer withPublicUrl(Path dir, Clock clock) throws Exception {
+        int port;
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        return new TestServer(
+                dir,
+                true,
+                List.of("127.0.0.1"),
+                List.of(),
+                clock,
+                HttpServer.Limits.DEFAULT,
+                null,
+                port,
+                UnaryOperator.identity());
     }
 
     public static TestServer https(Path dir) throws Exception {

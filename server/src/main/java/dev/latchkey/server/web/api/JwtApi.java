@@ -88,10 +88,10 @@ public final class JwtApi {
     private void obtain(Exchange x) {
         var body = x.jsonObject();
         if (body.has("username") || body.has("password")) {
-            var credentials = new Credentials.Password(
-                    Requests.requiredString(body, "username"), Requests.requiredString(body, "password"));
-            var user = signIn.verify(x.client().context(), credentials).user();
-            x.json(200, Views.tokenPair(tokens.obtain(user.id(), null), clock.instant()));
+            pairFor(
+                    x,
+                    new Credentials.Password(
+                            Requests.requiredString(body, "username"), Requests.requiredString(body, "password")));
             return;
         }
         var caller = x.caller();
@@ -104,6 +104,15 @@ public final class JwtApi {
         // A pair outlives the session that asked for it unless that session is signed out: fresh proof, as tokens.
         Requests.requireRecentSignIn(x, clock.instant(), "a token pair from the browser session");
         x.json(200, Views.tokenPair(tokens.obtain(caller.user().id(), session.idHash()), clock.instant()));
+    }
+
+    /**
+     * Signs in with any credentials a person signs in with (a password, a passkey) and answers a new family's first
+     * pair, as {@code POST /api/jwt} does.
+     */
+    public void pairFor(Exchange x, Credentials credentials) {
+        var user = signIn.verify(x.client().context(), credentials).user();
+        x.json(200, Views.tokenPair(tokens.obtain(user.id(), null), clock.instant()));
     }
 
     private void refresh(Exchange x) {

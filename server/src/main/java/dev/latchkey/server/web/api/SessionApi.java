@@ -97,8 +97,17 @@ public final class SessionApi {
      */
     private void signIn(Exchange x) {
         var body = x.jsonObject();
-        var credentials = new Credentials.Password(
-                Requests.requiredString(body, "username"), Requests.requiredString(body, "password"));
+        signInWith(
+                x,
+                new Credentials.Password(
+                        Requests.requiredString(body, "username"), Requests.requiredString(body, "password")));
+    }
+
+    /**
+     * Signs in with any credentials a person signs in with (a password, a passkey) and answers as
+     * {@code POST /api/session} does: the session cookie, the user and the CSRF token.
+     */
+    public void signInWith(Exchange x, Credentials credentials) {
         var signedIn = signIn.withSession(
                 x.client().context(), credentials, browser.current(x).orElse(null));
         var token = browser.signedIn(x, signedIn.session());

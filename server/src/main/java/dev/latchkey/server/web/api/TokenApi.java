@@ -87,15 +87,28 @@ public final class TokenApi {
      */
     private void create(Exchange x) {
         var body = x.jsonObject();
-        User user;
         if (body.has("username") || body.has("password")) {
-            var credentials = new Credentials.Password(
-                    Requests.requiredString(body, "username"), Requests.requiredString(body, "password"));
-            user = signIn.verify(x.client().context(), credentials).user();
-        } else {
-            user = x.caller().requireUser();
-            Requests.requireRecentSignIn(x, clock.instant(), "making a token");
+            tokenFor(
+                    x,
+                    new Credentials.Password(
+                            Requests.requiredString(body, "username"), Requests.requiredString(body, "password")),
+                    body);
+            return;
         }
+        var user = x.caller().requireUser();
+        Requests.requireRecentSignIn(x, clock.instant(), "making a token");
+        issue(x, user, body);
+    }
+
+    /**
+     * Signs in with any credentials a person signs in with (a password, a passkey) and answers a new token named and
+     * lived as {@code body} says, as {@code POST /api/tokens} does.
+     */
+    public void tokenFor(Exchange x, Credentials credentials, JsonNode body) {
+        issue(x, signIn.verify(x.client().context(), credentials).user(), body);
+    }
+
+    private void issue(Exchange x, User user, JsonNode body) {
         var issued =
                 tokens.create(user.id(), Requests.optionalString(body, "name").orElse("token"), lifetime(body));
         audits.record(x, "token_created", user, "");

@@ -13,17 +13,27 @@ public final class Templates {
     private final DefaultMustacheFactory factory = new DefaultMustacheFactory("templates");
     private final Map<String, Mustache> compiled = new ConcurrentHashMap<>();
     private final StaticAssets assets;
+    private final boolean passkeys;
 
     public Templates(StaticAssets assets) {
-        this.assets = assets;
+        this(assets, false);
     }
 
-    /** Answers an HTML page: never cached, framed or allowed to load anything from elsewhere. */
+    /** With {@code passkeys}, every page may offer them: {@code {{#passkeys}}} and the script's path. */
+    public Templates(StaticAssets assets, boolean passkeys) {
+        this.assets = assets;
+        this.passkeys = passkeys;
+    }
+
+    /**
+     * Answers an HTML page: never cached, framed or allowed to load anything from elsewhere. Scripts come from this
+     * site's own files only (no inline script), and may call this site only.
+     */
     public void page(Exchange x, int status, String name, Map<String, Object> scope) {
         x.noStore();
         x.setHeader(
                 "Content-Security-Policy",
-                "default-src 'none'; style-src 'self'; img-src 'self'; "
+                "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; "
                         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         x.setHeader("X-Frame-Options", "DENY");
         x.html(status, render(name, scope));
@@ -33,6 +43,10 @@ public final class Templates {
         var template = compiled.computeIfAbsent(name, n -> factory.compile(n + ".mustache"));
         var values = new HashMap<>(scope);
         values.put("css", assets.cssPath());
+        if (passkeys) {
+            values.put("passkeys", true);
+            values.put("passkeysJs", assets.passkeysJsPath());
+        }
         var out = new StringWriter();
         template.execute(out, values);
         return out.toString();
