@@ -10,6 +10,19 @@ import dev.latchkey.password.PasswordBytes;
 public sealed interface Credentials
         permits Credentials.Password, Credentials.ApiToken, Credentials.AccessJwt, Credentials.SocialCode {
 
+    /** How a sign-in with these proves who it is, as RFC 8176 {@code amr} values; empty for request credentials. */
+    default java.util.List<String> amr() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Whether these credentials are multi-factor by themselves (a passkey with user verification), so that a sign-in
+     * with them is never asked for a second factor. False unless a kind says so: a new kind is asked by default.
+     */
+    default boolean multiFactor() {
+        return false;
+    }
+
     /** A username and password, as typed. {@code toString} never shows the password. */
     record Password(String username, String password) implements Credentials {
         public Password {
@@ -20,6 +33,11 @@ public sealed interface Credentials
                 throw new InvalidInput("invalid_password", "a password is required");
             }
             PasswordBytes.of(password);
+        }
+
+        @Override
+        public java.util.List<String> amr() {
+            return java.util.List.of("pwd");
         }
 
         @Override
@@ -42,6 +60,12 @@ public sealed interface Credentials
      */
     record SocialCode(String provider, String code, String redirectUri, String codeVerifier, String nonce)
             implements Credentials {
+        /** RFC 8176 "fed": a federated sign-in, whatever the provider itself asked of the user. */
+        @Override
+        public java.util.List<String> amr() {
+            return java.util.List.of("fed");
+        }
+
         @Override
         public String toString() {
             return "SocialCode[provider=" + provider + ", code=<redacted>]";
