@@ -245,6 +245,25 @@ public final class TwoStep implements SecondStep {
     }
 
     /**
+     * Runs {@code check} of a code the user typed to confirm a new factor under the same throttle as proofs: an
+     * {@link InvalidInput} from it counts as a wrong guess, and {@link dev.latchkey.error.Throttled} comes first while
+     * the user's proofs from this address are blocked.
+     */
+    public void throttled(User user, RequestContext request, Runnable check) {
+        var attempt = throttle.attempt("mfa:" + user.username(), request.clientIp());
+        try {
+            check.run();
+        } catch (InvalidInput wrong) {
+            attempt.failed();
+            throw wrong;
+        } catch (RuntimeException other) {
+            attempt.notAGuess();
+            throw other;
+        }
+        attempt.succeeded();
+    }
+
+    /**
      * The user an enrolment token ({@link MfaEnrollmentRequired}) is for, while it is good from this address; it stays
      * good until {@link #enrolmentDone}. {@link InvalidMfaToken} otherwise.
      */

@@ -97,7 +97,10 @@ public final class SettingsLoader {
                 tokenLifetimes(),
                 accounts(server.publicUrl()),
                 mail(server.publicUrl()),
-                shared());
+                shared(),
+                new dev.latchkey.mfa.MfaSettings(
+                        choice("mfa.required", dev.latchkey.mfa.MfaPolicy.class, dev.latchkey.mfa.MfaPolicy.NONE),
+                        read.bool("mfa.trust_social", false)));
     }
 
     private AccountSettings accounts(URI publicUrl) {

@@ -8,6 +8,7 @@ import dev.latchkey.server.web.api.ForwardAuth;
 import dev.latchkey.server.web.api.GroupApi;
 import dev.latchkey.server.web.api.JwksEndpoint;
 import dev.latchkey.server.web.api.JwtApi;
+import dev.latchkey.server.web.api.MfaApi;
 import dev.latchkey.server.web.api.OpenApiEndpoint;
 import dev.latchkey.server.web.api.SessionApi;
 import dev.latchkey.server.web.api.SocialApi;
@@ -27,6 +28,7 @@ import dev.latchkey.server.web.http.RequestObserver;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.TrustedProxies;
 import dev.latchkey.server.web.pages.AccountPages;
+import dev.latchkey.server.web.pages.MfaPages;
 import dev.latchkey.server.web.pages.Pages;
 import dev.latchkey.server.web.pages.SocialPages;
 import dev.latchkey.server.web.pages.StaticAssets;
@@ -94,9 +96,22 @@ public final class WebApp {
         var audits = new Audits(latchkey.audit(), latchkey.clock());
         var browser = new SessionCookies(latchkey.sessions(), cookies, csrf, audits);
         var router = new Router();
-        new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, audits, latchkey.groups()).register(router);
+        var sessionApi = new SessionApi(
+                latchkey.signIn(), latchkey.sessions(), browser, audits, latchkey.groups(), latchkey.clock());
+        sessionApi.register(router);
         var accountPages = new AccountPages(latchkey.accounts(), latchkey.sessions(), browser, csrf, templates);
         accountPages.register(router);
+        var mfaPages = new MfaPages(
+                latchkey.twoStep(),
+                latchkey.totp(),
+                latchkey.recoveryCodes(),
+                latchkey.signIn(),
+                latchkey.sessions(),
+                browser,
+                csrf,
+                templates,
+                latchkey.clock());
+        mfaPages.register(router);
         new AccountApi(latchkey.accounts(), latchkey.sessions(), browser).register(router);
         new Pages(
                         latchkey.signIn(),
@@ -107,7 +122,8 @@ public final class WebApp {
                         templates,
                         audits,
                         latchkey.socialLogin(),
-                        accountPages)
+                        accountPages,
+                        mfaPages)
                 .register(router);
         // Without an instance secret (a library user's choice) pending sign-ins are sealed under a key of this
         // process alone: they then finish only on the node that started them.
@@ -126,7 +142,8 @@ public final class WebApp {
                         site,
                         latchkey.singleUse(),
                         latchkey.clock(),
-                        providerFailures)
+                        providerFailures,
+                        mfaPages)
                 .register(router);
         new SocialApi(
                         latchkey.socialLogin(),
@@ -136,9 +153,22 @@ public final class WebApp {
                         latchkey.clock(),
                         providerFailures)
                 .register(router);
-        new TokenApi(latchkey.signIn(), latchkey.apiTokens(), audits, latchkey.clock()).register(router);
+        var tokenApi = new TokenApi(latchkey.signIn(), latchkey.apiTokens(), audits, latchkey.clock());
+        tokenApi.register(router);
         new AuditApi(latchkey.audit(), latchkey.users()).register(router);
-        new JwtApi(latchkey.signIn(), latchkey.tokenFamilies(), latchkey.clock()).register(router);
+        var jwtApi = new JwtApi(latchkey.signIn(), latchkey.tokenFamilies(), latchkey.clock());
+        jwtApi.register(router);
+        new MfaApi(
+                        latchkey.twoStep(),
+                        latchkey.totp(),
+                        latchkey.recoveryCodes(),
+                        latchkey.signIn(),
+                        latchkey.sessions(),
+                        sessionApi,
+                        jwtApi,
+                        tokenApi,
+                        latchkey.clock())
+                .register(router);
         new JwksEndpoint(latchkey.signingKeys()).register(router);
         new ForwardAuth(latchkey.groups()).register(router);
         new GroupApi(latchkey.groups(), latchkey.users()).register(router);

@@ -88,16 +88,39 @@ public final class TokenApi {
     private void create(Exchange x) {
         var body = x.jsonObject();
         User user;
+        var name = Requests.optionalString(body, "name").orElse("token");
+        var lifetime = lifetime(body);
         if (body.has("username") || body.has("password")) {
             var credentials = new Credentials.Password(
                     Requests.requiredString(body, "username"), Requests.requiredString(body, "password"));
-            user = signIn.verify(x.client().context(), credentials).user();
+            var details = new java.util.HashMap<String, String>();
+            details.put("name", name);
+            lifetime.ifPresent(l -> details.put("expires", Long.toString(l.toSeconds())));
+            user = signIn.verify(
+                            x.client().context(),
+                            credentials,
+                            new dev.latchkey.auth.Intent(dev.latchkey.auth.Intent.TOKEN, details))
+                    .user();
         } else {
             user = x.caller().requireUser();
             Requests.requireRecentSignIn(x, clock.instant(), "making a token");
+            dev.latchkey.server.web.caller.StepUp.require(x, clock.instant());
         }
-        var issued =
-                tokens.create(user.id(), Requests.optionalString(body, "name").orElse("token"), lifetime(body));
+        issue(x, user, name, lifetime);
+    }
+
+    /** A second step completed for a token: the token the first call was for. */
+    void completed(Exchange x, User user, java.util.Map<String, String> details) {
+        var expires = details.get("expires");
+        issue(
+                x,
+                user,
+                details.getOrDefault("name", "token"),
+                expires == null ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(expires))));
+    }
+
+    private void issue(Exchange x, User user, String name, Optional<Duration> lifetime) {
+        var issued = tokens.create(user.id(), name, lifetime);
         audits.record(x, "token_created", user, "");
         var view = Views.token(issued.token());
         view.put("token", issued.key());
