@@ -99,7 +99,8 @@ public final class WebApp {
         var sessionApi = new SessionApi(
                 latchkey.signIn(), latchkey.sessions(), browser, audits, latchkey.groups(), latchkey.clock());
         sessionApi.register(router);
-        var accountPages = new AccountPages(latchkey.accounts(), latchkey.sessions(), browser, csrf, templates);
+        var accountPages =
+                new AccountPages(latchkey.accounts(), latchkey.sessions(), browser, csrf, templates, latchkey.clock());
         accountPages.register(router);
         var mfaPages = new MfaPages(
                 latchkey.twoStep(),
@@ -112,7 +113,7 @@ public final class WebApp {
                 templates,
                 latchkey.clock());
         mfaPages.register(router);
-        new AccountApi(latchkey.accounts(), latchkey.sessions(), browser).register(router);
+        new AccountApi(latchkey.accounts(), latchkey.sessions(), browser, latchkey.clock()).register(router);
         new Pages(
                         latchkey.signIn(),
                         latchkey.sessions(),

@@ -150,7 +150,7 @@ public final class MfaPages {
                 "/reauth",
                 Policy.signedInPage(),
                 Doc.of("Confirm who you are again (step-up)").answers(200, "The form"),
-                (x, p) -> reauthForm(x, null));
+                (x, p) -> reauthForm(x, x.query("next").orElse(null), null));
         router.add(
                 "POST",
                 "/reauth",
@@ -384,10 +384,10 @@ public final class MfaPages {
 
     // --- /reauth
 
-    private void reauthForm(Exchange x, String error) {
+    private void reauthForm(Exchange x, String asked, String error) {
         var user = x.caller().requireUser();
         var l = AccountPages.language(x);
-        var next = SafeRedirect.of(x.query("next").orElse(x.form().get("next")), "/account");
+        var next = SafeRedirect.of(asked, "/account");
         var scope = base(x, l, text.get(l, "reauth_title"), "/reauth");
         scope.put("intro", text.get(l, "reauth_intro"));
         scope.put("password", true);
@@ -416,14 +416,14 @@ public final class MfaPages {
                 amr.add("mfa");
             }
         } catch (AuthenticationDenied e) {
-            reauthForm(x, text.get(l, "invalid_credentials"));
+            reauthForm(x, f.get("next"), text.get(l, "invalid_credentials"));
             return;
         } catch (WrongCode | InvalidInput e) {
-            reauthForm(x, text.get(l, "mfa_wrong_code"));
+            reauthForm(x, f.get("next"), text.get(l, "mfa_wrong_code"));
             return;
         } catch (Throttled e) {
             x.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
-            reauthForm(x, text.get(l, "throttled", "seconds", Long.toString(e.retryAfterSeconds())));
+            reauthForm(x, f.get("next"), text.get(l, "throttled", "seconds", Long.toString(e.retryAfterSeconds())));
             return;
         }
         var data = new HashMap<String, Object>(caller.session().data());

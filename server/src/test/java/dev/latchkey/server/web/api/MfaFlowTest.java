@@ -135,20 +135,7 @@ class MfaFlowTest {
     }
 
     static byte[] base32(String text) {
-        var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var out = new java.io.ByteArrayOutputStream();
-        int buffer = 0;
-        int bits = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            buffer = (buffer << 5) | alphabet.indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                out.write((buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
-        }
-        return out.toByteArray();
+        return dev.latchkey.server.web.TestCodes.base32(text);
     }
 
     // --- every path
@@ -243,12 +230,7 @@ class MfaFlowTest {
     }
 
     static String hidden(String html, String name) {
-        var m = java.util.regex.Pattern.compile("name=\"" + name + "\" value=\"([^\"]*)\"")
-                .matcher(html);
-        if (!m.find()) {
-            throw new AssertionError("no " + name + " in " + html);
-        }
-        return m.group(1);
+        return dev.latchkey.server.web.TestCodes.hidden(html, name);
     }
 
     // --- the window, reuse and bad input
@@ -414,7 +396,16 @@ class MfaFlowTest {
                 () -> browser.postJson("/api/mfa/recovery-codes", "{}", "X-CSRF-Token", csrf, "X-Forwarded-For", ip),
                 () -> browser.delete("/api/mfa/totp", "X-CSRF-Token", csrf, "X-Forwarded-For", ip),
                 () -> browser.delete("/api/sessions", "X-CSRF-Token", csrf, "X-Forwarded-For", ip),
-                () -> browser.postJson("/api/mfa/totp", "{}", "X-CSRF-Token", csrf, "X-Forwarded-For", ip))) {
+                () -> browser.postJson("/api/mfa/totp", "{}", "X-CSRF-Token", csrf, "X-Forwarded-For", ip),
+                () -> browser.postJson(
+                        "/api/password/change",
+                        "{\"current_password\":\"" + PASSWORD + "\",\"new_password\":\"another long passphrase 9\"}",
+                        "X-CSRF-Token",
+                        csrf,
+                        "X-Forwarded-For",
+                        ip),
+                () -> browser.postJson(
+                        "/api/tokens", "{\"name\":\"x\"}", "X-CSRF-Token", csrf, "X-Forwarded-For", ip))) {
             var refused = call.get();
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
             assertThat(refused.body()).contains("reauthentication_required");
