@@ -481,6 +481,69 @@ class MfaFlowTest {
     }
 
     @Test
+    void underPolicyAllTheLoginPageShowsTheSetUpPageAndOldSessionsAreSentToReauth() throws Exception {
+        server.latchkey().users().create(new NewUser("dora", "", false, false), Optional.of(PASSWORD));
+        server.latchkey().twoStep().settings(new MfaSettings(MfaPolicy.ALL, false));
+        try {
+            clock.advance(Duration.ofSeconds(90));
+            var ip = address();
+            var browser = server.client();
+            var csrf = hidden(browser.get("/login", "X-Forwarded-For", ip).body(), "csrf_token");
+            var page = browser.postForm(
+                    "/login",
+                    Map.of("csrf_token", csrf, "username", "dora", "password", PASSWORD, "next", "/account"),
+                    "X-Forwarded-For",
+                    ip);
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            assertThat(page.body()).contains("<svg").contains("needs two-step sign-in");
+            assertThat(browser.cookies).doesNotContainKey("__Host-lk_session");
+            var secret = java.util.regex.Pattern.compile("<code id=\"secret\">([A-Z2-7 ]+)</code>")
+                    .matcher(page.body());
+            assertThat(secret.find()).isTrue();
+            var doraKey = base32(secret.group(1).replace(" ", ""));
+            var done = browser.postForm(
+                    "/login/mfa/enrol",
+                    Map.of(
+                            "csrf_token",
+                            csrf,
+                            "mfa_token",
+                            hidden(page.body(), "mfa_token"),
+                            "code",
+                            Totp.text(doraKey, Totp.step(clock.instant()), 6)),
+                    "X-Forwarded-For",
+                    ip);
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+            assertThat(done.body()).contains("recovery-codes");
+        } finally {
+            server.latchkey().twoStep().settings(MfaSettings.DEFAULT);
+        }
+        var ip = address();
+        var browser = server.client();
+        signIn(browser, "alice");
+        clock.advance(Duration.ofMinutes(11));
+        var csrf = browser.cookies.get("__Host-lk_csrf");
+        var old = browser.postForm("/account/mfa/totp", Map.of("csrf_token", csrf), "X-Forwarded-For", ip);
+        assertThat(old.statusCode()).isEqualTo(303);
+        assertThat(old.headers().firstValue("location")).hasValue("/reauth?next=%2Faccount%2Fmfa");
+        var password = browser.postForm(
+                "/account/password",
+                Map.of("csrf_token", csrf, "current_password", PASSWORD, "new_password", "another long phrase 77"),
+                "X-Forwarded-For",
+                ip);
+        assertThat(password.headers().firstValue("location")).hasValue("/reauth?next=%2Faccount%2Fpassword");
+        var again = browser.postForm(
+                "/reauth",
+                Map.of("csrf_token", csrf, "password", PASSWORD, "next", "/account/mfa"),
+                "X-Forwarded-For",
+                ip);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(303);
+        assertThat(again.headers().firstValue("location")).hasValue("/account/mfa");
+        var now = browser.postForm("/account/mfa/totp", Map.of("csrf_token", csrf), "X-Forwarded-For", ip);
+        assertThat(now.statusCode()).isEqualTo(200);
+        assertThat(now.body()).contains("<svg");
+    }
+
+    @Test
     void aPasswordResetKeepsTheFactorAndTheNextSignInStillAsksForIt() throws Exception {
         server.latchkey().users().setPassword("bob", PASSWORD);
         var ip = address();
