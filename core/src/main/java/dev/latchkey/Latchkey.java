@@ -24,9 +24,15 @@ import dev.latchkey.mail.MailSeal;
 import dev.latchkey.mail.MailTemplates;
 import dev.latchkey.mail.MailTransport;
 import dev.latchkey.mail.Outbox;
+import dev.latchkey.mfa.MfaSettings;
+import dev.latchkey.mfa.RecoveryCodes;
+import dev.latchkey.mfa.SecondFactor;
+import dev.latchkey.mfa.TotpFactor;
+import dev.latchkey.mfa.TwoStep;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.request.Language;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.session.Sessions;
 import dev.latchkey.singleuse.MemorySingleUseStore;
@@ -44,6 +50,7 @@ import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
 import dev.latchkey.store.JdbcGroupStore;
 import dev.latchkey.store.JdbcMailOutbox;
+import dev.latchkey.store.JdbcMfaStore;
 import dev.latchkey.store.JdbcPasskeyStore;
 import dev.latchkey.store.JdbcSessionStore;
 import dev.latchkey.store.JdbcSigningKeyStore;
@@ -121,6 +128,9 @@ public final class Latchkey implements AutoCloseable {
     private final List<Scheduler.Cancellable> background = new ArrayList<>();
     private final NodeCaches nodeCaches;
     private final Passkeys passkeys;
+    private final TotpFactor totp;
+    private final RecoveryCodes recoveryCodes;
+    private final TwoStep twoStep;
 
     private Latchkey(Builder b) {
         this.database = b.database;
@@ -251,6 +261,35 @@ public final class Latchkey implements AutoCloseable {
                 b.secrets,
                 clock,
                 meters);
+        var mfaStore = new JdbcMfaStore(database);
+        this.totp = new TotpFactor(
+                mfaStore,
+                b.instanceSecret == null ? null : new SecretBox(b.instanceSecret, "totp secrets", b.secrets),
+                b.secrets,
+                clock,
+                b.mfaIssuer);
+        this.recoveryCodes = new RecoveryCodes(mfaStore, b.secrets, clock);
+        var factors = new ArrayList<SecondFactor>(List.of(totp));
+        if (passkeys != null) {
+            factors.add(passkeys);
+        }
+        factors.addAll(b.extraFactors);
+        factors.add(recoveryCodes);
+        this.twoStep = new TwoStep(
+                factors,
+                mfaStore,
+                userStore,
+                signIn,
+                throttle,
+                audit,
+                b.secrets,
+                b.json,
+                clock,
+                meters,
+                (user, kind) -> accounts.notice(user, kind, Language.EN)
+                        .ifPresent(mail -> outbox.enqueue(List.of(mail), clock.instant())));
+        twoStep.settings(b.mfa);
+        signIn.secondStep(twoStep);
         Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)
                 .description("signed-in sessions that have not expired")
                 .register(meters);
@@ -266,6 +305,7 @@ public final class Latchkey implements AutoCloseable {
             background.add(
                     b.scheduler.every("webauthn-challenge-purge", PURGE_INTERVAL, passkeys::purgeExpiredChallenges));
         }
+        background.add(b.scheduler.every("mfa-pending-purge", PURGE_INTERVAL, twoStep::purgeExpired));
         if (revokedFamilies != null) {
             // Last, once everything is wired: the first read of the revocations happens here.
             revokedFamilies.start(b.scheduler);
@@ -378,6 +418,20 @@ public final class Latchkey implements AutoCloseable {
         return Optional.ofNullable(mailDelivery);
     }
 
+    /** The authenticator-app factor: enrolment, confirmation, removal. */
+    public TotpFactor totp() {
+        return totp;
+    }
+
+    public RecoveryCodes recoveryCodes() {
+        return recoveryCodes;
+    }
+
+    /** Two-step sign-in over every registered second factor, and the {@code mfa.*} settings. */
+    public TwoStep twoStep() {
+        return twoStep;
+    }
+
     public SignInThrottle throttle() {
         return throttle;
     }
@@ -472,6 +526,9 @@ public final class Latchkey implements AutoCloseable {
         private Duration mailFirstRetry = Duration.ofSeconds(30);
         private boolean background = true;
         private WebAuthnSettings webauthn;
+        private MfaSettings mfa = MfaSettings.DEFAULT;
+        private String mfaIssuer = "latchkey";
+        private final List<SecondFactor> extraFactors = new ArrayList<>();
 
         private Builder(Database database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -625,6 +682,27 @@ public final class Latchkey implements AutoCloseable {
         /** Something the stores set here depend on (a Redis connection), closed after them with the instance. */
         public Builder alsoClose(AutoCloseable resource) {
             this.alsoClose.add(Objects.requireNonNull(resource));
+            return this;
+        }
+
+        /** Who must have a second factor, and whether social sign-ins need one; nobody and yes unless set. */
+        public Builder mfa(MfaSettings settings) {
+            this.mfa = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /** The name authenticator apps show beside the account (the otpauth issuer); "latchkey" unless set. */
+        public Builder mfaIssuer(String issuer) {
+            this.mfaIssuer = Objects.requireNonNull(issuer);
+            return this;
+        }
+
+        /**
+         * A kind of second factor besides the authenticator app and recovery codes (passkeys), asked in the order
+         * added, after TOTP and before recovery codes.
+         */
+        public Builder secondFactor(SecondFactor factor) {
+            this.extraFactors.add(Objects.requireNonNull(factor));
             return this;
         }
 

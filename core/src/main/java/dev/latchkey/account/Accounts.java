@@ -102,6 +102,26 @@ public final class Accounts {
                 new EmailAddresses(parts, byMail, changeLimit, signIn));
     }
 
+    /**
+     * A security notice for the user ({@code recovery_code_used}, {@code mfa_enabled}, {@code mfa_disabled}), written
+     * and sealed for the outbox; empty when mail is off or the user has no email address.
+     */
+    public java.util.Optional<dev.latchkey.mail.Outbox.Outgoing> notice(
+            dev.latchkey.user.User user, String kind, dev.latchkey.request.Language language) {
+        if (!parts.mailOn() || user.email().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(parts.mail()
+                .write(
+                        kind,
+                        user.email(),
+                        language,
+                        java.util.Map.of(
+                                "username", user.username(),
+                                "at", AccountMail.time(parts.clock().instant()),
+                                "link", parts.mail().link("/account/mfa"))));
+    }
+
     public SignUps signUps() {
         return signUps;
     }

@@ -2,6 +2,7 @@ package dev.latchkey.auth;
 
 import dev.latchkey.request.RequestContext;
 import dev.latchkey.user.User;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,4 +16,20 @@ public interface AuthenticationBackend {
     String name();
 
     Optional<User> authenticate(RequestContext request, Credentials credentials);
+
+    /**
+     * As {@link #authenticate}, with how the user proved it (RFC 8176 {@code amr}). The credentials' own {@link
+     * Credentials#amr()} unless a backend learns more while it checks them (a passkey: whether its key is
+     * device-bound or synced, and whether the user was verified).
+     */
+    default Optional<Proof> prove(RequestContext request, Credentials credentials) {
+        return authenticate(request, credentials).map(user -> new Proof(user, credentials.amr()));
+    }
+
+    /** A user a backend accepted, and the {@code amr} values of the proof. */
+    record Proof(User user, List<String> amr) {
+        public Proof {
+            amr = List.copyOf(amr);
+        }
+    }
 }

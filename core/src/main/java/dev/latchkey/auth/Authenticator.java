@@ -5,7 +5,6 @@ import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.error.StoreFailure;
 import dev.latchkey.request.RequestContext;
-import dev.latchkey.user.User;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -44,9 +43,9 @@ public final class Authenticator {
     public Authenticated authenticate(RequestContext request, Credentials credentials) {
         LatchkeyException failure = null;
         for (var backend : backends) {
-            Optional<User> answer;
+            Optional<AuthenticationBackend.Proof> answer;
             try {
-                answer = backend.authenticate(request, credentials);
+                answer = backend.prove(request, credentials);
             } catch (AuthenticationDenied | InvalidInput | StoreFailure | Busy e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -68,11 +67,12 @@ public final class Authenticator {
             if (answer == null || answer.isEmpty()) {
                 continue;
             }
-            var user = answer.get();
+            var user = answer.get().user();
             if (!user.active()) {
                 throw new AuthenticationDenied(AuthenticationDenied.Reason.INACTIVE);
             }
-            return new Authenticated(user, backend.name(), clock.instant());
+            return new Authenticated(
+                    user, backend.name(), clock.instant(), answer.get().amr());
         }
         // Nobody accepted. If one failed for a reason it named (a provider down: 502), that is the honest answer;
         // a bug's exception never is.

@@ -14,6 +14,19 @@ public sealed interface Credentials
                 Credentials.SocialCode,
                 Credentials.Passkey {
 
+    /** How a sign-in with these proves who it is, as RFC 8176 {@code amr} values; empty for request credentials. */
+    default java.util.List<String> amr() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Whether these credentials are multi-factor by themselves (a passkey with user verification), so that a sign-in
+     * with them is never asked for a second factor. False unless a kind says so: a new kind is asked by default.
+     */
+    default boolean multiFactor() {
+        return false;
+    }
+
     /** A username and password, as typed. {@code toString} never shows the password. */
     record Password(String username, String password) implements Credentials {
         public Password {
@@ -24,6 +37,11 @@ public sealed interface Credentials
                 throw new InvalidInput("invalid_password", "a password is required");
             }
             PasswordBytes.of(password);
+        }
+
+        @Override
+        public java.util.List<String> amr() {
+            return java.util.List.of("pwd");
         }
 
         @Override
@@ -46,6 +64,12 @@ public sealed interface Credentials
      */
     record SocialCode(String provider, String code, String redirectUri, String codeVerifier, String nonce)
             implements Credentials {
+        /** RFC 8176 "fed": a federated sign-in, whatever the provider itself asked of the user. */
+        @Override
+        public java.util.List<String> amr() {
+            return java.util.List.of("fed");
+        }
+
         @Override
         public String toString() {
             return "SocialCode[provider=" + provider + ", code=<redacted>]";
@@ -70,6 +94,15 @@ public sealed interface Credentials
             if (assertion == null || assertion.isEmpty()) {
                 throw new InvalidInput("invalid_credential", "a credential is required");
             }
+        }
+
+        /**
+         * Passwordless sign-in takes only assertions with user verification: possession of the key and the
+         * authenticator's PIN or biometric, two factors in one, so no second factor is asked for.
+         */
+        @Override
+        public boolean multiFactor() {
+            return true;
         }
 
         @Override

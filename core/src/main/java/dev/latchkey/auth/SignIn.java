@@ -16,6 +16,7 @@ import dev.latchkey.user.Usernames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,7 @@ public final class SignIn {
     private final SignInThrottle throttle;
     private final MeterRegistry meters;
     private volatile boolean verifiedEmailRequired;
+    private volatile SecondStep secondStep;
     private final Cache<String, Boolean> auditedThrottles = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(1))
@@ -67,6 +69,19 @@ public final class SignIn {
     public void requireVerifiedEmail(boolean required) {
         this.verifiedEmailRequired = required;
     }
+
+    /**
+     * From now on, a right first factor is followed by {@code step}'s decision whether a second one is due (every
+     * sign-in path then gets it, since they all come here); none until set.
+     */
+    public void secondStep(SecondStep step) {
+        this.secondStep = step;
+    }
+
+    /** Session data: the RFC 8176 {@code amr} values of the sign-in (a list of strings). */
+    public static final String SESSION_AMR = "amr";
+    /** Session data: when the user last proved who they are, in epoch seconds (OpenID Connect's auth_time). */
+    public static final String SESSION_AUTH_TIME = "auth_time";
 
     /**
      * Checks that {@code password} is the signed-in user's own (a password change, an email change): throttled and
@@ -112,16 +127,47 @@ public final class SignIn {
 
     /** The new session of the authenticated user; {@link AuthenticationDenied} when the chain refuses. */
     public SignedIn withSession(RequestContext request, Credentials credentials, String currentSessionId) {
-        var authenticated = verify(request, credentials);
-        var issued = sessions.login(currentSessionId, authenticated.user().id(), request);
+        return withSession(request, credentials, currentSessionId, Intent.of(Intent.SESSION));
+    }
+
+    /** As {@link #withSession(RequestContext, Credentials, String)}, for a sign-in page ({@link Intent#PAGE}). */
+    public SignedIn withSession(
+            RequestContext request, Credentials credentials, String currentSessionId, Intent intent) {
+        return startSession(request, verify(request, credentials, intent), currentSessionId);
+    }
+
+    /**
+     * The session of a sign-in proven already (its second step just passed): a new id, carrying the sign-in's
+     * {@code amr} and time in its data ({@link #SESSION_AMR}, {@link #SESSION_AUTH_TIME}).
+     */
+    public SignedIn startSession(RequestContext request, Authenticated authenticated, String currentSessionId) {
+        var issued = sessions.login(
+                currentSessionId,
+                authenticated.user().id(),
+                request,
+                Map.of(
+                        SESSION_AMR,
+                        authenticated.amr(),
+                        SESSION_AUTH_TIME,
+                        authenticated.at().getEpochSecond()));
         return new SignedIn(authenticated, issued);
     }
 
     /**
      * A sign-in that makes no session (DRF's {@code obtain_auth_token}, a token pair for an app): checked, audited
-     * and recorded as the user's last login like any other.
+     * and recorded as the user's last login like any other. When a second factor is due, the {@link SecondStep}
+     * refuses with what starts it ({@code mfa_required}), remembering {@code intent} for the answer after it.
      */
+    public Authenticated verify(RequestContext request, Credentials credentials, Intent intent) {
+        return check(request, credentials, intent);
+    }
+
+    /** As {@link #verify(RequestContext, Credentials, Intent)} for a token pair ({@link Intent#JWT}). */
     public Authenticated verify(RequestContext request, Credentials credentials) {
+        return check(request, credentials, Intent.of(Intent.JWT));
+    }
+
+    private Authenticated check(RequestContext request, Credentials credentials, Intent intent) {
         var method = method(credentials);
         var attempt = credentials instanceof Credentials.Password password
                 ? reserve(request, password)
@@ -149,7 +195,25 @@ public final class SignIn {
             audit.append(failure(request, credentials, "email_not_verified"));
             throw new EmailNotVerified();
         }
+        var step = secondStep;
+        if (step != null && !credentials.multiFactor()) {
+            try {
+                step.demand(authenticated, credentials, intent, request);
+            } catch (RuntimeException due) {
+                count(method, "second_step");
+                throw due;
+            }
+        }
         count(method, "success");
+        return completed(request, authenticated, via(credentials));
+    }
+
+    /**
+     * Records a sign-in proven in full — by the first call, or by its second step afterwards — as the user's last
+     * login and in the audit trail ({@code reason}: how, such as "via_github" or "mfa_totp").
+     */
+    public Authenticated completed(RequestContext request, Authenticated authenticated, String reason) {
+        var user = authenticated.user();
         users.updateLastLogin(user.id(), authenticated.at());
         audit.append(new AuditEvent(
                 authenticated.at(),
@@ -157,7 +221,7 @@ public final class SignIn {
                 user.id(),
                 user.username(),
                 "success",
-                via(credentials),
+                reason,
                 request.clientIp(),
                 request.userAgent()));
         return authenticated;

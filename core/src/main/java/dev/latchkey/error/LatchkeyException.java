@@ -35,4 +35,12 @@ public class LatchkeyException extends RuntimeException {
     public String detail() {
         return getMessage();
     }
+
+    /**
+     * Fields the error body carries besides {@code error} and {@code detail} (a second step's {@code mfa_token} and
+     * {@code methods}): strings or lists of strings. None unless a kind of error says so.
+     */
+    public java.util.Map<String, Object> fields() {
+        return java.util.Map.of();
+    }
 }

@@ -101,10 +101,18 @@ public final class AccessTokens {
 
     /** A signed access token for the user, in token family {@code family}, valid until {@code expires}. */
     public String issue(long userId, String family, Instant expires) {
+        return issue(userId, family, expires, List.of());
+    }
+
+    /** As {@link #issue(long, String, Instant)}, with the RFC 8176 {@code amr} claim when {@code amr} is not empty. */
+    public String issue(long userId, String family, Instant expires, List<String> amr) {
         var signing = keys.signingKey();
         var now = clock.instant();
-        var claims = new JWTClaimsSet.Builder()
-                .issuer(issuer)
+        var builder = new JWTClaimsSet.Builder();
+        if (!amr.isEmpty()) {
+            builder.claim("amr", List.copyOf(amr));
+        }
+        var claims = builder.issuer(issuer)
                 .subject(Long.toString(userId))
                 .audience(audience)
                 .issueTime(Date.from(now))

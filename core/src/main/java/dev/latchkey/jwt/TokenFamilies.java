@@ -85,6 +85,11 @@ public final class TokenFamilies implements UserRevocation {
 
     /** A new family and its first pair, for a user who has just proven who they are. */
     public TokenPair obtain(long userId, String sessionHash) {
+        return obtain(userId, sessionHash, List.of());
+    }
+
+    /** As {@link #obtain(long, String)}; {@code amr} (RFC 8176) goes into every access token of the family. */
+    public TokenPair obtain(long userId, String sessionHash, List<String> amr) {
         var now = clock.instant();
         var family = new TokenFamily(
                 secrets.urlSafeToken(FAMILY_BYTES),
@@ -92,7 +97,8 @@ public final class TokenFamilies implements UserRevocation {
                 sessionHash,
                 now,
                 now.plus(settings.familyLifetime()),
-                null);
+                null,
+                amr);
         var refresh = newRefreshToken();
         var refreshExpires = refreshExpiry(family, now);
         store.insert(family, Secrets.sha256Hex(refresh), refreshExpires);
@@ -263,7 +269,7 @@ public final class TokenFamilies implements UserRevocation {
 
     private TokenPair pair(TokenFamily family, String refresh, Instant refreshExpires, Instant now) {
         var accessExpires = earlier(now.plus(settings.accessLifetime()), family.expires());
-        var access = accessTokens.issue(family.userId(), family.id(), accessExpires);
+        var access = accessTokens.issue(family.userId(), family.id(), accessExpires, family.amr());
         return new TokenPair(access, refresh, Duration.between(now, accessExpires), refreshExpires, family.id());
     }
 

@@ -9,9 +9,24 @@ import java.time.Instant;
  * @param sessionHash the hash of the browser session that asked for the family, or null; its sign-out revokes it
  * @param expires     the absolute end: no refresh token of the family lives past it
  * @param revoked     when it was revoked, or null while it lives
+ * @param amr         how the sign-in that made it was proven (RFC 8176), for every access token's {@code amr} claim
  */
 public record TokenFamily(
-        String id, long userId, String sessionHash, Instant created, Instant expires, Instant revoked) {
+        String id,
+        long userId,
+        String sessionHash,
+        Instant created,
+        Instant expires,
+        Instant revoked,
+        java.util.List<String> amr) {
+
+    public TokenFamily {
+        amr = amr == null ? java.util.List.of() : java.util.List.copyOf(amr);
+    }
+
+    public TokenFamily(String id, long userId, String sessionHash, Instant created, Instant expires, Instant revoked) {
+        this(id, userId, sessionHash, created, expires, revoked, java.util.List.of());
+    }
 
     public boolean isLiveAt(Instant now) {
         return revoked == null && now.isBefore(expires);

@@ -90,9 +90,16 @@ public final class Sessions implements UserRevocation {
      * anonymous or the same user's; a different user's session is flushed.
      */
     public IssuedSession login(String currentId, long userId, RequestContext request) {
+        return login(currentId, userId, request, Map.of());
+    }
+
+    /** As {@link #login(String, long, RequestContext)}, with {@code add} put into the new session's data. */
+    public IssuedSession login(String currentId, long userId, RequestContext request, Map<String, Object> add) {
         var current = find(currentId);
         var keep = current.filter(s -> s.userId() == null || s.userId() == userId);
-        var issued = issue(userId, keep.map(Session::data).orElse(Map.of()), request);
+        var data = new java.util.HashMap<String, Object>(keep.map(Session::data).orElse(Map.of()));
+        data.putAll(add);
+        var issued = issue(userId, data, request);
         var oldHash = current.map(Session::idHash).orElse(null);
         store.replace(oldHash, issued.session());
         if (oldHash != null) {

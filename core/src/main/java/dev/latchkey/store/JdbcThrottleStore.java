@@ -24,11 +24,12 @@ public final class JdbcThrottleStore implements ThrottleStore {
     /** The longest key stored as it is (the column holds 512). */
     static final int MAX_KEY = 256;
 
-    private static final String CREATE =
-            "INSERT INTO throttle_keys (throttle_key, blocks, touched_at) VALUES (?, 0, ?) ON CONFLICT DO NOTHING";
-    private static final String LOCK =
-            "SELECT blocked_until, blocks FROM throttle_keys WHERE throttle_key = ? FOR UPDATE";
-    private static final String TOUCH = "UPDATE throttle_keys SET touched_at = ? WHERE throttle_key = ?";
+    // One statement makes the row if missing, locks it (an upsert's update takes the row lock) and reads it. A
+    // separate insert-if-missing and SELECT … FOR UPDATE would leave a gap in which another transaction that
+    // forgets the key deletes the row, and the select then finds nothing.
+    private static final String LOCK = "INSERT INTO throttle_keys (throttle_key, blocks, touched_at) VALUES (?, 0, ?)"
+            + " ON CONFLICT (throttle_key) DO UPDATE SET touched_at = excluded.touched_at"
+            + " RETURNING blocked_until, blocks";
     private static final String BLOCKED = "SELECT blocked_until FROM throttle_keys WHERE throttle_key = ?";
     private static final String PRUNE = "DELETE FROM throttle_attempts WHERE throttle_key = ?"
             + " AND ((failed AND happened_at <= ?) OR (NOT failed AND happened_at <= ?))";
@@ -149,21 +150,15 @@ public final class JdbcThrottleStore implements ThrottleStore {
 
     /** The key's row, made if missing and locked until the transaction ends. */
     private static Locked lock(Connection c, String key, Instant now) throws SQLException {
-        Sql.update(c, CREATE, s -> {
-            s.setString(1, key);
-            s.setLong(2, now.toEpochMilli());
-        });
-        var row = Sql.list(
+        return Sql.list(
                         c,
                         LOCK,
-                        s -> s.setString(1, key),
+                        s -> {
+                            s.setString(1, key);
+                            s.setLong(2, now.toEpochMilli());
+                        },
                         r -> new Locked(Sql.instantOrNull(r, "blocked_until"), r.getInt("blocks")))
                 .get(0);
-        Sql.update(c, TOUCH, s -> {
-            s.setLong(1, now.toEpochMilli());
-            s.setString(2, key);
-        });
-        return row;
     }
 
     /** Forgets failures out of the window, and attempts in flight so long that their answer was lost. */

@@ -16,9 +16,9 @@ import java.util.Optional;
 /** {@link TokenFamilyStore} on SQLite or PostgreSQL. */
 public final class JdbcTokenFamilyStore implements TokenFamilyStore {
     private static final String FAMILY_COLUMNS =
-            "f.id, f.user_id, f.session_hash, f.created_at, f.expires_at," + " f.revoked_at";
+            "f.id, f.user_id, f.session_hash, f.created_at, f.expires_at," + " f.revoked_at, f.amr";
     private static final String INSERT_FAMILY = "INSERT INTO token_families (id, user_id, session_hash, created_at,"
-            + " expires_at) VALUES (?, ?, ?, ?, ?)";
+            + " expires_at, amr) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String INSERT_TOKEN =
             "INSERT INTO refresh_tokens (token_hash, family_id, issued_at," + " expires_at) VALUES (?, ?, ?, ?)";
     private static final String FIND_TOKEN = "SELECT t.token_hash, t.issued_at, t.expires_at AS token_expires_at,"
@@ -58,6 +58,7 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
                     s.setString(3, family.sessionHash());
                 }
                 s.setLong(4, family.created().toEpochMilli());
+                s.setString(6, String.join(" ", family.amr()));
                 s.setLong(5, family.expires().toEpochMilli());
             });
             insertToken(c, firstTokenHash, family.id(), family.created(), tokenExpires);
@@ -177,6 +178,11 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
                 r.getString("session_hash"),
                 Instant.ofEpochMilli(r.getLong("created_at")),
                 Instant.ofEpochMilli(r.getLong("expires_at")),
-                Sql.instantOrNull(r, "revoked_at"));
+                Sql.instantOrNull(r, "revoked_at"),
+                amr(r.getString("amr")));
+    }
+
+    private static java.util.List<String> amr(String column) {
+        return column == null || column.isEmpty() ? java.util.List.of() : java.util.List.of(column.split(" ", -1));
     }
 }

@@ -5,6 +5,7 @@ import dev.latchkey.auth.AuthenticationDenied;
 import dev.latchkey.auth.Credentials;
 import dev.latchkey.request.RequestContext;
 import dev.latchkey.user.User;
+import java.util.ArrayList;
 import java.util.Optional;
 
 /**
@@ -30,12 +31,22 @@ public final class PasskeyBackend implements AuthenticationBackend {
 
     @Override
     public Optional<User> authenticate(RequestContext request, Credentials credentials) {
+        return prove(request, credentials).map(Proof::user);
+    }
+
+    /** The user, and {@code amr} from the key that signed: hwk or swk, user, and mfa (two factors in one). */
+    @Override
+    public Optional<Proof> prove(RequestContext request, Credentials credentials) {
         if (!(credentials instanceof Credentials.Passkey p)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(
-                    passkeys.authenticate(p.assertion(), null, request).user());
+            var assertion = passkeys.authenticate(p.assertion(), null, request);
+            var amr = new ArrayList<>(assertion.amr());
+            if (assertion.multiFactor()) {
+                amr.add("mfa");
+            }
+            return Optional.of(new Proof(assertion.user(), amr));
         } catch (AuthenticationDenied refused) {
             return Optional.empty();
         }

@@ -58,6 +58,11 @@ public final class Engine {
                     .throttle(settings.throttle())
                     .socialProviders(settings.social())
                     .accounts(settings.accounts())
+                    .mfa(settings.mfa())
+                    .mfaIssuer(
+                            settings.server().publicUrl() == null
+                                    ? "latchkey"
+                                    : settings.server().publicUrl().getHost())
                     .background(serving)
                     .meters(meters);
             if (settings.mail() != null) {

@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
             UserCommand.ListUsers.class,
             UserCommand.Deactivate.class,
             UserCommand.Activate.class,
-            UserCommand.Invite.class
+            UserCommand.Invite.class,
+            UserCommand.Mfa.class
         })
 public final class UserCommand {
 
@@ -283,6 +284,48 @@ public final class UserCommand {
                                 active
                                         ? "activated " + user.username()
                                         : "deactivated " + user.username() + "; their sessions were ended");
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "mfa",
+            description = "A user's second factors.",
+            subcommands = {UserCommand.MfaReset.class})
+    static final class Mfa {}
+
+    @Command(
+            name = "reset",
+            description = "Remove every second factor of a user (a lost phone and lost recovery codes); audited.")
+    static final class MfaReset implements Callable<Integer> {
+        private final Terminal terminal;
+
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        MfaReset(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            try (var latchkey = Engine.open(common.settings(terminal, Map.of()), terminal.env())) {
+                var user = latchkey.users()
+                        .find(name)
+                        .orElseThrow(() -> new dev.latchkey.error.NotFound("no_such_user", "there is no user " + name));
+                var removed = latchkey.totp().remove(user.id());
+                latchkey.recoveryCodes().removeAll(user.id());
+                latchkey.twoStep()
+                        .changed("mfa_disabled", user, "all", new dev.latchkey.request.RequestContext("", "cli"));
+                terminal.out()
+                        .println(
+                                removed
+                                        ? "removed the second factors of " + user.username()
+                                        : user.username() + " had no authenticator app; recovery codes removed");
             }
             return 0;
         }

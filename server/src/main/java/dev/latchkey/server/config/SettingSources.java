@@ -66,6 +66,8 @@ final class SettingSources {
             "mail.smtp_url",
             "mail.from",
             "accounts.signup",
+            "mfa.required",
+            "mfa.trust_social",
             "accounts.email_verification",
             "accounts.reset_lifetime",
             "accounts.verification_lifetime",

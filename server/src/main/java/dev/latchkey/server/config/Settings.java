@@ -3,6 +3,7 @@ package dev.latchkey.server.config;
 import dev.latchkey.account.AccountSettings;
 import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.mail.SmtpUrl;
+import dev.latchkey.mfa.MfaSettings;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.session.SessionSettings;
@@ -36,7 +37,8 @@ public record Settings(
         AccountSettings accounts,
         Mail mail,
         Shared shared,
-        WebAuthnSettings webauthn) {
+        WebAuthnSettings webauthn,
+        MfaSettings mfa) {
 
     /**
      * Where mail goes, or null in {@link Settings#mail} when it is not set up (password reset, verification and

@@ -99,7 +99,10 @@ public final class SettingsLoader {
                 accounts(server.publicUrl()),
                 mail(server.publicUrl()),
                 shared(),
-                webauthn(server.publicUrl()));
+                webauthn(server.publicUrl()),
+                new dev.latchkey.mfa.MfaSettings(
+                        choice("mfa.required", dev.latchkey.mfa.MfaPolicy.class, dev.latchkey.mfa.MfaPolicy.NONE),
+                        read.bool("mfa.trust_social", false)));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.latchkey.server.web.api.ForwardAuth;
 import dev.latchkey.server.web.api.GroupApi;
 import dev.latchkey.server.web.api.JwksEndpoint;
 import dev.latchkey.server.web.api.JwtApi;
+import dev.latchkey.server.web.api.MfaApi;
 import dev.latchkey.server.web.api.OpenApiEndpoint;
 import dev.latchkey.server.web.api.SessionApi;
 import dev.latchkey.server.web.api.SocialApi;
@@ -28,6 +29,7 @@ import dev.latchkey.server.web.http.RequestObserver;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.TrustedProxies;
 import dev.latchkey.server.web.pages.AccountPages;
+import dev.latchkey.server.web.pages.MfaPages;
 import dev.latchkey.server.web.pages.Pages;
 import dev.latchkey.server.web.pages.PasskeyPages;
 import dev.latchkey.server.web.pages.SocialPages;
@@ -96,12 +98,25 @@ public final class WebApp {
         var audits = new Audits(latchkey.audit(), latchkey.clock());
         var browser = new SessionCookies(latchkey.sessions(), cookies, csrf, audits);
         var router = new Router();
-        var sessionApi = new SessionApi(latchkey.signIn(), latchkey.sessions(), browser, audits, latchkey.groups());
+        var sessionApi = new SessionApi(
+                latchkey.signIn(), latchkey.sessions(), browser, audits, latchkey.groups(), latchkey.clock());
         sessionApi.register(router);
         latchkey.passkeys().ifPresent(passkeys -> new PasskeyPages(passkeys, csrf, templates).register(router));
-        var accountPages = new AccountPages(latchkey.accounts(), latchkey.sessions(), browser, csrf, templates);
+        var accountPages =
+                new AccountPages(latchkey.accounts(), latchkey.sessions(), browser, csrf, templates, latchkey.clock());
         accountPages.register(router);
-        new AccountApi(latchkey.accounts(), latchkey.sessions(), browser).register(router);
+        var mfaPages = new MfaPages(
+                latchkey.twoStep(),
+                latchkey.totp(),
+                latchkey.recoveryCodes(),
+                latchkey.signIn(),
+                latchkey.sessions(),
+                browser,
+                csrf,
+                templates,
+                latchkey.clock());
+        mfaPages.register(router);
+        new AccountApi(latchkey.accounts(), latchkey.sessions(), browser, latchkey.clock()).register(router);
         new Pages(
                         latchkey.signIn(),
                         latchkey.sessions(),
@@ -111,7 +126,8 @@ public final class WebApp {
                         templates,
                         audits,
                         latchkey.socialLogin(),
-                        accountPages)
+                        accountPages,
+                        mfaPages)
                 .register(router);
         // Without an instance secret (a library user's choice) pending sign-ins are sealed under a key of this
         // process alone: they then finish only on the node that started them.
@@ -130,7 +146,8 @@ public final class WebApp {
                         site,
                         latchkey.singleUse(),
                         latchkey.clock(),
-                        providerFailures)
+                        providerFailures,
+                        mfaPages)
                 .register(router);
         new SocialApi(
                         latchkey.socialLogin(),
@@ -147,7 +164,19 @@ public final class WebApp {
         jwtApi.register(router);
         // Passkeys only with an RP id (server.public_url): without one, the routes do not exist.
         latchkey.passkeys()
-                .ifPresent(passkeys -> new WebAuthnApi(passkeys, sessionApi, jwtApi, tokenApi).register(router));
+                .ifPresent(passkeys ->
+                        new WebAuthnApi(passkeys, sessionApi, jwtApi, tokenApi, latchkey.twoStep()).register(router));
+        new MfaApi(
+                        latchkey.twoStep(),
+                        latchkey.totp(),
+                        latchkey.recoveryCodes(),
+                        latchkey.signIn(),
+                        latchkey.sessions(),
+                        sessionApi,
+                        jwtApi,
+                        tokenApi,
+                        latchkey.clock())
+                .register(router);
         new JwksEndpoint(latchkey.signingKeys()).register(router);
         new ForwardAuth(latchkey.groups()).register(router);
         new GroupApi(latchkey.groups(), latchkey.users()).register(router);

@@ -122,6 +122,33 @@ class UserCommandTest {
                 .contains("14d");
     }
 
+    @Test
+    void mfaResetRemovesEveryFactorAndIsAudited() {
+        var cli = new Cli(data);
+        cli.runWithStdin("correct horse battery staple\n", "user", "create", "alice", "--password-stdin");
+        try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
+            var alice = latchkey.users().find("alice").orElseThrow();
+            var secret = latchkey.totp().begin(alice).secret();
+            var key = dev.latchkey.server.web.TestCodes.base32(secret);
+            latchkey.totp()
+                    .confirm(
+                            alice,
+                            dev.latchkey.mfa.Totp.text(key, dev.latchkey.mfa.Totp.step(java.time.Instant.now()), 6));
+            latchkey.recoveryCodes().regenerate(alice.id());
+            assertThat(latchkey.twoStep().methods(alice.id())).containsExactly("totp", "recovery");
+        }
+        var reset = cli.run("user", "mfa", "reset", "alice");
+        assertThat(reset.status()).as(reset.err()).isZero();
+        assertThat(reset.out()).contains("removed the second factors of alice");
+        try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
+            var alice = latchkey.users().find("alice").orElseThrow();
+            assertThat(latchkey.twoStep().methods(alice.id())).isEmpty();
+            assertThat(latchkey.audit().findRecentByUser(alice.id(), "mfa_disabled", 5))
+                    .hasSize(1);
+        }
+        assertRefused(cli.run("user", "mfa", "reset", "nobody"), "no user nobody");
+    }
+
     private boolean canSignIn(String username, String password) {
         try (var latchkey = Engine.open(SettingsLoader.load(data, Map.of(), Map.of()), Map.of())) {
             latchkey.authenticator().authenticate(RequestContext.NONE, new Credentials.Password(username, password));

@@ -381,6 +381,49 @@ class SocialLoginTest {
                 .isEqualTo(400);
     }
 
+    @Test
+    void aSocialSignInOfAUserWithAFactorAsksForItUnlessTheProviderIsTrusted() throws Exception {
+        identity("mona-at-idp", Map.of("email", "mona@idp.example", "email_verified", true));
+        var first = signInThroughBrowser();
+        var mona = server.latchkey()
+                .users()
+                .findById(JSON.readTree(first.get("/api/me").body()).get("id").asLong())
+                .orElseThrow();
+        var secret = server.latchkey().totp().begin(mona).secret();
+        var key = dev.latchkey.server.web.TestCodes.base32(secret);
+        var now = dev.latchkey.mfa.Totp.step(java.time.Instant.now());
+        server.latchkey().totp().confirm(mona, dev.latchkey.mfa.Totp.text(key, now - 1, 6));
+
+        identity("mona-at-idp", Map.of("email", "mona@idp.example", "email_verified", true));
+        var browser = server.client();
+        var login = browser.get("/login/myidp?next=/account");
+        var callback = follow(URI.create(login.headers().firstValue("location").orElseThrow()));
+        var second = browser.get(callback.getRawPath() + "?" + callback.getRawQuery());
+        assertPage(second, 200, "name=\"code\"");
+        assertThat(browser.cookies).doesNotContainKey("__Host-lk_session");
+        var done = browser.postForm(
+                "/login/mfa",
+                Map.of(
+                        "csrf_token", dev.latchkey.server.web.TestCodes.hidden(second.body(), "csrf_token"),
+                        "mfa_token", dev.latchkey.server.web.TestCodes.hidden(second.body(), "mfa_token"),
+                        "code", dev.latchkey.mfa.Totp.text(key, dev.latchkey.mfa.Totp.step(java.time.Instant.now()), 6),
+                        "next", "/account"));
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+        assertThat(done.headers().firstValue("location")).hasValue("/account");
+        assertThat(JSON.readTree(browser.get("/api/me").body()).get("amr").toString())
+                .isEqualTo("[\"fed\",\"otp\",\"mfa\"]");
+
+        server.latchkey().twoStep().settings(new dev.latchkey.mfa.MfaSettings(dev.latchkey.mfa.MfaPolicy.NONE, true));
+        try {
+            identity("mona-at-idp", Map.of("email", "mona@idp.example", "email_verified", true));
+            var trusted = signInThroughBrowser();
+            assertThat(JSON.readTree(trusted.get("/api/me").body()).get("amr").toString())
+                    .isEqualTo("[\"fed\"]");
+        } finally {
+            server.latchkey().twoStep().settings(dev.latchkey.mfa.MfaSettings.DEFAULT);
+        }
+    }
+
     private static TestClient signInThroughBrowser() throws Exception {
         var browser = server.client();
         var login = browser.get("/login/myidp");

@@ -193,6 +193,15 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(dir, true, List.of(), social, clock);
     }
 
+    /**
+     * HTTPS on a clock the test moves, with loopback a trusted proxy, so that a test can speak for many clients with
+     * {@code X-Forwarded-For}.
+     */
+    public static TestServer httpsBehindProxy(Path dir, Clock clock) throws Exception {
+        return new TestServer(
+                dir, true, List.of("127.0.0.1"), List.of(), clock, HttpServer.Limits.DEFAULT, UnaryOperator.identity());
+    }
+
     /** HTTPS with these limits on what one client may hold. */
     public static TestServer https(Path dir, HttpServer.Limits limits) throws Exception {
         return new TestServer(dir, true, List.of(), List.of(), Clock.systemUTC(), limits, UnaryOperator.identity());

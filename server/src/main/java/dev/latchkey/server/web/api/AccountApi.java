@@ -27,7 +27,10 @@ public final class AccountApi {
     private final Sessions sessions;
     private final SessionCookies browser;
 
-    public AccountApi(Accounts accounts, Sessions sessions, SessionCookies browser) {
+    private final java.time.Clock clock;
+
+    public AccountApi(Accounts accounts, Sessions sessions, SessionCookies browser, java.time.Clock clock) {
+        this.clock = clock;
         this.accounts = accounts;
         this.sessions = sessions;
         this.browser = browser;
@@ -224,6 +227,7 @@ public final class AccountApi {
     private void changePassword(Exchange x) {
         var body = x.jsonObject();
         var user = x.caller().requireUser();
+        dev.latchkey.server.web.caller.StepUp.require(x, clock.instant());
         accounts.passwordChanges()
                 .change(
                         user,
@@ -241,6 +245,7 @@ public final class AccountApi {
 
     private void changeEmail(Exchange x) {
         var body = x.jsonObject();
+        dev.latchkey.server.web.caller.StepUp.require(x, clock.instant());
         accounts.emailAddresses()
                 .requestChange(
                         x.caller().requireUser(),

@@ -94,6 +94,12 @@ public final class ForwardAuth {
             x.setHeader("X-Auth-Staff", Boolean.toString(user.staff()));
             var names = groups.of(user.id());
             x.setHeader("X-Auth-Groups", groupsHeader(names));
+            // RFC 8176 methods of the browser session's sign-in ("pwd,otp,mfa"); empty for a token or JWT caller.
+            x.setHeader(
+                    "X-Auth-Amr",
+                    caller.via() == dev.latchkey.server.web.http.Caller.Via.SESSION
+                            ? String.join(",", dev.latchkey.server.web.caller.StepUp.amr(caller.session()))
+                            : "");
             x.json(200, Views.user(user, names));
             return;
         }

@@ -103,7 +103,21 @@ public final class JwtApi {
         }
         // A pair outlives the session that asked for it unless that session is signed out: fresh proof, as tokens.
         Requests.requireRecentSignIn(x, clock.instant(), "a token pair from the browser session");
-        x.json(200, Views.tokenPair(tokens.obtain(caller.user().id(), session.idHash()), clock.instant()));
+        x.json(
+                200,
+                Views.tokenPair(
+                        tokens.obtain(
+                                caller.user().id(),
+                                session.idHash(),
+                                dev.latchkey.server.web.caller.StepUp.amr(session)),
+                        clock.instant()));
+    }
+
+    /** A token pair for a sign-in proven in full (by its first call or its second step), carrying its amr. */
+    void completed(Exchange x, dev.latchkey.auth.Authenticated authenticated) {
+        x.json(
+                200,
+                Views.tokenPair(tokens.obtain(authenticated.user().id(), null, authenticated.amr()), clock.instant()));
     }
 
     /**
@@ -111,8 +125,10 @@ public final class JwtApi {
      * pair, as {@code POST /api/jwt} does.
      */
     public void pairFor(Exchange x, Credentials credentials) {
-        var user = signIn.verify(x.client().context(), credentials).user();
-        x.json(200, Views.tokenPair(tokens.obtain(user.id(), null), clock.instant()));
+        completed(
+                x,
+                signIn.verify(
+                        x.client().context(), credentials, dev.latchkey.auth.Intent.of(dev.latchkey.auth.Intent.JWT)));
     }
 
     private void refresh(Exchange x) {

@@ -18,7 +18,10 @@ final class Requests {
      */
     static void requireRecentSignIn(Exchange exchange, java.time.Instant now, String what) {
         var session = exchange.caller().session();
-        if (session == null || session.created().plus(RECENT_SIGN_IN).isBefore(now)) {
+        if (session == null
+                || dev.latchkey.server.web.caller.StepUp.authTime(session)
+                        .plus(RECENT_SIGN_IN)
+                        .isBefore(now)) {
             throw new HttpErrors.PermissionDenied(
                     what + " needs a recent sign-in: send {\"username\",\"password\"}, " + "or sign in again");
         }

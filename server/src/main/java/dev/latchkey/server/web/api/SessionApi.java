@@ -6,6 +6,7 @@ import dev.latchkey.error.NotFound;
 import dev.latchkey.server.web.caller.Audits;
 import dev.latchkey.server.web.caller.PublicSessionId;
 import dev.latchkey.server.web.caller.SessionCookies;
+import dev.latchkey.server.web.caller.StepUp;
 import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.JsonResponses;
@@ -26,8 +27,16 @@ public final class SessionApi {
     private final SessionCookies browser;
     private final Audits audits;
     private final Groups groups;
+    private final java.time.Clock clock;
 
-    public SessionApi(SignIn signIn, Sessions sessions, SessionCookies browser, Audits audits, Groups groups) {
+    public SessionApi(
+            SignIn signIn,
+            Sessions sessions,
+            SessionCookies browser,
+            Audits audits,
+            Groups groups,
+            java.time.Clock clock) {
+        this.clock = clock;
         this.groups = groups;
         this.audits = audits;
         this.signIn = signIn;
@@ -45,7 +54,11 @@ public final class SessionApi {
                         .description("JSON only, so no cross-site form can send it; a foreign `Origin` is refused.")
                         .json(Schemas.object("username*", Schemas.string(), "password*", Schemas.string()))
                         .answers(200, "Signed in; the CSRF token for unsafe requests by cookie", signedIn)
-                        .errors(401, 429),
+                        .answers(
+                                401,
+                                "Wrong credentials, or a second factor is due (mfa_required)",
+                                Schemas.ref("Error"))
+                        .errors(429),
                 (x, p) -> signIn(x));
         router.add(
                 "GET",
@@ -79,7 +92,9 @@ public final class SessionApi {
                 "/api/sessions",
                 Policy.signedIn(),
                 Doc.of("End all the caller's sessions but the current one")
-                        .answers(200, "How many ended", Schemas.object("ended*", Schemas.integer())),
+                        .description("A browser session needs a sign-in within 10 minutes (step-up).")
+                        .answers(200, "How many ended", Schemas.object("ended*", Schemas.integer()))
+                        .errors(401),
                 (x, p) -> endOthers(x));
         router.add(
                 "DELETE",
@@ -110,10 +125,23 @@ public final class SessionApi {
     public void signInWith(Exchange x, Credentials credentials) {
         var signedIn = signIn.withSession(
                 x.client().context(), credentials, browser.current(x).orElse(null));
+        answer(x, signedIn);
+    }
+
+    /** The answer of a sign-in with a session, by its first call or by its second step. */
+    void answer(Exchange x, SignIn.SignedIn signedIn) {
         var token = browser.signedIn(x, signedIn.session());
         x.json(
                 200,
                 JsonResponses.object("user", Views.user(signedIn.authenticated().user()), "csrf_token", token));
+    }
+
+    /** A second step completed for a session: its cookie, as the first call would have set it. */
+    void completed(Exchange x, dev.latchkey.auth.Authenticated authenticated) {
+        answer(
+                x,
+                signIn.startSession(
+                        x.client().context(), authenticated, browser.current(x).orElse(null)));
     }
 
     /**
@@ -133,9 +161,16 @@ public final class SessionApi {
         x.noContent();
     }
 
+    /** The user, with the session's {@code amr} (RFC 8176) and sign-in time when called by a browser session. */
     private void me(Exchange x) {
         var user = x.caller().requireUser();
-        x.json(200, Views.user(user, groups.of(user.id())));
+        var view = Views.user(user, groups.of(user.id()));
+        if (x.caller().via() == dev.latchkey.server.web.http.Caller.Via.SESSION) {
+            var session = x.caller().session();
+            view.put("amr", StepUp.amr(session));
+            view.put("auth_time", StepUp.authTime(session).toString());
+        }
+        x.json(200, view);
     }
 
     private void list(Exchange x) {
@@ -146,6 +181,7 @@ public final class SessionApi {
 
     private void endOthers(Exchange x) {
         var user = x.caller().requireUser();
+        StepUp.require(x, clock.instant());
         var keep = x.caller().currentSession().map(s -> s.idHash()).orElse(null);
         int ended = sessions.endAllFor(user.id(), keep);
         if (ended > 0) {

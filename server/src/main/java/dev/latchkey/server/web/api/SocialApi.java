@@ -15,7 +15,6 @@ import dev.latchkey.singleuse.SingleUseStore;
 import dev.latchkey.social.ProviderFailure;
 import dev.latchkey.social.SocialDenied;
 import dev.latchkey.social.SocialLogin;
-import dev.latchkey.user.User;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -89,16 +88,19 @@ public final class SocialApi {
         if (!usedCodes.firstUse("app_code", name + ' ' + code, clock.instant(), CODE_LIFETIME)) {
             throw new SocialDenied("this code has been used already");
         }
-        User user;
+        dev.latchkey.auth.Authenticated authenticated;
         try {
-            user = signIn.verify(
-                            x.client().context(), new Credentials.SocialCode(name, code, redirectUri, verifier, nonce))
-                    .user();
+            authenticated = signIn.verify(
+                    x.client().context(),
+                    new Credentials.SocialCode(name, code, redirectUri, verifier, nonce),
+                    dev.latchkey.auth.Intent.of(dev.latchkey.auth.Intent.JWT));
         } catch (ProviderFailure e) {
             failures.count(e);
             throw e;
         }
-        x.json(200, Views.tokenPair(tokens.obtain(user.id(), null), clock.instant()));
+        x.json(
+                200,
+                Views.tokenPair(tokens.obtain(authenticated.user().id(), null, authenticated.amr()), clock.instant()));
     }
 
     private static String bounded(String value, String field) {

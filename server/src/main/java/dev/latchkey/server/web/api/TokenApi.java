@@ -97,20 +97,39 @@ public final class TokenApi {
         }
         var user = x.caller().requireUser();
         Requests.requireRecentSignIn(x, clock.instant(), "making a token");
-        issue(x, user, body);
+        dev.latchkey.server.web.caller.StepUp.require(x, clock.instant());
+        issue(x, user, Requests.optionalString(body, "name").orElse("token"), lifetime(body));
     }
 
     /**
      * Signs in with any credentials a person signs in with (a password, a passkey) and answers a new token named and
-     * lived as {@code body} says, as {@code POST /api/tokens} does.
+     * lived as {@code body} says, as {@code POST /api/tokens} does; a second step, when due, remembers both.
      */
     public void tokenFor(Exchange x, Credentials credentials, JsonNode body) {
-        issue(x, signIn.verify(x.client().context(), credentials).user(), body);
+        var name = Requests.optionalString(body, "name").orElse("token");
+        var lifetime = lifetime(body);
+        var details = new java.util.HashMap<String, String>();
+        details.put("name", name);
+        lifetime.ifPresent(l -> details.put("expires", Long.toString(l.toSeconds())));
+        var user = signIn.verify(
+                        x.client().context(),
+                        credentials,
+                        new dev.latchkey.auth.Intent(dev.latchkey.auth.Intent.TOKEN, details))
+                .user();
+        issue(x, user, name, lifetime);
+    }
+    /** A second step completed for a token: the token the first call was for. */
+    void completed(Exchange x, User user, java.util.Map<String, String> details) {
+        var expires = details.get("expires");
+        issue(
+                x,
+                user,
+                details.getOrDefault("name", "token"),
+                expires == null ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(expires))));
     }
 
-    private void issue(Exchange x, User user, JsonNode body) {
-        var issued =
-                tokens.create(user.id(), Requests.optionalString(body, "name").orElse("token"), lifetime(body));
+    private void issue(Exchange x, User user, String name, Optional<Duration> lifetime) {
+        var issued = tokens.create(user.id(), name, lifetime);
         audits.record(x, "token_created", user, "");
         var view = Views.token(issued.token());
         view.put("token", issued.key());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.auth.Credentials;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;
+import dev.latchkey.mfa.TwoStep;
 import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.JsonResponses;
@@ -27,9 +28,11 @@ public final class WebAuthnApi {
     private final SessionApi sessions;
     private final JwtApi jwt;
     private final TokenApi tokens;
+    private final TwoStep twoStep;
 
-    public WebAuthnApi(Passkeys passkeys, SessionApi sessions, JwtApi jwt, TokenApi tokens) {
+    public WebAuthnApi(Passkeys passkeys, SessionApi sessions, JwtApi jwt, TokenApi tokens, TwoStep twoStep) {
         this.passkeys = passkeys;
+        this.twoStep = twoStep;
         this.sessions = sessions;
         this.jwt = jwt;
         this.tokens = tokens;
@@ -70,11 +73,16 @@ public final class WebAuthnApi {
                 "POST",
                 "/api/webauthn/authenticate/options",
                 Policy.anyone().by(Policy.Proof.BODY),
-                Doc.of("Options for navigator.credentials.get: a passwordless sign-in with a discoverable passkey")
-                        .description("The same answer for every caller and every `username` (none lists credentials),"
-                                + " so it tells nobody who has an account or which passkeys they hold.")
-                        .json(Schemas.object("username", Schemas.string("accepted and not used")))
-                        .answers(200, "PublicKeyCredentialRequestOptionsJSON", Schemas.object("publicKey*", options)),
+                Doc.of("Options for navigator.credentials.get: a passwordless sign-in, or a sign-in's second step")
+                        .description("Without `mfa_token`, the same answer for every caller and every `username` (none"
+                                + " lists credentials), so it tells nobody who has an account or which passkeys they"
+                                + " hold. With the `mfa_token` of an `mfa_required` answer, options for that user's"
+                                + " passkeys: its assertion goes to `POST /api/mfa/verify` as `assertion`, with"
+                                + " `\"method\":\"webauthn\"`.")
+                        .json(Schemas.object(
+                                "username", Schemas.string("accepted and not used"), "mfa_token", Schemas.string()))
+                        .answers(200, "PublicKeyCredentialRequestOptionsJSON", Schemas.object("publicKey*", options))
+                        .errors(400, 401),
                 (x, p) -> requestOptions(x));
         router.add(
                 "POST",
@@ -128,9 +136,13 @@ public final class WebAuthnApi {
     }
 
     private void requestOptions(Exchange x) {
+        var body = x.jsonObject();
         // A username, when sent, must be a string; it changes nothing in the answer (see the route's description).
-        var unused = Requests.optionalString(x.jsonObject(), "username");
-        x.json(200, Map.of("publicKey", passkeys.authenticationOptions(null)));
+        var unused = Requests.optionalString(body, "username");
+        var mfaToken = Requests.optionalString(body, "mfa_token");
+        var user = mfaToken.map(token -> twoStep.signingIn(token, x.client().context()))
+                .orElse(null);
+        x.json(200, Map.of("publicKey", passkeys.authenticationOptions(user)));
     }
 
     private void authenticate(Exchange x) {

@@ -26,13 +26,16 @@ public final class ErrorBody {
 
     /** Answers the request with the error; a HEAD request gets the headers alone. */
     public static void send(Request request, Response response, Callback callback, LatchkeyException error) {
-        send(request, response, callback, error.status(), error.code(), error.detail());
+        send(request, response, callback, error.status(), bytes(error.code(), error.detail(), error.fields()));
     }
 
     /** Answers the request with this status, code and detail; a HEAD request gets the headers alone. */
     public static void send(
             Request request, Response response, Callback callback, int status, String code, String detail) {
-        var bytes = bytes(code, detail);
+        send(request, response, callback, status, bytes(code, detail));
+    }
+
+    private static void send(Request request, Response response, Callback callback, int status, byte[] bytes) {
         response.setStatus(status);
         var headers = response.getHeaders();
         headers.put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
@@ -47,11 +50,27 @@ public final class ErrorBody {
 
     /** The body itself, escaped as JSON whatever the detail holds (quotes, control characters, any script). */
     static byte[] bytes(String code, String detail) {
+        return bytes(code, detail, java.util.Map.of());
+    }
+
+    /** With the error's own {@code fields} after the two (strings, or lists of strings; others are left out). */
+    static byte[] bytes(String code, String detail, java.util.Map<String, Object> fields) {
         var out = new ByteArrayOutputStream(32 + (detail == null ? 0 : detail.length()));
         try (var json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("error", code);
             json.writeStringField("detail", detail);
+            for (var field : new java.util.TreeMap<>(fields).entrySet()) {
+                if (field.getValue() instanceof String text) {
+                    json.writeStringField(field.getKey(), text);
+                } else if (field.getValue() instanceof java.util.List<?> list) {
+                    json.writeArrayFieldStart(field.getKey());
+                    for (var item : list) {
+                        json.writeString(String.valueOf(item));
+                    }
+                    json.writeEndArray();
+                }
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("an error body could not be written", e); // never, into memory

@@ -33,7 +33,16 @@ public final class AccountPages {
     private final Templates templates;
     private final PageText text;
 
-    public AccountPages(Accounts accounts, Sessions sessions, SessionCookies browser, Csrf csrf, Templates templates) {
+    private final java.time.Clock clock;
+
+    public AccountPages(
+            Accounts accounts,
+            Sessions sessions,
+            SessionCookies browser,
+            Csrf csrf,
+            Templates templates,
+            java.time.Clock clock) {
+        this.clock = clock;
         this.accounts = accounts;
         this.sessions = sessions;
         this.browser = browser;
@@ -85,6 +94,7 @@ public final class AccountPages {
                                 "current_password*", Schemas.string(),
                                 "new_password*", Schemas.string()))
                         .answers(200, "Changed", html)
+                        .answers(303, "To /reauth first, when the sign-in is older than 10 minutes")
                         .answers(429, "Too many wrong current passwords: the form again", html),
                 (x, p) -> changePassword(x));
         if (!accounts.mailOn()) {
@@ -194,6 +204,7 @@ public final class AccountPages {
                                 "email*", Schemas.string(),
                                 "current_password*", Schemas.string()))
                         .answers(200, "Accepted", html)
+                        .answers(303, "To /reauth first, when the sign-in is older than 10 minutes")
                         .answers(429, "Too many attempts: the form again", html),
                 (x, p) -> changeEmail(x));
     }
@@ -460,7 +471,19 @@ public final class AccountPages {
                 .render();
     }
 
+    /** False after sending the browser to /reauth, when its sign-in is older than the step-up window. */
+    private boolean recent(Exchange x, String back) {
+        if (dev.latchkey.server.web.caller.StepUp.recent(x.caller().session(), clock.instant())) {
+            return true;
+        }
+        x.redirect("/reauth?next=" + java.net.URLEncoder.encode(back, java.nio.charset.StandardCharsets.UTF_8));
+        return false;
+    }
+
     private void changePassword(Exchange x) {
+        if (!recent(x, "/account/password")) {
+            return;
+        }
         var f = x.form();
         var user = x.caller().requireUser();
         try {
@@ -504,6 +527,9 @@ public final class AccountPages {
     }
 
     private void changeEmail(Exchange x) {
+        if (!recent(x, "/account/email")) {
+            return;
+        }
         var f = x.form();
         var email = f.getOrDefault("email", "");
         try {

@@ -43,6 +43,7 @@ public final class Pages {
     private final Audits audits;
     private final SocialLogin social;
     private final AccountPages accountPages;
+    private final MfaPages mfaPages;
 
     public Pages(
             SignIn signIn,
@@ -53,7 +54,9 @@ public final class Pages {
             Templates templates,
             Audits audits,
             SocialLogin social,
-            AccountPages accountPages) {
+            AccountPages accountPages,
+            MfaPages mfaPages) {
+        this.mfaPages = mfaPages;
         this.social = social;
         this.accountPages = accountPages;
         this.audits = audits;
@@ -153,9 +156,16 @@ public final class Pages {
         }
         try {
             var signedIn = signIn.withSession(
-                    x.client().context(), credentials, browser.current(x).orElse(null));
+                    x.client().context(),
+                    credentials,
+                    browser.current(x).orElse(null),
+                    new dev.latchkey.auth.Intent(dev.latchkey.auth.Intent.PAGE, Map.of("next", next)));
             browser.signedIn(x, signedIn.session());
             x.redirect(next);
+        } catch (dev.latchkey.mfa.MfaRequired required) {
+            mfaPages.secondStep(x, required, next);
+        } catch (dev.latchkey.mfa.MfaEnrollmentRequired enrol) {
+            mfaPages.enrolment(x, enrol.token());
         } catch (AuthenticationDenied denied) {
             renderLogin(x, 401, next, username, GENERIC_FAILURE);
         } catch (EmailNotVerified unverified) {

@@ -57,6 +57,8 @@ public final class SocialPages {
      */
     private final SingleUseStore usedStates;
 
+    private final MfaPages mfaPages;
+
     public SocialPages(
             SocialLogin social,
             SignIn signIn,
@@ -69,7 +71,9 @@ public final class SocialPages {
             SiteOrigin site,
             SingleUseStore usedStates,
             Clock clock,
-            ProviderFailures failures) {
+            ProviderFailures failures,
+            MfaPages mfaPages) {
+        this.mfaPages = mfaPages;
         this.usedStates = usedStates;
         this.signIn = signIn;
         this.social = social;
@@ -205,9 +209,15 @@ public final class SocialPages {
                     x.client().context(),
                     new Credentials.SocialCode(
                             name, code.get(), callbackUri(x, name), pending.verifier(), pending.nonce()),
-                    browser.current(x).orElse(null));
+                    browser.current(x).orElse(null),
+                    new dev.latchkey.auth.Intent(
+                            dev.latchkey.auth.Intent.PAGE, java.util.Map.of("next", pending.next())));
             browser.signedIn(x, signedIn.session());
             x.redirect(pending.next());
+        } catch (dev.latchkey.mfa.MfaRequired required) {
+            mfaPages.secondStep(x, required, pending.next());
+        } catch (dev.latchkey.mfa.MfaEnrollmentRequired enrol) {
+            mfaPages.enrolment(x, enrol.token());
         } catch (ProviderFailure e) {
             failed(x, e);
         } catch (SocialDenied | AuthenticationDenied e) {

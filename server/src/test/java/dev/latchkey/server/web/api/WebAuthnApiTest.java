@@ -192,7 +192,7 @@ class WebAuthnApiTest {
             assertThat(response.body()).startsWith("{\"error\":\"");
         }
         var browser = server.client();
-        var csrf = browser.signIn();
+        var csrf = signInWithPasskey(browser, "198.51.100.80");
         var registration = (ObjectNode) JSON.readTree(new SoftwareAuthenticator()
                 .register(
                         read(browser.postJson("/api/webauthn/register/options", "{}", "X-CSRF-Token", csrf))
@@ -265,7 +265,8 @@ class WebAuthnApiTest {
     void theCallerListsRenamesAndRemovesOnlyTheirOwnPasskeys() throws Exception {
         assertJsonError(server.client().postJson("/api/webauthn/register/options", "{}"), 401, "not_authenticated");
         var browser = server.client();
-        var csrf = browser.signIn();
+        // Alice has a passkey now, so a password alone no longer signs her in; her passkey does.
+        var csrf = signInWithPasskey(browser, "198.51.100.78");
         var options = read(browser.postJson("/api/webauthn/register/options", "{}", "X-CSRF-Token", csrf));
         var second = new SoftwareAuthenticator();
         var created = browser.postJson(
@@ -300,6 +301,89 @@ class WebAuthnApiTest {
                 authenticate(client, second.assertion(options(client), origin), "session", "198.51.100.77"),
                 401,
                 "invalid_credentials");
+    }
+
+    @Test
+    void aPasskeyIsTheSecondStepOfAPasswordSignInOnEveryPath() {
+        for (var path : List.of("/api/session", "/api/jwt", "/api/tokens")) {
+            var client = server.client();
+            var first = client.postJson(path, "{\"username\":\"alice\",\"password\":\"" + TestServer.PASSWORD + "\"}");
+            assertJsonError(first, 401, "mfa_required");
+            var mfa = readAny(first);
+            assertThat(mfa.get("methods").toString()).contains("\"webauthn\"");
+            var token = mfa.get("mfa_token").asText();
+
+            // Options for her passkeys only with a good mfa_token; a made-up one is refused, not answered.
+            assertJsonError(
+                    client.postJson("/api/webauthn/authenticate/options", "{\"mfa_token\":\"" + "A".repeat(43) + "\"}"),
+                    401,
+                    "invalid_mfa_token");
+            var options = read(client.postJson(
+                            "/api/webauthn/authenticate/options", "{\"mfa_token\":\"" + token + "\"}"))
+                    .get("publicKey");
+            assertThat(options.get("allowCredentials")).hasSize(1);
+
+            // A passwordless challenge cannot prove a second step, nor a second step a passwordless sign-in.
+            var passwordless = alices.assertion(options(client), origin);
+            assertJsonError(verify(client, token, passwordless), 401, "invalid_mfa_code");
+            var secondStep = alices.assertion(options, origin);
+            var done = verify(client, token, secondStep);
+            assertThat(done.statusCode())
+                    .as(path + " " + done.body())
+                    .isEqualTo("/api/tokens".equals(path) ? 201 : 200);
+            if ("/api/jwt".equals(path)) {
+                var access = readAny(done).get("access").asText();
+                assertThat(server.client()
+                                .get("/api/me", "Authorization", "Bearer " + access)
+                                .statusCode())
+                        .isEqualTo(200);
+                var claims =
+                        new String(Base64.getUrlDecoder().decode(access.split("\\.", -1)[1]), StandardCharsets.UTF_8);
+                assertThat(claims).contains("\"mfa\"").contains("\"pwd\"").containsPattern("\"[hs]wk\"");
+            }
+            if ("/api/session".equals(path)) {
+                var me = readAny(client.get("/api/me"));
+                assertThat(me.get("amr").toString())
+                        .contains("\"pwd\"")
+                        .contains("\"mfa\"")
+                        .containsPattern("\"[hs]wk\"");
+            }
+            // The mfa_token is spent: the same assertion again, or a fresh one, is refused.
+            assertJsonError(verify(client, token, secondStep), 401, "invalid_mfa_token");
+        }
+    }
+
+    @Test
+    void aPasswordlessSignInIsMultiFactorByItself() {
+        var browser = server.client();
+        var session = authenticate(browser, alices.assertion(options(browser), origin), "session", "198.51.100.79");
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
+        var amr = readAny(browser.get("/api/me")).get("amr").toString();
+        assertThat(amr)
+                .contains("\"user\"")
+                .contains("\"mfa\"")
+                .containsPattern("\"[hs]wk\"")
+                .doesNotContain("pwd");
+    }
+
+    /** Alice's session by her passkey (she has one, so a password alone no longer signs her in); its CSRF token. */
+    private static String signInWithPasskey(TestClient browser, String ip) {
+        var session = authenticate(browser, alices.assertion(options(browser), origin), "session", ip);
+        return read(session).get("csrf_token").asText();
+    }
+
+    private static HttpResponse<String> verify(TestClient client, String token, String assertion) {
+        return client.postJson(
+                "/api/mfa/verify",
+                "{\"mfa_token\":\"" + token + "\",\"method\":\"webauthn\",\"assertion\":" + assertion + "}");
+    }
+
+    private static JsonNode readAny(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String with(ObjectNode credential, String field, String value) {
