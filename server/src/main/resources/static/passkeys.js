@@ -161,6 +161,36 @@
     }
   }
 
+  // The second step of a password sign-in: the user's own passkeys, proved to /api/mfa/verify with the mfa_token
+  // of the page (its answer sets the session cookie, as the code form would).
+  function secondStepPage(button) {
+    var next = button.getAttribute("data-next") || "/";
+    if (next.charAt(0) !== "/" || next.charAt(1) === "/" || next.charAt(1) === "\\") {
+      next = "/";
+    }
+    var token = button.getAttribute("data-token");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      call("POST", "/api/webauthn/authenticate/options", { mfa_token: token })
+        .then(function (answer) {
+          return navigator.credentials.get({ publicKey: requestOptions(answer.publicKey) });
+        })
+        .then(function (credential) {
+          return call("POST", "/api/mfa/verify", {
+            mfa_token: token,
+            method: "webauthn",
+            assertion: credentialJson(credential)
+          });
+        })
+        .then(function () {
+          window.location.assign(next);
+        })
+        .catch(function () {
+          show("passkey-error");
+        });
+    });
+  }
+
   // The account's passkeys: add, rename, remove, each then shown by reloading the page.
   function passkeysPage(list) {
     var csrf = list.getAttribute("data-csrf");
@@ -215,6 +245,10 @@
   var button = document.getElementById("passkey-sign-in");
   if (button) {
     signInPage(button);
+  }
+  var second = document.getElementById("passkey-second-step");
+  if (second) {
+    secondStepPage(second);
   }
   var list = document.getElementById("passkeys");
   if (list) {

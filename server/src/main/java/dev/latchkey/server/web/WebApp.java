@@ -101,7 +101,8 @@ public final class WebApp {
         var sessionApi = new SessionApi(
                 latchkey.signIn(), latchkey.sessions(), browser, audits, latchkey.groups(), latchkey.clock());
         sessionApi.register(router);
-        latchkey.passkeys().ifPresent(passkeys -> new PasskeyPages(passkeys, csrf, templates).register(router));
+        latchkey.passkeys()
+                .ifPresent(passkeys -> new PasskeyPages(passkeys, csrf, templates, latchkey.clock()).register(router));
         var accountPages =
                 new AccountPages(latchkey.accounts(), latchkey.sessions(), browser, csrf, templates, latchkey.clock());
         accountPages.register(router);
@@ -164,8 +165,9 @@ public final class WebApp {
         jwtApi.register(router);
         // Passkeys only with an RP id (server.public_url): without one, the routes do not exist.
         latchkey.passkeys()
-                .ifPresent(passkeys ->
-                        new WebAuthnApi(passkeys, sessionApi, jwtApi, tokenApi, latchkey.twoStep()).register(router));
+                .ifPresent(passkeys -> new WebAuthnApi(
+                                passkeys, sessionApi, jwtApi, tokenApi, latchkey.twoStep(), latchkey.clock())
+                        .register(router));
         new MfaApi(
                         latchkey.twoStep(),
                         latchkey.totp(),

@@ -124,6 +124,26 @@ class BrowserPasskeyTest {
         Chromium.awaitGone(wait, signOut);
         wait.until(ExpectedConditions.urlToBe(base + "/login"));
 
+        // A password now leads to a second step (alice has a factor: her passkey), which the passkey answers.
+        browser.get(base + "/login?next=/account");
+        browser.findElement(By.id("username")).sendKeys("alice");
+        browser.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        var usePasskey = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("passkey-second-step")));
+        assertThat(browser.findElement(By.id("code")).isDisplayed()).isTrue();
+        screenshot("passkey-second-step");
+        usePasskey.click();
+        wait.until(ExpectedConditions.urlToBe(base + "/account"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("alice");
+        assertThat(server.latchkey().audit().findRecentByUser(1, "sign_in", 5))
+                .filteredOn(e -> e.outcome().equals("success"))
+                .first()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("mfa_webauthn"));
+        signOut = browser.findElement(By.id("sign-out"));
+        signOut.click();
+        Chromium.awaitGone(wait, signOut);
+        wait.until(ExpectedConditions.urlToBe(base + "/login"));
+
         // Conditional UI: the page asks for a passkey as it loads (mediation "conditional", offered in the username
         // field's autofill); the virtual authenticator answers such a request at once, as a user picking the
         // passkey from the autofill list would.
@@ -133,7 +153,7 @@ class BrowserPasskeyTest {
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("alice");
         assertThat(server.latchkey().audit().findRecentByUser(1, "passkey_sign_in", 5))
                 .filteredOn(e -> e.outcome().equals("success"))
-                .hasSize(2);
+                .hasSize(3); // the button, the second step, conditional UI
         screenshot("passkey-signed-in-conditional");
 
         browser.get(base + "/account/passkeys");

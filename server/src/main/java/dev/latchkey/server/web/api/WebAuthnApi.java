@@ -5,6 +5,7 @@ import dev.latchkey.auth.Credentials;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.error.NotFound;
 import dev.latchkey.mfa.TwoStep;
+import dev.latchkey.server.web.caller.StepUp;
 import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.JsonResponses;
@@ -13,6 +14,7 @@ import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.webauthn.Passkey;
 import dev.latchkey.webauthn.Passkeys;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -29,10 +31,13 @@ public final class WebAuthnApi {
     private final JwtApi jwt;
     private final TokenApi tokens;
     private final TwoStep twoStep;
+    private final Clock clock;
 
-    public WebAuthnApi(Passkeys passkeys, SessionApi sessions, JwtApi jwt, TokenApi tokens, TwoStep twoStep) {
+    public WebAuthnApi(
+            Passkeys passkeys, SessionApi sessions, JwtApi jwt, TokenApi tokens, TwoStep twoStep, Clock clock) {
         this.passkeys = passkeys;
         this.twoStep = twoStep;
+        this.clock = clock;
         this.sessions = sessions;
         this.jwt = jwt;
         this.tokens = tokens;
@@ -54,11 +59,15 @@ public final class WebAuthnApi {
                 Doc.of("Options for navigator.credentials.create: a new passkey for the caller")
                         .description("The challenge is good once, for five minutes; attestation is \"none\".")
                         .answers(200, "PublicKeyCredentialCreationOptionsJSON", Schemas.object("publicKey*", options)),
-                (x, p) -> x.json(
-                        200,
-                        Map.of(
-                                "publicKey",
-                                passkeys.registrationOptions(x.caller().requireUser()))));
+                (x, p) -> {
+                    // A new factor is a factor change: only with a sign-in of the last ten minutes.
+                    StepUp.require(x, clock.instant());
+                    x.json(
+                            200,
+                            Map.of(
+                                    "publicKey",
+                                    passkeys.registrationOptions(x.caller().requireUser())));
+                });
         router.add(
                 "POST",
                 "/api/webauthn/register",
@@ -129,6 +138,7 @@ public final class WebAuthnApi {
 
     private void add(Exchange x) {
         var user = x.caller().requireUser();
+        StepUp.require(x, clock.instant());
         var body = x.jsonObject();
         var name = Requests.optionalString(body, "name").orElse("");
         var created = passkeys.register(user, credential(body), name, x.client().context());
@@ -184,6 +194,7 @@ public final class WebAuthnApi {
     }
 
     private void remove(Exchange x, String id) {
+        StepUp.require(x, clock.instant());
         passkeys.remove(x.caller().requireUser(), id(id), x.client().context());
         x.noContent();
     }

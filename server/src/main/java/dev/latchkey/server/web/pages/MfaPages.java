@@ -183,7 +183,20 @@ public final class MfaPages {
         if (error != null) {
             scope.put("error", error);
         }
+        if (hasPasskey(token, x)) {
+            scope.put("passkeyStep", Map.of("token", token, "next", next));
+        }
         templates.page(x, error == null ? 200 : 400, "mfa_step", scope);
+    }
+
+    /** Whether the user of a live sign-in has a passkey, so that the page offers it beside the code. */
+    private boolean hasPasskey(String token, Exchange x) {
+        try {
+            var user = twoStep.signingIn(token, x.client().context());
+            return twoStep.methods(user.id()).contains("webauthn");
+        } catch (dev.latchkey.mfa.InvalidMfaToken gone) {
+            return false;
+        }
     }
 
     private void secondStepSubmitted(Exchange x) {

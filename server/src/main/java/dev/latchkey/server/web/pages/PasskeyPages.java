@@ -1,11 +1,15 @@
 package dev.latchkey.server.web.pages;
 
 import dev.latchkey.server.web.caller.Csrf;
+import dev.latchkey.server.web.caller.StepUp;
 import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.webauthn.Passkeys;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,9 +22,11 @@ public final class PasskeyPages {
     private final Passkeys passkeys;
     private final Csrf csrf;
     private final Templates templates;
+    private final Clock clock;
     private final PageText text = new PageText();
 
-    public PasskeyPages(Passkeys passkeys, Csrf csrf, Templates templates) {
+    public PasskeyPages(Passkeys passkeys, Csrf csrf, Templates templates, Clock clock) {
+        this.clock = clock;
         this.passkeys = passkeys;
         this.csrf = csrf;
         this.templates = templates;
@@ -31,11 +37,18 @@ public final class PasskeyPages {
                 "GET",
                 "/account/passkeys",
                 Policy.signedInPage(),
-                Doc.of("The caller's passkeys: add, rename, remove").answers(200, "The page", "text/html"),
+                Doc.of("The caller's passkeys: add, rename, remove")
+                        .answers(200, "The page", "text/html")
+                        .answers(303, "To /reauth first, when the sign-in is not recent"),
                 (x, p) -> page(x));
     }
 
     private void page(Exchange x) {
+        // Adding and removing passkeys are factor changes, which the API takes only after a recent sign-in.
+        if (!StepUp.recent(x.caller().session(), clock.instant())) {
+            x.redirect("/reauth?next=" + URLEncoder.encode("/account/passkeys", StandardCharsets.UTF_8));
+            return;
+        }
         var user = x.caller().requireUser();
         var l = AccountPages.language(x);
         var list = passkeys.forUser(user.id()).stream()

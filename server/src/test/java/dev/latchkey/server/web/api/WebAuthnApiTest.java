@@ -7,13 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.server.web.TestClient;
 import dev.latchkey.server.web.TestServer;
+import dev.latchkey.testing.MutableClock;
 import dev.latchkey.testing.SoftwareAuthenticator;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -32,13 +33,14 @@ class WebAuthnApiTest {
     @TempDir
     static Path dir;
 
+    static final MutableClock clock = MutableClock.at(java.time.Instant.now().toString());
     static TestServer server;
     static String origin;
     static SoftwareAuthenticator alices;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.withPublicUrl(dir, Clock.systemUTC());
+        server = TestServer.withPublicUrl(dir, clock);
         origin = "https://localhost:" + server.port();
         alices = new SoftwareAuthenticator();
         var browser = server.client();
@@ -364,6 +366,32 @@ class WebAuthnApiTest {
                 .contains("\"mfa\"")
                 .containsPattern("\"[hs]wk\"")
                 .doesNotContain("pwd");
+    }
+
+    @Test
+    void addingOrRemovingAPasskeyNeedsASignInOfTheLastTenMinutes() throws Exception {
+        var browser = server.client();
+        var csrf = signInWithPasskey(browser, "198.51.100.81");
+        var id = JSON.readTree(browser.get("/api/webauthn/credentials").body())
+                .get("credentials")
+                .get(0)
+                .get("id")
+                .asLong();
+        clock.advance(Duration.ofMinutes(10).plusSeconds(1));
+        assertJsonError(
+                browser.postJson("/api/webauthn/register/options", "{}", "X-CSRF-Token", csrf),
+                401,
+                "reauthentication_required");
+        assertJsonError(
+                browser.delete("/api/webauthn/credentials/" + id, "X-CSRF-Token", csrf),
+                401,
+                "reauthentication_required");
+        // A fresh sign-in (the passkey itself) makes it possible again.
+        var again = server.client();
+        var fresh = signInWithPasskey(again, "198.51.100.81");
+        assertThat(again.postJson("/api/webauthn/register/options", "{}", "X-CSRF-Token", fresh)
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     /** Alice's session by her passkey (she has one, so a password alone no longer signs her in); its CSRF token. */
