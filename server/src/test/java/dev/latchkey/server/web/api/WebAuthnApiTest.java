@@ -33,13 +33,14 @@ class WebAuthnApiTest {
     @TempDir
     static Path dir;
 
-    static final MutableClock clock = MutableClock.at(java.time.Instant.now().toString());
+    static MutableClock clock;
     static TestServer server;
     static String origin;
     static SoftwareAuthenticator alices;
 
     @BeforeAll
     static void start() throws Exception {
+        clock = MutableClock.at(java.time.Instant.now().toString());
         server = TestServer.withPublicUrl(dir, clock);
         origin = "https://localhost:" + server.port();
         alices = new SoftwareAuthenticator();
