@@ -75,7 +75,8 @@ final class SettingSources {
             "redis.key_prefix",
             "server.drain_time",
             "http.cors_origins",
-            "session.cookie_samesite");
+            "session.cookie_samesite",
+            "http.h2c");
     /** Settings that a file may give as a TOML array as well as one comma-separated string. */
     static final Set<String> LISTS = Set.of("http.cors_origins");
     /** The settings of one {@code [social.NAME]} section. */
