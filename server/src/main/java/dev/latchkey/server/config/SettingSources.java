@@ -78,7 +78,8 @@ final class SettingSources {
             "server.drain_time",
             "http.cors_origins",
             "session.cookie_samesite",
-            "webauthn.origins");
+            "webauthn.origins",
+            "http.h2c");
     /** Settings that a file may give as a TOML array as well as one comma-separated string. */
     static final Set<String> LISTS = Set.of("http.cors_origins", "webauthn.origins");
     /** The settings of one {@code [social.NAME]} section. */
