@@ -141,8 +141,8 @@ public final class ServeCommand implements Callable<Integer> {
             throws Exception {
         HttpServer httpServer;
         try {
-            httpServer = new HttpServer(
-                    server.bind(), server.port(), tls, server.redirectPort(), limits(server), proxies, server.h2c());
+            httpServer =
+                    new HttpServer(server.bind(), server.port(), tls, server.redirectPort(), limits(server), proxies);
             if (metrics) {
                 httpServer.addManagement(server.managementBind(), server.managementPort());
             }

@@ -78,8 +78,7 @@ final class SettingSources {
             "server.drain_time",
             "http.cors_origins",
             "session.cookie_samesite",
-            "webauthn.origins",
-            "http.h2c");
+            "webauthn.origins");
     /** Settings that a file may give as a TOML array as well as one comma-separated string. */
     static final Set<String> LISTS = Set.of("http.cors_origins", "webauthn.origins");
     /** The settings of one {@code [social.NAME]} section. */

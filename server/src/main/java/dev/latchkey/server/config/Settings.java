@@ -84,8 +84,6 @@ public record Settings(
      *                       {@code None}
      * @param drainTime      how long a stopping server answers {@code /readyz} with 503 before it stops taking
      *                       requests, so that a load balancer's health checks take it out of rotation first
-     * @param h2c            on the plain-HTTP listener, HTTP/2 with prior knowledge beside HTTP/1.1 (what a proxy
-     *                       such as HAProxy, Envoy or Caddy can speak to its backends); HTTPS always offers h2
      */
     public record Server(
             String bind,
@@ -103,8 +101,7 @@ public record Settings(
             Duration bodyTimeout,
             List<String> corsOrigins,
             String cookieSameSite,
-            Duration drainTime,
-            boolean h2c) {
+            Duration drainTime) {
         public Server {
             trustedProxies = List.copyOf(trustedProxies);
             corsOrigins = List.copyOf(corsOrigins);

@@ -207,8 +207,7 @@ public final class SettingsLoader {
                         "server.body_timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5)),
                 read.origins("http.cors_origins"),
                 sameSite(plainHttp, publicUrl),
-                read.bounded("server.drain_time", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5)),
-                read.bool("http.h2c", true));
+                read.bounded("server.drain_time", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5)));
     }
 
     /**

@@ -4,17 +4,7 @@ import dev.latchkey.server.tls.CertificateReloader;
 import dev.latchkey.server.tls.PemFiles;
 import java.net.URI;
 import java.time.Duration;
-import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http.MetaData;
-import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
-import org.eclipse.jetty.io.Connection;
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.WindowRateControl;
-import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -32,11 +22,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Jetty, set up the way an auth server should be: HTTPS with TLS 1.2 and 1.3 and forward-secret AEAD suites only,
- * HTTP/2 and HTTP/1.1 offered by ALPN, certificate files reloaded when they change, bounded headers (431 beyond 32
- * KiB, so that a 16 KiB token still gets its 401) and idle connections, errors in JSON, and a graceful stop (SIGTERM)
- * that lets requests in flight finish. Optionally a plain listener that only redirects to HTTPS, and a plain
- * management listener. Over plain HTTP ({@code --http}, behind a proxy), HTTP/2 with prior knowledge (h2c) is
- * offered beside HTTP/1.1 unless turned off.
+ * certificate files reloaded when they change, bounded headers (431 beyond 32 KiB, so that a 16 KiB token still
+ * gets its 401) and idle connections, errors in JSON, and a graceful stop (SIGTERM) that lets requests in flight
+ * finish. Optionally a plain listener that only redirects to HTTPS, and a plain management listener.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -44,18 +32,6 @@ public final class HttpServer implements AutoCloseable {
     private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(2);
     private static final int MAX_HEADER_BYTES = 32 * 1024;
     private static final int MAX_CONNECTIONS = 10_000;
-    /**
-     * Requests in flight on one HTTP/2 connection. Jetty's default is 128; latchkey's pages and API need few at once,
-     * and with the per-address connection cap this bounds what one client can ask of the thread pool at once.
-     */
-    static final int MAX_CONCURRENT_STREAMS = 32;
-    /**
-     * Frames that cost the server work without a request (resets, pings, settings, empty data, priority changes)
-     * per second on one HTTP/2 connection before it is closed with ENHANCE_YOUR_CALM: the rapid-reset attack
-     * (CVE-2023-44487) and its kin end there.
-     */
-    static final int MAX_CONTROL_FRAMES_PER_SECOND = 128;
-
     private static final String REDIRECT_CONNECTOR = "redirect";
     private static final String MANAGEMENT_CONNECTOR = "management";
 
@@ -75,12 +51,6 @@ public final class HttpServer implements AutoCloseable {
      */
     public HttpServer(String bind, int port, PemFiles tls, Integer redirectPort) {
         this(bind, port, tls, redirectPort, Limits.DEFAULT, TrustedProxies.none());
-    }
-
-    /** @param proxies the trusted proxies, exempt from the per-address connection cap */
-    public HttpServer(
-            String bind, int port, PemFiles tls, Integer redirectPort, Limits limits, TrustedProxies proxies) {
-        this(bind, port, tls, redirectPort, limits, proxies, true);
     }
 
     /**
@@ -103,19 +73,9 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /**
-     * @param proxies the trusted proxies, exempt from the per-address connection cap
-     * @param h2c     over plain HTTP, also HTTP/2 with prior knowledge ({@code http.h2c}); ignored with TLS, where
-     *                ALPN always offers h2
-     */
+    /** @param proxies the trusted proxies, exempt from the per-address connection cap */
     public HttpServer(
-            String bind,
-            int port,
-            PemFiles tls,
-            Integer redirectPort,
-            Limits limits,
-            TrustedProxies proxies,
-            boolean h2c) {
+            String bind, int port, PemFiles tls, Integer redirectPort, Limits limits, TrustedProxies proxies) {
         var threads = new QueuedThreadPool(200, 8);
         threads.setName("latchkey-http");
         this.server = new Server(threads);
@@ -126,21 +86,11 @@ public final class HttpServer implements AutoCloseable {
             secure.setSniHostCheck(false);
             config.addCustomizer(secure);
             var ssl = sslContext(tls.load());
-            var http1 = new HttpConnectionFactory(config);
-            // No protocols named: ALPN offers those that follow it on the connector, h2 first.
-            var alpn = new ALPNServerConnectionFactory();
-            alpn.setDefaultProtocol(http1.getProtocol());
             this.connector = new ServerConnector(
                     server,
-                    new SslConnectionFactory(ssl, alpn.getProtocol()),
-                    alpn,
-                    limited(new HTTP2ServerConnectionFactory(config)),
-                    http1);
+                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(config));
             this.reloader = new CertificateReloader(tls, ssl, RELOAD_INTERVAL);
-        } else if (h2c) {
-            this.connector = new ServerConnector(
-                    server, new HttpConnectionFactory(config), limited(new PriorKnowledgeOnly(config)));
-            this.reloader = null;
         } else {
             this.connector = new ServerConnector(server, new HttpConnectionFactory(config));
             this.reloader = null;
@@ -166,39 +116,6 @@ public final class HttpServer implements AutoCloseable {
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(true);
-    }
-
-    /**
-     * HTTP/2's own bounds: streams at once, control frames per second, the header list (the same 32 KiB as HTTP/1.1,
-     * through the configuration's request header size), HPACK's table at its 4 KiB default, and a stream idle no
-     * longer than a connection's.
-     */
-    private static <F extends AbstractHTTP2ServerConnectionFactory> F limited(F h2) {
-        h2.setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS);
-        h2.setRateControlFactory(new WindowRateControl.Factory(MAX_CONTROL_FRAMES_PER_SECOND));
-        h2.setMaxDecoderTableCapacity(4096);
-        h2.setStreamIdleTimeout(IDLE_TIMEOUT.toMillis());
-        h2.setMaxSettingsKeys(64);
-        return h2;
-    }
-
-    /**
-     * h2c by prior knowledge only (a client, typically a proxy, that opens with HTTP/2's preface), never by
-     * {@code Upgrade: h2c} on an HTTP/1.1 request: a front proxy that passes {@code Upgrade} on would let a client
-     * turn its one request into a tunnel past the proxy's own rules (h2c smuggling).
-     */
-    private static final class PriorKnowledgeOnly extends HTTP2CServerConnectionFactory {
-        PriorKnowledgeOnly(HttpConfiguration config) {
-            super(config);
-        }
-
-        @Override
-        public Connection upgradeConnection(
-                Connector connector, EndPoint endPoint, MetaData.Request request, HttpFields.Mutable response) {
-            return HttpMethod.PRI.is(request.getMethod())
-                    ? super.upgradeConnection(connector, endPoint, request, response)
-                    : null;
-        }
     }
 
     private static HttpConfiguration httpConfiguration() {
@@ -342,8 +259,6 @@ public final class HttpServer implements AutoCloseable {
 
                 @Override
                 public void failed(Throwable x) {
-                    // An HTTP/2 stream may fail (reset) while its connection lives on: it is no longer in flight.
-                    guard.responded(request);
                     callback.failed(x);
                 }
 
