@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +26,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code target/mfa-codes.png} and {@code target/mfa-sign-in.png}.
  */
 class BrowserMfaTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @TempDir
     Path dir;
@@ -38,17 +35,9 @@ class BrowserMfaTest {
 
     @BeforeEach
     void start() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            var message = "\n*** Chromium or chromedriver is missing (apt-get install chromium chromium-driver): "
-                    + "the browser test is SKIPPED. ***\n";
-            System.err.println(message);
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("Chromium is required under CI=true" + message);
-            }
-            Assumptions.abort(message);
-        }
+        Chromium.requireInstalled();
         server = TestServer.https(dir.resolve("server"));
-        browser = Chromium.start(CHROMIUM, CHROMEDRIVER, dir.resolve("profile"), "412,915");
+        browser = Chromium.start(dir.resolve("profile"), "412,915");
     }
 
     @AfterEach

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +28,6 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
  * {@code target/screenshots}.
  */
 class BrowserPasskeyTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @TempDir
     Path dir;
@@ -40,17 +37,9 @@ class BrowserPasskeyTest {
 
     @BeforeEach
     void start() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            var message = "\n*** Chromium or chromedriver is missing (apt-get install chromium chromium-driver): "
-                    + "the passkey browser test is SKIPPED. ***\n";
-            System.err.println(message);
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("Chromium is required under CI=true" + message);
-            }
-            Assumptions.abort(message);
-        }
+        Chromium.requireInstalled();
         server = TestServer.withPublicUrl(dir.resolve("server"), Clock.systemUTC());
-        browser = Chromium.start(CHROMIUM, CHROMEDRIVER, dir.resolve("profile"), "1000,900");
+        browser = Chromium.start(dir.resolve("profile"), "1000,900");
     }
 
     @AfterEach

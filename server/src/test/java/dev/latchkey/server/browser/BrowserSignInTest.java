@@ -14,7 +14,6 @@ import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +28,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * another session, and signs out. A screenshot of /account is saved as {@code target/account.png}.
  */
 class BrowserSignInTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @TempDir
     Path dir;
@@ -41,15 +38,7 @@ class BrowserSignInTest {
 
     @BeforeEach
     void start() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            var message = "\n*** Chromium or chromedriver is missing (apt-get install chromium chromium-driver): "
-                    + "the browser test is SKIPPED. ***\n";
-            System.err.println(message);
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("Chromium is required under CI=true" + message);
-            }
-            Assumptions.abort(message);
-        }
+        Chromium.requireInstalled();
         idp = new MockOAuth2Server();
         idp.start(0);
         server = TestServer.https(
@@ -65,7 +54,7 @@ class BrowserSignInTest {
                         Duration.ofSeconds(5),
                         Map.of(),
                         false)));
-        browser = Chromium.start(CHROMIUM, CHROMEDRIVER, dir.resolve("profile"), "412,915");
+        browser = Chromium.start(dir.resolve("profile"), "412,915");
     }
 
     @AfterEach

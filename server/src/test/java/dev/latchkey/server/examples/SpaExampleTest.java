@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import org.eclipse.jetty.http.HttpCookie;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +31,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * is saved as {@code target/spa.png}.
  */
 class SpaExampleTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path EXAMPLE =
             Path.of("../examples/spa").toAbsolutePath().normalize();
 
@@ -46,15 +43,7 @@ class SpaExampleTest {
 
     @BeforeEach
     void start() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            var message = "\n*** Chromium or chromedriver is missing (apt-get install chromium chromium-driver): "
-                    + "the SPA example test is SKIPPED. ***\n";
-            System.err.println(message);
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("Chromium is required under CI=true" + message);
-            }
-            Assumptions.abort(message);
-        }
+        Chromium.requireInstalled();
         site = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         site.createContext("/", exchange -> {
             var name = exchange.getRequestURI().getPath().equals("/")
@@ -84,7 +73,7 @@ class SpaExampleTest {
         var alice = latchkey.latchkey().users().find("alice").orElseThrow();
         latchkey.latchkey().groups().set(alice, List.of("editors"));
 
-        browser = Chromium.start(CHROMIUM, CHROMEDRIVER, dir.resolve("profile"), "412,915");
+        browser = Chromium.start(dir.resolve("profile"), "412,915");
     }
 
     @AfterEach
