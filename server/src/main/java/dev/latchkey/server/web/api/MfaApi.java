@@ -181,7 +181,7 @@ public final class MfaApi {
         if (!caller.isAuthenticated()) {
             throw new HttpErrors.NotAuthenticated();
         }
-        StepUp.require(x, clock.instant());
+        StepUp.requireForFactors(x, clock.instant());
         return caller.user();
     }
 
@@ -208,7 +208,7 @@ public final class MfaApi {
 
     private void remove(Exchange x) {
         var user = x.caller().requireUser();
-        StepUp.require(x, clock.instant());
+        StepUp.requireForFactors(x, clock.instant());
         if (!totp.remove(user.id())) {
             throw new dev.latchkey.error.NotFound("no_such_factor", "you have no authenticator app");
         }
@@ -221,7 +221,7 @@ public final class MfaApi {
 
     private void regenerate(Exchange x) {
         var user = x.caller().requireUser();
-        StepUp.require(x, clock.instant());
+        StepUp.requireForFactors(x, clock.instant());
         if (!twoStep.hasFactor(user.id())) {
             throw new dev.latchkey.error.Conflict("no_factor", "recovery codes stand in for a factor: add one first");
         }

@@ -61,7 +61,7 @@ public final class WebAuthnApi {
                         .answers(200, "PublicKeyCredentialCreationOptionsJSON", Schemas.object("publicKey*", options)),
                 (x, p) -> {
                     // A new factor is a factor change: only with a sign-in of the last ten minutes.
-                    StepUp.require(x, clock.instant());
+                    StepUp.requireForFactors(x, clock.instant());
                     x.json(
                             200,
                             Map.of(
@@ -138,7 +138,7 @@ public final class WebAuthnApi {
 
     private void add(Exchange x) {
         var user = x.caller().requireUser();
-        StepUp.require(x, clock.instant());
+        StepUp.requireForFactors(x, clock.instant());
         var body = x.jsonObject();
         var name = Requests.optionalString(body, "name").orElse("");
         var created = passkeys.register(user, credential(body), name, x.client().context());
@@ -194,7 +194,7 @@ public final class WebAuthnApi {
     }
 
     private void remove(Exchange x, String id) {
-        StepUp.require(x, clock.instant());
+        StepUp.requireForFactors(x, clock.instant());
         passkeys.remove(x.caller().requireUser(), id(id), x.client().context());
         x.noContent();
     }

@@ -42,6 +42,19 @@ public final class StepUp {
         }
     }
 
+    /**
+     * For a change of second factors: a browser session whose sign-in is within {@link #WINDOW}. A JWT or an API
+     * token says nothing of when its user last proved who they are (a JWT is refreshed for weeks, a token lives as
+     * long as it was made to), so neither may add or remove a factor: a stolen one must not take the second factor
+     * away, nor put its thief's own in.
+     */
+    public static void requireForFactors(Exchange exchange, Instant now) {
+        if (exchange.caller().via() != dev.latchkey.server.web.http.Caller.Via.SESSION) {
+            throw new ReauthenticationRequired();
+        }
+        require(exchange, now);
+    }
+
     /** Whether the session's user proved who they are within {@link #WINDOW} of {@code now}. */
     public static boolean recent(Session session, Instant now) {
         return session != null && !authTime(session).plus(WINDOW).isBefore(now);

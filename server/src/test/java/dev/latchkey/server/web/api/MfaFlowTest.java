@@ -382,6 +382,38 @@ class MfaFlowTest {
 
     // --- step-up
 
+    /** A stolen JWT or API token, however fresh, neither removes the second factor nor adds its thief's own. */
+    @Test
+    void aJwtOrAnApiTokenCannotChangeFactors() throws Exception {
+        clock.advance(Duration.ofSeconds(90));
+        var ip = address();
+        var app = server.client();
+        var token = firstStep(app, "/api/jwt", "", ip);
+        var access = JSON.readTree(verify(app, token, code(0), ip).body())
+                .get("access")
+                .asText();
+        clock.advance(Duration.ofSeconds(90));
+        var apiToken = firstStep(app, "/api/tokens", "", ip);
+        var key = JSON.readTree(verify(app, apiToken, code(0), ip).body())
+                .get("token")
+                .asText();
+        for (var authorization : List.of("Bearer " + access, "Token " + key)) {
+            for (var call : List.<java.util.function.Supplier<HttpResponse<String>>>of(
+                    () -> app.delete("/api/mfa/totp", "Authorization", authorization, "X-Forwarded-For", ip),
+                    () -> app.postJson("/api/mfa/totp", "{}", "Authorization", authorization, "X-Forwarded-For", ip),
+                    () -> app.postJson(
+                            "/api/mfa/recovery-codes", "{}", "Authorization", authorization, "X-Forwarded-For", ip))) {
+                var refused = call.get();
+                assertThat(refused.statusCode())
+                        .as(authorization.split(" ", -1)[0] + " " + refused.body())
+                        .isIn(401, 403);
+                assertThat(refused.body()).doesNotContain("secret").doesNotContain("recovery_codes\":[");
+            }
+        }
+        // The factor is still there: a password alone is still not enough.
+        assertThat(firstStep(server.client(), "/api/session", "", address())).hasSize(43);
+    }
+
     @Test
     void factorChangesTokensAndEndingSessionsNeedARecentSignInAndReauthGivesOne() throws Exception {
         clock.advance(Duration.ofSeconds(90));
