@@ -55,16 +55,24 @@ class HaproxyRedisClusterTest extends ClusterContract {
         } finally {
             redis.start();
         }
-        var deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
-        Http.Answer first;
-        do {
-            Thread.sleep(100);
-            first = http.post(nodes.get(0).uri().resolve("api/social/gh"), code, "X-Forwarded-For", "198.51.100.42");
-        } while (first.status() == 503 && System.nanoTime() < deadline);
+        // Each node's Redis client reconnects on its own backoff: wait for each one, not only for the first.
+        var first = untilRedisAnswers(0, code);
         assertThat(first.status())
                 .as("back without a restart: the provider is asked")
                 .isEqualTo(502);
-        var again = http.post(nodes.get(1).uri().resolve("api/social/gh"), code, "X-Forwarded-For", "198.51.100.42");
+        var again = untilRedisAnswers(1, code);
         assertThat(again.body()).as("and single use holds across nodes again").contains("used already");
+    }
+
+    /** Posts the code to one node until its store answers again (a 503 consumes nothing), for at most 15 s. */
+    private Http.Answer untilRedisAnswers(int node, String code) throws Exception {
+        var deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        Http.Answer answer;
+        do {
+            Thread.sleep(100);
+            answer = http.post(
+                    nodes.get(node).uri().resolve("api/social/gh"), code, "X-Forwarded-For", "198.51.100.42");
+        } while (answer.status() == 503 && System.nanoTime() < deadline);
+        return answer;
     }
 }
