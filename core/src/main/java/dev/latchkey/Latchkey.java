@@ -32,6 +32,7 @@ import dev.latchkey.mfa.TwoStep;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.provider.Clients;
 import dev.latchkey.request.Language;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.session.Sessions;
@@ -48,6 +49,7 @@ import dev.latchkey.store.DatabaseUrl;
 import dev.latchkey.store.JdbcAccountStore;
 import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
+import dev.latchkey.store.JdbcClientStore;
 import dev.latchkey.store.JdbcGroupStore;
 import dev.latchkey.store.JdbcMailOutbox;
 import dev.latchkey.store.JdbcMfaStore;
@@ -131,6 +133,7 @@ public final class Latchkey implements AutoCloseable {
     private final TotpFactor totp;
     private final RecoveryCodes recoveryCodes;
     private final TwoStep twoStep;
+    private final Clients clients;
 
     private Latchkey(Builder b) {
         this.database = b.database;
@@ -289,6 +292,11 @@ public final class Latchkey implements AutoCloseable {
                 (user, kind) -> accounts.notice(user, kind, Language.EN)
                         .ifPresent(mail -> outbox.enqueue(List.of(mail), clock.instant())));
         twoStep.settings(b.mfa);
+        this.clients = new Clients(new JdbcClientStore(database), b.secrets, audit, clock, id -> {
+            if (tokenFamilies != null) {
+                tokenFamilies.revokeForClient(id, null, Clients.AUDIT_DELETED);
+            }
+        });
         signIn.secondStep(twoStep);
         Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)
                 .description("signed-in sessions that have not expired")
@@ -430,6 +438,11 @@ public final class Latchkey implements AutoCloseable {
     /** Two-step sign-in over every registered second factor, and the {@code mfa.*} settings. */
     public TwoStep twoStep() {
         return twoStep;
+    }
+
+    /** The apps registered to sign their users in through latchkey as an OpenID Provider. */
+    public Clients clients() {
+        return clients;
     }
 
     public SignInThrottle throttle() {

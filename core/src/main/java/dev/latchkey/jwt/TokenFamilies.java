@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,7 @@ public final class TokenFamilies implements UserRevocation {
         var refresh = newRefreshToken();
         var refreshExpires = refreshExpiry(family, now);
         store.insert(family, Secrets.sha256Hex(refresh), refreshExpires);
-        return pair(family, refresh, refreshExpires, now);
+        return pair(family, refresh, refreshExpires, now, null);
     }
 
     /**
@@ -110,8 +111,75 @@ public final class TokenFamilies implements UserRevocation {
      * revokes its family. {@link InvalidRefreshToken} for anything that is not exchanged.
      */
     public TokenPair refresh(String token, RequestContext request) throws InvalidRefreshToken {
+        return refresh(token, null, null, request);
+    }
+
+    /**
+     * The first pair of a family issued to a client through the provider ({@code familyId} chosen by the caller, so
+     * that a reused authorization code can name the family its first use made). Empty when a family with that id
+     * exists or was {@link #forbid forbidden} already.
+     */
+    public Optional<TokenPair> obtainDelegated(
+            String familyId,
+            long userId,
+            String sessionHash,
+            List<String> amr,
+            Delegation delegation,
+            DelegatedAccess access) {
+        var now = clock.instant();
+        var family = new TokenFamily(
+                familyId, userId, sessionHash, now, now.plus(settings.familyLifetime()), null, amr, delegation);
+        var refresh = newRefreshToken();
+        var refreshExpires = refreshExpiry(family, now);
+        if (!store.insert(family, Secrets.sha256Hex(refresh), refreshExpires)) {
+            return Optional.empty();
+        }
+        return Optional.of(pair(family, refresh, refreshExpires, now, access));
+    }
+
+    /**
+     * As {@link #refresh(String, RequestContext)} for a family issued to {@code clientId}; a refresh token of another
+     * client's family, or of latchkey's own, is refused unspent.
+     */
+    public TokenPair refreshDelegated(String token, String clientId, DelegatedAccess access, RequestContext request)
+            throws InvalidRefreshToken {
+        return refresh(token, java.util.Objects.requireNonNull(clientId), access, request);
+    }
+
+    /**
+     * Makes sure family {@code familyId} is revoked, whether it exists yet or not (a reused authorization code may
+     * arrive while its first use is still issuing); audited as {@code kind} when it ended a live family.
+     */
+    public void forbid(String familyId, long userId, Delegation delegation, String kind, RequestContext request) {
+        var now = clock.instant();
+        revoked.add(familyId, now);
+        var family = new TokenFamily(familyId, userId, null, now, now, now, List.of(), delegation);
+        if (store.forbid(family, now, kind)) {
+            log.warn("family {} (user {}) revoked: {}", familyId, userId, kind);
+        }
+        audit.append(event(family, kind, "failure", "family_revoked", request));
+    }
+
+    /** The family with this id, live or not. */
+    public Optional<TokenFamily> family(String familyId) {
+        return store.findFamily(familyId);
+    }
+
+    /** Whether this family was revoked (in memory: every node hears of revocations within a second). */
+    public boolean isRevoked(String familyId) {
+        return revoked.contains(familyId);
+    }
+
+    /** Ends every live family issued to {@code clientId} (for one user, or all when {@code userId} is null). */
+    public void revokeForClient(String clientId, Long userId, String reason) {
+        var now = clock.instant();
+        store.revokeForClient(clientId, userId, now, reason).forEach(id -> revoked.add(id, now));
+    }
+
+    private TokenPair refresh(String token, String clientId, DelegatedAccess access, RequestContext request)
+            throws InvalidRefreshToken {
         try {
-            var pair = exchange(token, request);
+            var pair = exchange(token, clientId, access, request);
             refreshed.increment();
             return pair;
         } catch (InvalidRefreshToken e) {
@@ -120,10 +188,16 @@ public final class TokenFamilies implements UserRevocation {
         }
     }
 
-    private TokenPair exchange(String token, RequestContext request) throws InvalidRefreshToken {
+    private TokenPair exchange(String token, String clientId, DelegatedAccess access, RequestContext request)
+            throws InvalidRefreshToken {
         var stored = find(token);
         var family = stored.family();
         var now = clock.instant();
+        var owner = family.delegation() == null ? null : family.delegation().clientId();
+        if (!java.util.Objects.equals(owner, clientId)) {
+            // Checked before anything is spent: a token taken to the wrong door says nothing of who else holds it.
+            throw new InvalidRefreshToken(owner == null ? "not a client's refresh token" : "issued to another client");
+        }
         if (stored.spent() != null) {
             reuseDetected(family, request);
             throw new InvalidRefreshToken("spent");
@@ -148,7 +222,7 @@ public final class TokenFamilies implements UserRevocation {
             }
             throw new InvalidRefreshToken("revoked or expired meanwhile");
         }
-        return pair(family, next, nextExpires, now);
+        return pair(family, next, nextExpires, now, access);
     }
 
     /**
@@ -267,9 +341,12 @@ public final class TokenFamilies implements UserRevocation {
                 request.userAgent());
     }
 
-    private TokenPair pair(TokenFamily family, String refresh, Instant refreshExpires, Instant now) {
+    private TokenPair pair(
+            TokenFamily family, String refresh, Instant refreshExpires, Instant now, DelegatedAccess delegated) {
         var accessExpires = earlier(now.plus(settings.accessLifetime()), family.expires());
-        var access = accessTokens.issue(family.userId(), family.id(), accessExpires, family.amr());
+        var access = family.delegation() == null
+                ? accessTokens.issue(family.userId(), family.id(), accessExpires, family.amr())
+                : delegated.issue(family, accessExpires);
         return new TokenPair(access, refresh, Duration.between(now, accessExpires), refreshExpires, family.id());
     }
 

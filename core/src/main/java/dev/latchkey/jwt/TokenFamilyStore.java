@@ -8,10 +8,24 @@ import java.util.Optional;
 /** Where token families and the hashes of their refresh tokens live. */
 public interface TokenFamilyStore {
 
-    /** Stores a new family with its first refresh token. */
-    void insert(TokenFamily family, String firstTokenHash, Instant tokenExpires);
+    /**
+     * Stores a new family with its first refresh token; false, storing nothing, when a family with its id exists
+     * already (one {@link #forbid} made first).
+     */
+    boolean insert(TokenFamily family, String firstTokenHash, Instant tokenExpires);
 
     Optional<StoredRefreshToken> findRefreshByHash(String tokenHash);
+
+    Optional<TokenFamily> findFamily(String familyId);
+
+    /**
+     * Makes sure the family with this id is revoked: revokes it if it is live, and if it does not exist yet, stores it
+     * revoked, so that a later {@link #insert} of that id fails. True when this call ended a live family.
+     */
+    boolean forbid(TokenFamily family, Instant now, String reason);
+
+    /** The live families issued to this client (all users), or to this client for one user; answers their ids. */
+    List<String> revokeForClient(String clientId, Long userId, Instant now, String reason);
 
     /**
      * Spends {@code tokenHash} and stores its successor, atomically: true for the one caller that found it unspent

@@ -24,12 +24,12 @@ import java.util.Set;
  * cover RSA, EC and HMAC but not Ed25519 (which Nimbus verifies through Tink from a JWK, not a Java key), so this
  * one hands an Ed25519 JWK through in a {@link Okp} holder and builds its verifier.
  */
-final class VerificationKeys implements JWSKeySelector<SecurityContext>, JWSVerifierFactory {
+public final class VerificationKeys implements JWSKeySelector<SecurityContext>, JWSVerifierFactory {
     private final SigningKeys keys;
     private final JWSAlgorithm algorithm;
     private final DefaultJWSVerifierFactory standard = new DefaultJWSVerifierFactory();
 
-    VerificationKeys(SigningKeys keys, JWSAlgorithm algorithm) {
+    public VerificationKeys(SigningKeys keys, JWSAlgorithm algorithm) {
         this.keys = keys;
         this.algorithm = algorithm;
     }

@@ -15,10 +15,20 @@ import java.util.Optional;
 
 /** {@link TokenFamilyStore} on SQLite or PostgreSQL. */
 public final class JdbcTokenFamilyStore implements TokenFamilyStore {
-    private static final String FAMILY_COLUMNS =
-            "f.id, f.user_id, f.session_hash, f.created_at, f.expires_at," + " f.revoked_at, f.amr";
+    private static final String FAMILY_COLUMNS = "f.id, f.user_id, f.session_hash, f.created_at, f.expires_at,"
+            + " f.revoked_at, f.amr, f.client_id, f.scope, f.auth_time";
     private static final String INSERT_FAMILY = "INSERT INTO token_families (id, user_id, session_hash, created_at,"
-            + " expires_at, amr) VALUES (?, ?, ?, ?, ?, ?)";
+            + " expires_at, amr, client_id, scope, auth_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (id) DO NOTHING";
+    private static final String INSERT_REVOKED = "INSERT INTO token_families (id, user_id, session_hash, created_at,"
+            + " expires_at, amr, client_id, scope, auth_time, revoked_at, revoked_reason)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+    private static final String FIND_FAMILY = "SELECT " + "f.id, f.user_id, f.session_hash, f.created_at, f.expires_at,"
+            + " f.revoked_at, f.amr, f.client_id, f.scope, f.auth_time FROM token_families f WHERE f.id = ?";
+    private static final String LIVE_FOR_CLIENT =
+            "SELECT id FROM token_families WHERE client_id = ? AND revoked_at IS NULL";
+    private static final String LIVE_FOR_CLIENT_AND_USER =
+            "SELECT id FROM token_families WHERE client_id = ? AND user_id = ? AND revoked_at IS NULL";
     private static final String INSERT_TOKEN =
             "INSERT INTO refresh_tokens (token_hash, family_id, issued_at," + " expires_at) VALUES (?, ?, ?, ?)";
     private static final String FIND_TOKEN = "SELECT t.token_hash, t.issued_at, t.expires_at AS token_expires_at,"
@@ -47,23 +57,72 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
     }
 
     @Override
-    public void insert(TokenFamily family, String firstTokenHash, Instant tokenExpires) {
-        sql.inTransaction(c -> {
-            Sql.update(c, INSERT_FAMILY, s -> {
-                s.setString(1, family.id());
-                s.setLong(2, family.userId());
-                if (family.sessionHash() == null) {
-                    s.setNull(3, Types.CHAR);
-                } else {
-                    s.setString(3, family.sessionHash());
-                }
-                s.setLong(4, family.created().toEpochMilli());
-                s.setString(6, String.join(" ", family.amr()));
-                s.setLong(5, family.expires().toEpochMilli());
-            });
+    public boolean insert(TokenFamily family, String firstTokenHash, Instant tokenExpires) {
+        return sql.inTransaction(c -> {
+            if (Sql.update(c, INSERT_FAMILY, s -> bindFamily(s, family)) != 1) {
+                return false;
+            }
             insertToken(c, firstTokenHash, family.id(), family.created(), tokenExpires);
-            return null;
+            return true;
         });
+    }
+
+    @Override
+    public Optional<TokenFamily> findFamily(String familyId) {
+        return sql.one(FIND_FAMILY, s -> s.setString(1, familyId), JdbcTokenFamilyStore::family);
+    }
+
+    @Override
+    public boolean forbid(TokenFamily family, Instant now, String reason) {
+        return sql.inTransaction(c -> {
+            Sql.update(c, INSERT_REVOKED, s -> {
+                bindFamily(s, family);
+                s.setLong(10, now.toEpochMilli());
+                s.setString(11, reason);
+            });
+            return revokeAll(c, List.of(family.id()), now, reason).size() == 1;
+        });
+    }
+
+    @Override
+    public List<String> revokeForClient(String clientId, Long userId, Instant now, String reason) {
+        return sql.inTransaction(c -> revokeAll(
+                c,
+                userId == null
+                        ? Sql.list(c, LIVE_FOR_CLIENT, s -> s.setString(1, clientId), r -> r.getString(1))
+                        : Sql.list(
+                                c,
+                                LIVE_FOR_CLIENT_AND_USER,
+                                s -> {
+                                    s.setString(1, clientId);
+                                    s.setLong(2, userId);
+                                },
+                                r -> r.getString(1)),
+                now,
+                reason));
+    }
+
+    private static void bindFamily(java.sql.PreparedStatement s, TokenFamily family) throws SQLException {
+        s.setString(1, family.id());
+        s.setLong(2, family.userId());
+        if (family.sessionHash() == null) {
+            s.setNull(3, Types.CHAR);
+        } else {
+            s.setString(3, family.sessionHash());
+        }
+        s.setLong(4, family.created().toEpochMilli());
+        s.setLong(5, family.expires().toEpochMilli());
+        s.setString(6, String.join(" ", family.amr()));
+        var delegation = family.delegation();
+        if (delegation == null) {
+            s.setNull(7, Types.VARCHAR);
+            s.setNull(8, Types.VARCHAR);
+            s.setNull(9, Types.BIGINT);
+        } else {
+            s.setString(7, delegation.clientId());
+            s.setString(8, delegation.scope());
+            s.setLong(9, delegation.authTime().getEpochSecond());
+        }
     }
 
     @Override
@@ -179,7 +238,17 @@ public final class JdbcTokenFamilyStore implements TokenFamilyStore {
                 Instant.ofEpochMilli(r.getLong("created_at")),
                 Instant.ofEpochMilli(r.getLong("expires_at")),
                 Sql.instantOrNull(r, "revoked_at"),
-                amr(r.getString("amr")));
+                amr(r.getString("amr")),
+                delegation(r));
+    }
+
+    private static dev.latchkey.jwt.Delegation delegation(ResultSet r) throws SQLException {
+        var client = r.getString("client_id");
+        if (client == null) {
+            return null;
+        }
+        return new dev.latchkey.jwt.Delegation(
+                client, r.getString("scope"), Instant.ofEpochSecond(r.getLong("auth_time")));
     }
 
     private static java.util.List<String> amr(String column) {

@@ -70,8 +70,8 @@ class HaproxyRedisClusterTest extends ClusterContract {
         Http.Answer answer;
         do {
             Thread.sleep(100);
-            answer = http.post(
-                    nodes.get(node).uri().resolve("api/social/gh"), code, "X-Forwarded-For", "198.51.100.42");
+            answer =
+                    http.post(nodes.get(node).uri().resolve("api/social/gh"), code, "X-Forwarded-For", "198.51.100.42");
         } while (answer.status() == 503 && System.nanoTime() < deadline);
         return answer;
     }
