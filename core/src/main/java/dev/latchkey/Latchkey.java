@@ -32,7 +32,12 @@ import dev.latchkey.mfa.TwoStep;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.provider.AuthorizationCodes;
+import dev.latchkey.provider.BackchannelLogout;
 import dev.latchkey.provider.Clients;
+import dev.latchkey.provider.OpenIdProvider;
+import dev.latchkey.provider.ProviderTokens;
+import dev.latchkey.provider.Subjects;
 import dev.latchkey.request.Language;
 import dev.latchkey.session.SessionSettings;
 import dev.latchkey.session.Sessions;
@@ -50,7 +55,9 @@ import dev.latchkey.store.JdbcAccountStore;
 import dev.latchkey.store.JdbcApiTokenStore;
 import dev.latchkey.store.JdbcAuditStore;
 import dev.latchkey.store.JdbcClientStore;
+import dev.latchkey.store.JdbcConsentStore;
 import dev.latchkey.store.JdbcGroupStore;
+import dev.latchkey.store.JdbcLogoutStore;
 import dev.latchkey.store.JdbcMailOutbox;
 import dev.latchkey.store.JdbcMfaStore;
 import dev.latchkey.store.JdbcPasskeyStore;
@@ -134,6 +141,8 @@ public final class Latchkey implements AutoCloseable {
     private final RecoveryCodes recoveryCodes;
     private final TwoStep twoStep;
     private final Clients clients;
+    private final OpenIdProvider openIdProvider;
+    private final BackchannelLogout backchannelLogout;
 
     private Latchkey(Builder b) {
         this.database = b.database;
@@ -298,6 +307,39 @@ public final class Latchkey implements AutoCloseable {
             }
         });
         signIn.secondStep(twoStep);
+        if (b.providerIssuer != null && signingKeys != null) {
+            var logoutStore = new JdbcLogoutStore(database);
+            var oidcTokens = new ProviderTokens(
+                    signingKeys,
+                    b.jwt.algorithm(),
+                    b.providerIssuer,
+                    new Subjects(SecretBox.derive(b.instanceSecret, "oidc subjects")),
+                    b.secrets,
+                    clock);
+            this.openIdProvider = new OpenIdProvider(
+                    b.providerIssuer,
+                    clients,
+                    tokenFamilies,
+                    oidcTokens,
+                    new AuthorizationCodes(
+                            new SecretBox(b.instanceSecret, "authorization codes", b.secrets),
+                            singleUse,
+                            b.json,
+                            clock),
+                    new JdbcConsentStore(database),
+                    logoutStore,
+                    userCache,
+                    groups,
+                    audit,
+                    clock,
+                    meters);
+            sessions.onEnd(openIdProvider::sessionsEnded);
+            this.backchannelLogout = new BackchannelLogout(
+                    logoutStore, clients, oidcTokens, BackchannelLogout.defaultHttp(), clock, meters);
+        } else {
+            this.openIdProvider = null;
+            this.backchannelLogout = null;
+        }
         Gauge.builder("latchkey.sessions.active", sessions, Sessions::countSignedIn)
                 .description("signed-in sessions that have not expired")
                 .register(meters);
@@ -323,6 +365,9 @@ public final class Latchkey implements AutoCloseable {
                 mailDelivery.start(b.scheduler, BACKGROUND_INTERVAL);
             }
             accounts.start(b.scheduler, BACKGROUND_INTERVAL);
+            if (backchannelLogout != null) {
+                backchannelLogout.start(b.scheduler, BACKGROUND_INTERVAL);
+            }
         }
     }
 
@@ -445,6 +490,19 @@ public final class Latchkey implements AutoCloseable {
         return clients;
     }
 
+    /**
+     * latchkey as an OpenID Provider for other apps; empty unless the builder was given its issuer
+     * ({@link Builder#openIdProvider}) and an instance secret.
+     */
+    public Optional<OpenIdProvider> openIdProvider() {
+        return Optional.ofNullable(openIdProvider);
+    }
+
+    /** The sender of back-channel logout notices; empty without the provider. */
+    public Optional<BackchannelLogout> backchannelLogout() {
+        return Optional.ofNullable(backchannelLogout);
+    }
+
     public SignInThrottle throttle() {
         return throttle;
     }
@@ -495,6 +553,9 @@ public final class Latchkey implements AutoCloseable {
     @Override
     public void close() {
         accounts.stop();
+        if (backchannelLogout != null) {
+            backchannelLogout.stop();
+        }
         if (mailDelivery != null) {
             mailDelivery.stop();
         }
@@ -542,6 +603,7 @@ public final class Latchkey implements AutoCloseable {
         private MfaSettings mfa = MfaSettings.DEFAULT;
         private String mfaIssuer = "latchkey";
         private final List<SecondFactor> extraFactors = new ArrayList<>();
+        private String providerIssuer;
 
         private Builder(Database database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -716,6 +778,22 @@ public final class Latchkey implements AutoCloseable {
          */
         public Builder secondFactor(SecondFactor factor) {
             this.extraFactors.add(Objects.requireNonNull(factor));
+            return this;
+        }
+
+        /**
+         * Turns latchkey into an OpenID Provider with this issuer (the public URL, {@code https://…} without a
+         * trailing slash); off unless set. Needs an instance secret: codes are sealed and tokens signed under it.
+         */
+        public Builder openIdProvider(String issuer) {
+            var uri = java.net.URI.create(Objects.requireNonNull(issuer));
+            if (!uri.isAbsolute()
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null
+                    || issuer.endsWith("/")) {
+                throw new IllegalArgumentException("the issuer is an absolute URL without query, fragment or final /");
+            }
+            this.providerIssuer = issuer;
             return this;
         }
 

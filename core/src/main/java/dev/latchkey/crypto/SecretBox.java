@@ -30,12 +30,17 @@ public final class SecretBox {
         if (instanceSecret.length < 32) {
             throw new IllegalArgumentException("the instance secret must have at least 256 bits");
         }
+        this.key = new SecretKeySpec(derive(instanceSecret, purpose), "AES");
+        this.secrets = secrets;
+    }
+
+    /** 256 bits derived from the instance secret for one purpose alone (HKDF-SHA256, the purpose as its info). */
+    public static byte[] derive(byte[] instanceSecret, String purpose) {
         var hkdf = new HKDFBytesGenerator(new SHA256Digest());
         hkdf.init(new HKDFParameters(instanceSecret, null, ("latchkey " + purpose).getBytes(StandardCharsets.UTF_8)));
         var derived = new byte[32];
         hkdf.generateBytes(derived, 0, derived.length);
-        this.key = new SecretKeySpec(derived, "AES");
-        this.secrets = secrets;
+        return derived;
     }
 
     /** base64(nonce || ciphertext || tag). */

@@ -160,6 +160,39 @@ public final class TokenFamilies implements UserRevocation {
         audit.append(event(family, kind, "failure", "family_revoked", request));
     }
 
+    /**
+     * The live family of an unspent, unexpired refresh token, or empty (for introspection: nothing is spent, and a
+     * spent token is only reported inactive, never treated as reuse).
+     */
+    public Optional<TokenFamily> liveFamilyOf(String refreshToken) {
+        StoredRefreshToken stored;
+        try {
+            stored = find(refreshToken);
+        } catch (InvalidRefreshToken e) {
+            return Optional.empty();
+        }
+        var now = clock.instant();
+        if (stored.spent() != null
+                || !now.isBefore(stored.expires())
+                || !stored.family().isLiveAt(now)) {
+            return Optional.empty();
+        }
+        if (revoked.contains(stored.family().id())) {
+            return Optional.empty();
+        }
+        return Optional.of(stored.family());
+    }
+
+    /** Revokes a family by its id (a client revoking its access token); false when it was not live. */
+    public boolean revokeFamily(String familyId, String reason, RequestContext request) {
+        var family = store.findFamily(familyId);
+        if (family.isEmpty() || !revokeFamily(familyId, reason)) {
+            return false;
+        }
+        audit.append(event(family.get(), AUDIT_REVOKE, "success", reason, request));
+        return true;
+    }
+
     /** The family with this id, live or not. */
     public Optional<TokenFamily> family(String familyId) {
         return store.findFamily(familyId);
