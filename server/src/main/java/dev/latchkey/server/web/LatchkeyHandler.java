@@ -207,7 +207,8 @@ public final class LatchkeyHandler extends Handler.Abstract {
      */
     private boolean enforce(Exchange exchange, Policy policy) {
         var caller = exchange.caller();
-        if (exchange.isUnsafeMethod()) {
+        if (exchange.isUnsafeMethod()
+                && !(policy.postIsRead() && exchange.method().equals("POST"))) {
             if (policy.page()) {
                 // A form, signed in or not: an anonymous form is a sign-in, which must not be forged either.
                 csrf.check(exchange, exchange.form().get(Csrf.FORM_FIELD));

@@ -121,6 +121,42 @@ public final class Exchange {
         }
     }
 
+    /**
+     * Every name and value of the query string ({@code fromBody} false) or of the url-encoded form body (true), in
+     * order, repeats kept: OAuth refuses a parameter given twice (RFC 6749 §3.1), so the caller must see repeats.
+     */
+    public java.util.List<Map.Entry<String, String>> parameters(boolean fromBody) {
+        String text;
+        if (fromBody) {
+            var type = header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+            if (!type.startsWith("application/x-www-form-urlencoded")) {
+                throw new HttpErrors.UnsupportedMediaType("send the form as application/x-www-form-urlencoded");
+            }
+            text = new String(body, StandardCharsets.UTF_8);
+        } else {
+            text = request.getHttpURI().getQuery();
+        }
+        var pairs = new java.util.ArrayList<Map.Entry<String, String>>();
+        if (text == null || text.isEmpty()) {
+            return pairs;
+        }
+        try {
+            for (var pair : text.split("&", -1)) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                var kv = pair.split("=", 2);
+                pairs.add(Map.entry(
+                        URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                        kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : ""));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput(
+                    fromBody ? "malformed_form" : "invalid_parameter", "the parameters are not valid url-encoding");
+        }
+        return pairs;
+    }
+
     /** GET or HEAD. */
     public boolean isRead() {
         var method = method();

@@ -16,8 +16,10 @@ import java.util.Set;
  * @param page         answers are HTML pages: unsafe methods are forms that always carry the CSRF token (login CSRF
  *                     included), and a caller who must sign in is sent to the sign-in page rather than given a 401
  * @param cacheControl the {@code Cache-Control} of every answer but errors, which are never cached ({@link ErrorBody})
+ * @param postIsRead   a POST here is a GET with its parameters in the body, changing nothing a cross-site GET could
+ *                     not (the OpenID authorization endpoint): no CSRF token or origin is asked of it
  */
-public record Policy(Access access, Set<Proof> proofs, boolean page, String cacheControl) {
+public record Policy(Access access, Set<Proof> proofs, boolean page, String cacheControl, boolean postIsRead) {
 
     /** Who may call a route. */
     public enum Access {
@@ -46,6 +48,10 @@ public record Policy(Access access, Set<Proof> proofs, boolean page, String cach
     }
 
     public static final String NO_STORE = "no-store";
+
+    public Policy(Access access, Set<Proof> proofs, boolean page, String cacheControl) {
+        this(access, proofs, page, cacheControl, false);
+    }
 
     public Policy {
         proofs = proofs.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(proofs));
@@ -81,7 +87,12 @@ public record Policy(Access access, Set<Proof> proofs, boolean page, String cach
 
     /** Exactly these proofs count (for example only a credential in the body). */
     public Policy by(Proof first, Proof... more) {
-        return new Policy(access, EnumSet.of(first, more), page, cacheControl);
+        return new Policy(access, EnumSet.of(first, more), page, cacheControl, postIsRead);
+    }
+
+    /** This policy for a POST that only reads ({@link #postIsRead}). */
+    public Policy withPostAsRead() {
+        return new Policy(access, proofs, page, cacheControl, true);
     }
 
     /**
