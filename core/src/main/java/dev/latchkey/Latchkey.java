@@ -34,6 +34,7 @@ import dev.latchkey.password.PasswordHashing;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.provider.AuthorizationCodes;
 import dev.latchkey.provider.BackchannelLogout;
+import dev.latchkey.provider.ClientAuthenticator;
 import dev.latchkey.provider.Clients;
 import dev.latchkey.provider.OpenIdProvider;
 import dev.latchkey.provider.ProviderTokens;
@@ -332,7 +333,8 @@ public final class Latchkey implements AutoCloseable {
                     groups,
                     audit,
                     clock,
-                    meters);
+                    meters,
+                    new ClientAuthenticator(clients, singleUse, clock));
             sessions.onEnd(openIdProvider::sessionsEnded);
             this.backchannelLogout = new BackchannelLogout(
                     logoutStore, clients, oidcTokens, BackchannelLogout.defaultHttp(), clock, meters);

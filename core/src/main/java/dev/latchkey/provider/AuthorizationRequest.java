@@ -35,6 +35,11 @@ public record AuthorizationRequest(
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
     /** The acr value that asks for a second factor (the only one besides the default). */
     public static final String ACR_MFA = "mfa";
+    /**
+     * latchkey's own parameter, carried through a re-authentication that {@code prompt=login} asked for: the sign-in
+     * must be at least this recent (epoch seconds). A client that sends it can only ask for more, never less.
+     */
+    public static final String LOGIN_AFTER = "login_after";
 
     public AuthorizationRequest {
         prompt = Set.copyOf(prompt);
@@ -117,7 +122,9 @@ public record AuthorizationRequest(
         }
         var scopes = Scopes.parse(params.get("scope"));
         var prompt = params.getOrDefault("prompt", "");
-        var prompts = prompt.isEmpty() ? Set.<String>of() : Set.of(prompt.split(" ", -1));
+        // A HashSet, not Set.of: a value given twice ("login login") is no reason to fail with anything but OAuth's
+        // error.
+        var prompts = prompt.isEmpty() ? Set.<String>of() : new java.util.HashSet<>(List.of(prompt.split(" ", -1)));
         for (var value : prompts) {
             if (!PROMPTS.contains(value)) {
                 throw new OAuthError(OAuthError.INVALID_REQUEST, "unknown prompt value");
@@ -157,7 +164,8 @@ public record AuthorizationRequest(
                 "max_age",
                 "login_hint",
                 "ui_locales",
-                "acr_values")) {
+                "acr_values",
+                LOGIN_AFTER)) {
             if (params.containsKey(name)) {
                 carried.put(name, params.get(name));
             }

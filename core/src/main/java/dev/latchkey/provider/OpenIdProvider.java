@@ -47,6 +47,7 @@ public final class OpenIdProvider {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Duration accessLifetime;
+    private final ClientAuthenticator clientAuthenticator;
     /** A family's user and client never change: remembered, so that a userinfo call reads no row while warm. */
     private final Cache<String, TokenFamily> familyCache = Caffeine.newBuilder()
             .maximumSize(100_000)
@@ -65,8 +66,10 @@ public final class OpenIdProvider {
             Groups groups,
             AuditStore audit,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ClientAuthenticator clientAuthenticator) {
         this.issuer = issuer;
+        this.clientAuthenticator = clientAuthenticator;
         this.clients = clients;
         this.families = families;
         this.tokens = tokens;
@@ -157,6 +160,14 @@ public final class OpenIdProvider {
     }
 
     // --- token endpoint
+
+    /**
+     * The client that these credentials prove, for a call to {@code endpoint} (the absolute URL of the token,
+     * revocation or introspection endpoint): see {@link ClientAuthenticator}.
+     */
+    public Client authenticateClient(ClientAuthenticator.Presented presented, String endpoint) {
+        return clientAuthenticator.authenticate(presented, issuer, endpoint);
+    }
 
     /**
      * Exchanges a code. A code used twice fails with {@code invalid_grant} and revokes the family its first use

@@ -85,6 +85,11 @@ public final class ProviderTokens implements DelegatedAccess {
         return subjects;
     }
 
+    /** The JWS algorithm of the tokens signed now (the signing key's), for discovery. */
+    public String signingAlgorithm() {
+        return keys.signingKey().getAlgorithm().getName();
+    }
+
     /** The access token of a family issued to a client. */
     @Override
     public String issue(TokenFamily family, Instant expires) {

@@ -77,6 +77,11 @@ public final class Engine {
             if (settings.webauthn() != null) {
                 builder.webauthn(settings.webauthn());
             }
+            if (settings.server().publicUrl() != null) {
+                // The OpenID Provider's issuer is where browsers reach latchkey; it names no trailing slash.
+                var issuer = settings.server().publicUrl().toString();
+                builder.openIdProvider(issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer);
+            }
             var redisUrl = settings.shared().redisUrl();
             if (redisUrl != null) {
                 // Redis carries the shared state instead of the database: counters (in memory while Redis is away),

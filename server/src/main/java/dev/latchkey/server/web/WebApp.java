@@ -30,11 +30,17 @@ import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.TrustedProxies;
 import dev.latchkey.server.web.pages.AccountPages;
 import dev.latchkey.server.web.pages.MfaPages;
+import dev.latchkey.server.web.pages.PageText;
 import dev.latchkey.server.web.pages.Pages;
 import dev.latchkey.server.web.pages.PasskeyPages;
 import dev.latchkey.server.web.pages.SocialPages;
 import dev.latchkey.server.web.pages.StaticAssets;
 import dev.latchkey.server.web.pages.Templates;
+import dev.latchkey.server.web.provider.AppsPages;
+import dev.latchkey.server.web.provider.AuthorizePages;
+import dev.latchkey.server.web.provider.Discovery;
+import dev.latchkey.server.web.provider.LogoutPages;
+import dev.latchkey.server.web.provider.ProviderApi;
 import java.net.URI;
 import org.eclipse.jetty.http.HttpCookie;
 
@@ -94,7 +100,10 @@ public final class WebApp {
         var site = new SiteOrigin(options.publicUrl());
         var csrf = new Csrf(cookies, secrets, site);
         var assets = new StaticAssets();
-        var templates = new Templates(assets, latchkey.passkeys().isPresent());
+        var templates = new Templates(
+                assets,
+                latchkey.passkeys().isPresent(),
+                latchkey.openIdProvider().isPresent());
         var audits = new Audits(latchkey.audit(), latchkey.clock());
         var browser = new SessionCookies(latchkey.sessions(), cookies, csrf, audits);
         var router = new Router();
@@ -182,6 +191,15 @@ public final class WebApp {
         new JwksEndpoint(latchkey.signingKeys()).register(router);
         new ForwardAuth(latchkey.groups()).register(router);
         new GroupApi(latchkey.groups(), latchkey.users()).register(router);
+        // The OpenID Provider only with an issuer (server.public_url): without one, the routes do not exist.
+        latchkey.openIdProvider().ifPresent(provider -> {
+            var text = new PageText();
+            new Discovery(provider).register(router);
+            new ProviderApi(provider, latchkey.throttle()).register(router);
+            new AuthorizePages(provider, latchkey.twoStep(), csrf, templates, text, latchkey.clock()).register(router);
+            new LogoutPages(provider, browser, csrf, templates, text).register(router);
+            new AppsPages(provider, csrf, templates, text).register(router);
+        });
         // Last: the document describes every route registered before it, and itself.
         new OpenApiEndpoint(router).register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);

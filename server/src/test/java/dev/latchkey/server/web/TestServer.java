@@ -91,6 +91,8 @@ public final class TestServer implements AutoCloseable {
         if (publicUrl != null) {
             // With a public URL, passkeys for RP id "localhost", as the server would have them.
             builder.webauthn(dev.latchkey.webauthn.WebAuthnSettings.forPublicUrl(publicUrl, List.of()));
+            // And the OpenID Provider, with this address its issuer, as the server would have it.
+            builder.openIdProvider(publicUrl.toString());
         }
         if (mail != null) {
             builder.accounts(mail.accounts().withPublicUrl(publicUrl))

@@ -13,10 +13,10 @@ import java.util.Properties;
  * The words of the pages in each language ({@code templates/text_LANG.properties}), chosen by
  * {@code Accept-Language}. Every language has every key: a test holds them to it.
  */
-final class PageText {
+public final class PageText {
     private final Map<Language, Map<String, String>> texts = new EnumMap<>(Language.class);
 
-    PageText() {
+    public PageText() {
         for (var language : Language.values()) {
             texts.put(language, load(language));
         }
@@ -39,12 +39,12 @@ final class PageText {
     }
 
     /** Every word of the language, for a template's {@code {{t.key}}}. */
-    Map<String, String> all(Language language) {
+    public Map<String, String> all(Language language) {
         return texts.get(language);
     }
 
     /** One text, {@code {name}} replaced by the value that follows it. */
-    String get(Language language, String key, String... namesAndValues) {
+    public String get(Language language, String key, String... namesAndValues) {
         var text = texts.get(language).get(key);
         if (text == null) {
             throw new IllegalArgumentException("no page text " + key + " in " + language);

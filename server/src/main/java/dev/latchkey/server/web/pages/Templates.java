@@ -14,15 +14,20 @@ public final class Templates {
     private final Map<String, Mustache> compiled = new ConcurrentHashMap<>();
     private final StaticAssets assets;
     private final boolean passkeys;
+    private final boolean apps;
 
     public Templates(StaticAssets assets) {
-        this(assets, false);
+        this(assets, false, false);
     }
 
-    /** With {@code passkeys}, every page may offer them: {@code {{#passkeys}}} and the script's path. */
-    public Templates(StaticAssets assets, boolean passkeys) {
+    /**
+     * With {@code passkeys}, every page may offer them: {@code {{#passkeys}}} and the script's path; with
+     * {@code apps} (the OpenID Provider is on), the account page links to the apps the user allowed.
+     */
+    public Templates(StaticAssets assets, boolean passkeys, boolean apps) {
         this.assets = assets;
         this.passkeys = passkeys;
+        this.apps = apps;
     }
 
     /**
@@ -46,6 +51,9 @@ public final class Templates {
         if (passkeys) {
             values.put("passkeys", true);
             values.put("passkeysJs", assets.passkeysJsPath());
+        }
+        if (apps) {
+            values.put("apps_on", true);
         }
         var out = new StringWriter();
         template.execute(out, values);
