@@ -197,7 +197,7 @@ public final class LatchkeyHandler extends Handler.Abstract {
                 methods.add("HEAD");
             }
         }
-        cors.preflight(exchange, methods);
+        cors.preflight(exchange, methods, api.stream().allMatch(r -> r.policy().readsNoAmbientCredential()));
         return true;
     }
 

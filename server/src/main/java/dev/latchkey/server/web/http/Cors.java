@@ -107,6 +107,13 @@ public final class Cors {
             x.setHeader("Access-Control-Allow-Origin", "*");
             return;
         }
+        if (policy.readsNoAmbientCredential()) {
+            // The OpenID Provider's token, userinfo and revocation endpoints: an SPA on any origin that is a client
+            // calls them, with credentials of its own in the request, never the browser's.
+            x.setHeader("Access-Control-Allow-Origin", "*");
+            x.setHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+            return;
+        }
         if (!enabled()) {
             return;
         }
@@ -134,11 +141,20 @@ public final class Cors {
      * CORS header, so the browser never sends the request itself.
      */
     public void preflight(Exchange x, List<String> methods) {
+        preflight(x, methods, false);
+    }
+
+    /**
+     * A preflight as {@link #preflight(Exchange, List)}; with {@code anyOrigin} (every route of the path reads no
+     * ambient credential, {@link Policy#readsNoAmbientCredential}) for any origin, with {@code *} and never
+     * {@code Allow-Credentials}.
+     */
+    public void preflight(Exchange x, List<String> methods, boolean anyOrigin) {
         if (enabled()) {
             x.addHeader("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
         }
         var origin = x.header("Origin").orElse(null);
-        if (!allows(origin)) {
+        if (!anyOrigin && !allows(origin)) {
             throw new HttpErrors.CorsRefused("this origin may not call the API from a browser");
         }
         var method = x.header("Access-Control-Request-Method").orElse("").strip();
@@ -152,8 +168,12 @@ public final class Cors {
                         + " may not be sent from another origin; allowed: " + String.join(", ", ALLOWED_HEADERS));
             }
         }
-        x.setHeader("Access-Control-Allow-Origin", origin);
-        x.setHeader("Access-Control-Allow-Credentials", "true");
+        if (anyOrigin) {
+            x.setHeader("Access-Control-Allow-Origin", "*");
+        } else {
+            x.setHeader("Access-Control-Allow-Origin", origin);
+            x.setHeader("Access-Control-Allow-Credentials", "true");
+        }
         x.setHeader("Access-Control-Allow-Methods", String.join(", ", methods));
         x.setHeader("Access-Control-Allow-Headers", String.join(", ", ALLOWED_HEADERS));
         x.setHeader("Access-Control-Max-Age", MAX_AGE);

@@ -85,6 +85,20 @@ public record Policy(Access access, Set<Proof> proofs, boolean page, String cach
         return new Policy(Access.SIGNED_IN, EnumSet.of(Proof.COOKIE), true, NO_STORE);
     }
 
+    /**
+     * For an endpoint that checks credentials of its own — a client's secret or assertion, a bearer token of the
+     * OpenID Provider's — and reads no cookie or latchkey credential: no CSRF token or origin is asked (a forged
+     * cross-site request carries no authority), and any origin may call it from a browser ({@link Cors#answer}).
+     */
+    public static Policy ownCredentials() {
+        return new Policy(Access.ANYONE, Set.of(), false, NO_STORE, true);
+    }
+
+    /** Whether no ambient credential (a cookie, latchkey's own token) is read here ({@link #ownCredentials}). */
+    public boolean readsNoAmbientCredential() {
+        return proofs.isEmpty() && !page;
+    }
+
     /** Exactly these proofs count (for example only a credential in the body). */
     public Policy by(Proof first, Proof... more) {
         return new Policy(access, EnumSet.of(first, more), page, cacheControl, postIsRead);

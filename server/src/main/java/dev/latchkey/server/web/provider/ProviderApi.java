@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The provider's machine endpoints: {@code POST /oauth/token} (RFC 6749 §3.2 with PKCE, refresh rotation and
@@ -33,12 +32,8 @@ public final class ProviderApi {
     static final String REVOKE = "/oauth/revoke";
     private static final String BEARER = "Bearer";
 
-    /**
-     * Credentials in the body, checked by the endpoint. No CSRF token or origin is asked: nothing here acts on a
-     * browser's cookies, so a forged cross-site POST carries no authority of its own.
-     */
-    private static final Policy CLIENT_AUTHENTICATED =
-            new Policy(Policy.Access.ANYONE, Set.of(), false, Policy.NO_STORE).withPostAsRead();
+    /** Each endpoint checks its client or token itself, and reads no cookie: {@link Policy#ownCredentials}. */
+    private static final Policy CLIENT_AUTHENTICATED = Policy.ownCredentials();
 
     private final OpenIdProvider provider;
     private final SignInThrottle throttle;
@@ -82,7 +77,7 @@ public final class ProviderApi {
                 .description("Authorization: Bearer with an access token of this provider's that holds openid.")
                 .answers(200, "The user's claims the token's scopes allow", Schemas.object("sub*", Schemas.string()))
                 .errors(401, 403);
-        var bearerOnly = new Policy(Policy.Access.ANYONE, Set.of(), false, Policy.NO_STORE).withPostAsRead();
+        var bearerOnly = Policy.ownCredentials();
         router.add("GET", USERINFO, bearerOnly, userInfo, (x, p) -> userInfo(x));
         router.add("POST", USERINFO, bearerOnly, userInfo, (x, p) -> userInfo(x));
         router.add(

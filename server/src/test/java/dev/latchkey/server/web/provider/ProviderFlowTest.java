@@ -709,4 +709,50 @@ class ProviderFlowTest {
                         .statusCode())
                 .isEqualTo(200);
     }
+
+    @Test
+    void anSpaOnAnyOriginMayCallTheEndpointsThatReadNoCookieButNeverWithCredentials() throws Exception {
+        var origin = "https://notes.example";
+        var preflight = server.client()
+                .send(server.client()
+                        .builder(
+                                "/oauth/userinfo",
+                                "Origin",
+                                origin,
+                                "Access-Control-Request-Method",
+                                "GET",
+                                "Access-Control-Request-Headers",
+                                "authorization")
+                        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("access-control-allow-origin"))
+                .hasValue("*");
+        assertThat(preflight.headers().firstValue("access-control-allow-credentials"))
+                .isEmpty();
+        var token = server.client()
+                .postForm(
+                        "/oauth/token",
+                        Map.of(
+                                "grant_type",
+                                "refresh_token",
+                                "client_id",
+                                spa.client().id(),
+                                "refresh_token",
+                                "x"),
+                        "Origin",
+                        origin);
+        assertThat(token.statusCode())
+                .as("no origin check on the token endpoint: " + token.body())
+                .isEqualTo(400);
+        assertThat(token.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        assertThat(token.headers().firstValue("access-control-allow-credentials"))
+                .isEmpty();
+        // The cookie's API stays closed to that origin.
+        var me = server.client()
+                .send(server.client()
+                        .builder("/api/me", "Origin", origin, "Access-Control-Request-Method", "GET")
+                        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(me.statusCode()).isEqualTo(403);
+        assertThat(me.headers().firstValue("access-control-allow-origin")).isEmpty();
+    }
 }
