@@ -116,7 +116,7 @@ public final class AuthorizationCodes {
         String text;
         try {
             var sealed = code.substring(PREFIX.length());
-            if (!Secrets.isUrlSafeToken(sealed, 0, sealed.length())) {
+            if (!Secrets.isUrlSafeToken(sealed, 0, sealed.length()) || !isCanonical(sealed)) {
                 throw invalid("not an authorization code of this server");
             }
             text = box.open(standard(sealed), PURPOSE);
@@ -141,6 +141,16 @@ public final class AuthorizationCodes {
         } catch (IOException | RuntimeException e) {
             throw invalid("not an authorization code of this server");
         }
+    }
+
+    /**
+     * Whether this is the one encoding of its bytes. base64 leaves the low bits of a last character unused; the
+     * decoder ignores them, so a code with them set opens to the same grant, yet is another string to the single-use
+     * store and to {@link #familyOf}: a second redemption of one code that nobody would notice.
+     */
+    private static boolean isCanonical(String base64url) {
+        var bytes = Base64.getUrlDecoder().decode(base64url);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(base64url);
     }
 
     private static OAuthError invalid(String why) {
