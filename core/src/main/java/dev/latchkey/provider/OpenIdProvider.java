@@ -279,6 +279,10 @@ public final class OpenIdProvider {
             if (clients.find(clientId).isEmpty()) {
                 throw ProviderTokens.invalidToken("its client is gone");
             }
+            // Every token the provider signs is for the client it names (RFC 9068 §4: check the audience).
+            if (!List.of(clientId).equals(claims.getAudience())) {
+                throw ProviderTokens.invalidToken("its audience is not its client");
+            }
             var scopes = Scopes.parse(claims.getStringClaim("scope"));
             var familyId = claims.getStringClaim("sid");
             var issued = claims.getIssueTime().toInstant();
