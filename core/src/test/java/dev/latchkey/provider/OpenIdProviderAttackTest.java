@@ -167,6 +167,33 @@ class OpenIdProviderAttackTest {
         assertOAuth(() -> op.refresh(app, first.refreshToken(), null, CONTEXT), OAuthError.INVALID_GRANT);
     }
 
+    @Test
+    void aCodeUsedBeforeARestartFailsAfterItAndRevokesWhatItIssued() throws Exception {
+        var flow = fx.authorize(app, alice, null, "openid offline_access");
+        var first = fx.exchange(flow);
+        // Another instance on the same database and secret: its in-memory single-use store never saw the code, as
+        // after a restart within the code's 60 s, or on a node that shares no single-use store.
+        var database = dev.latchkey.store.Database.open(fx.db.url());
+        try (var restarted = dev.latchkey.Latchkey.builder(database)
+                .clock(fx.clock)
+                .scheduler(new dev.latchkey.testing.ManualScheduler())
+                .background(false)
+                .instanceSecret(fx.instanceSecret)
+                .argon2(new dev.latchkey.password.Argon2Settings(1024, 2, 1, 32))
+                .openIdProvider(ISSUER)
+                .build()) {
+            var again = restarted.openIdProvider().orElseThrow();
+            assertOAuth(
+                    () -> again.exchangeCode(
+                            app, flow.code(), REDIRECT, flow.pkce().verifier(), CONTEXT),
+                    OAuthError.INVALID_GRANT);
+            assertOAuth(() -> again.verifyAccess(first.accessToken()), OAuthError.INVALID_TOKEN);
+            assertOAuth(() -> again.refresh(app, first.refreshToken(), null, CONTEXT), OAuthError.INVALID_GRANT);
+        }
+        fx.scheduler.tick(); // the first instance reads the revocation, as every node does within a second
+        assertOAuth(() -> op.verifyAccess(first.accessToken()), OAuthError.INVALID_TOKEN);
+    }
+
     // --- forged tokens
 
     private SignedJWT signed(JWSHeader header, JWTClaimsSet claims, com.nimbusds.jose.JWSSigner signer)
