@@ -243,6 +243,22 @@ class BackchannelLogoutTest {
     }
 
     @Test
+    void aRedirectIsNotFollowedAndCountsAsAFailedAttempt() {
+        var moved = clientLoggedOutAt("Moved", "/moved");
+        answer("/moved", 302, 307);
+        var session = fx.signIn(alice);
+        fx.authorize(moved, alice, session, "openid");
+        fx.latchkey.sessions().end(session);
+        assertThat(sender.sendDue()).isZero();
+        fx.clock.advance(BackchannelLogout.FIRST_RETRY);
+        assertThat(sender.sendDue()).isZero();
+        fx.clock.advance(BackchannelLogout.FIRST_RETRY.multipliedBy(2));
+        assertThat(sender.sendDue()).isEqualTo(1);
+        assertThat(at("/moved")).hasSize(3);
+        assertThat(received).containsOnlyKeys("/moved");
+    }
+
+    @Test
     void aReceiverThatIsNotListeningCountsAsAFailedAttempt() throws IOException {
         var gone = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         var port = gone.getAddress().getPort();

@@ -305,6 +305,7 @@ class OpenIdProviderAttackTest {
                         real)
                 .serialize());
         forged.add(tokens.idToken());
+        forged.add(op.tokens().logoutToken(app.id(), claims.getSubject(), "sid"));
 
         for (var token : forged) {
             var thrown = catchThrowable(() -> op.verifyAccess(token));
@@ -375,6 +376,7 @@ class OpenIdProviderAttackTest {
                                 real)
                         .serialize(),
                 tokens.accessToken(),
+                op.tokens().logoutToken(app.id(), claims.getSubject(), "sid"),
                 "",
                 "x".repeat(ProviderTokens.MAX_LENGTH + 1));
         for (var token : forged) {

@@ -146,6 +146,28 @@ class OpenIdProviderTest {
     }
 
     @Test
+    void atHashUsesTheHashOfTheSigningAlgorithm() throws Exception {
+        for (var algorithm : List.of(JWSAlgorithm.ES256, JWSAlgorithm.EdDSA)) {
+            try (var elsewhere = new ProviderFixture(algorithm)) {
+                var client = elsewhere.confidential("App").client();
+                var tokens = elsewhere.tokens(client, elsewhere.user("carol"), null, "openid");
+                var jwt = SignedJWT.parse(tokens.idToken());
+                assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(algorithm);
+                // OpenID Connect Core §3.1.3.6; Ed25519 hashes with SHA-512 (the OpenID errata for EdDSA).
+                var hash = algorithm.equals(JWSAlgorithm.EdDSA) ? "SHA-512" : "SHA-256";
+                var digest = MessageDigest.getInstance(hash)
+                        .digest(tokens.accessToken().getBytes(StandardCharsets.US_ASCII));
+                assertThat(jwt.getJWTClaimsSet().getStringClaim("at_hash"))
+                        .isEqualTo(Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(Arrays.copyOf(digest, digest.length / 2)));
+                assertThat(elsewhere.op.verifyAccess(tokens.accessToken()).clientId())
+                        .isEqualTo(client.id());
+            }
+        }
+    }
+
+    @Test
     void withoutASecondFactorTheAcrIsOneFactorAndWithoutANonceThereIsNone() throws Exception {
         var pkce = ProviderFixture.Pkce.create(fx.secrets);
         var params = new HashMap<>(ProviderFixture.params(app, "openid", pkce));

@@ -1,7 +1,9 @@
 package dev.latchkey.provider;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import dev.latchkey.Latchkey;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.jwt.JwtSettings;
 import dev.latchkey.password.Argon2Settings;
 import dev.latchkey.request.RequestContext;
 import dev.latchkey.testing.ManualScheduler;
@@ -36,7 +38,13 @@ final class ProviderFixture implements AutoCloseable {
     final OpenIdProvider op;
 
     ProviderFixture() {
+        this(JwtSettings.DEFAULT.algorithm());
+    }
+
+    /** With signing keys of this algorithm. */
+    ProviderFixture(JWSAlgorithm algorithm) {
         latchkey = Latchkey.builder(db.database())
+                .jwt(JwtSettings.DEFAULT.withAlgorithm(algorithm))
                 .clock(clock)
                 .secrets(secrets)
                 .scheduler(scheduler)
