@@ -72,15 +72,13 @@ public final class AuthorizationCodes {
     /**
      * Checks a code presented by {@code clientId} with {@code redirectUri} and the PKCE {@code verifier}, then uses
      * it. {@link OAuthError} {@code invalid_grant} for a code that is malformed, forged, expired, another client's,
-     * for another redirect URI or with a wrong verifier (the code stays unused).
+     * for another redirect URI or with a wrong verifier (the code stays unused). A used code presented again is
+     * {@link Reused}, expired or not, for as long as the store remembers its use (at least 30 s past its expiry).
      */
     public Redemption redeem(String code, String clientId, String redirectUri, String verifier) {
         var grant = open(code);
         if (!grant.clientId().equals(clientId)) {
             throw invalid("the code was issued to another client");
-        }
-        if (!clock.instant().isBefore(grant.expires())) {
-            throw invalid("the code has expired");
         }
         if (redirectUri == null || !Secrets.constantTimeEquals(grant.redirectUri(), redirectUri)) {
             throw invalid("redirect_uri differs from the authorization request's");
@@ -91,9 +89,14 @@ public final class AuthorizationCodes {
         if (!Secrets.constantTimeEquals(s256(verifier), grant.codeChallenge())) {
             throw invalid("code_verifier does not match the code_challenge");
         }
-        // Kept a little past the code's expiry, so that a reuse at 59 s still finds it used.
+        // Kept for a while past the code's expiry, and asked before the expiry is: a reuse after the code expired is
+        // still a reuse, and revokes what the first use issued (RFC 6749 §4.1.2). An expired code that was never
+        // used is marked used here, which changes nothing: it is refused either way.
         if (!singleUse.firstUse(PURPOSE, code, clock.instant(), LIFETIME.plusSeconds(30))) {
             return new Reused(grant);
+        }
+        if (!clock.instant().isBefore(grant.expires())) {
+            throw invalid("the code has expired");
         }
         return new Redeemed(grant);
     }
@@ -116,7 +119,7 @@ public final class AuthorizationCodes {
         String text;
         try {
             var sealed = code.substring(PREFIX.length());
-            if (!Secrets.isUrlSafeToken(sealed, 0, sealed.length())) {
+            if (!Secrets.isUrlSafeToken(sealed, 0, sealed.length()) || !isCanonical(sealed)) {
                 throw invalid("not an authorization code of this server");
             }
             text = box.open(standard(sealed), PURPOSE);
@@ -141,6 +144,16 @@ public final class AuthorizationCodes {
         } catch (IOException | RuntimeException e) {
             throw invalid("not an authorization code of this server");
         }
+    }
+
+    /**
+     * Whether this is the one encoding of its bytes. base64 leaves the low bits of a last character unused; the
+     * decoder ignores them, so a code with them set opens to the same grant, yet is another string to the single-use
+     * store and to {@link #familyOf}: a second redemption of one code that nobody would notice.
+     */
+    private static boolean isCanonical(String base64url) {
+        var bytes = Base64.getUrlDecoder().decode(base64url);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(base64url);
     }
 
     private static OAuthError invalid(String why) {

@@ -179,10 +179,7 @@ public final class OpenIdProvider {
         var redemption = codes.redeem(code, client.id(), redirectUri, verifier);
         var familyId = AuthorizationCodes.familyOf(code);
         if (redemption instanceof AuthorizationCodes.Reused reused) {
-            var grant = reused.grant();
-            meters.counter("latchkey.oidc.code_reuse").increment();
-            families.forbid(familyId, grant.userId(), delegation(grant), AUDIT_CODE_REUSE, context);
-            throw new OAuthError(OAuthError.INVALID_GRANT, "the code was used already; what it issued is revoked");
+            throw reuse(familyId, reused.grant(), context);
         }
         var grant = ((AuthorizationCodes.Redeemed) redemption).grant();
         var user = activeUser(grant.userId());
@@ -197,7 +194,9 @@ public final class OpenIdProvider {
                         grant.amr(),
                         delegation(grant),
                         tokens)
-                .orElseThrow(() -> new OAuthError(OAuthError.INVALID_GRANT, "the code was used already"));
+                // The family is there already: the code was used where this node's single-use store could not see
+                // it (before a restart of an in-memory store, on a node that shares no store). A reuse all the same.
+                .orElseThrow(() -> reuse(familyId, grant, context));
         var idToken = scopes.has(Scopes.OPENID)
                 ? tokens.idToken(
                         new ProviderTokens.IdClaims(
@@ -214,6 +213,13 @@ public final class OpenIdProvider {
         issued(client, Client.AUTHORIZATION_CODE);
         return new TokenResponse(
                 pair.access(), pair.accessLifetime().toSeconds(), offline ? pair.refresh() : null, idToken, scopes);
+    }
+
+    /** Revokes what the first use of a code issued, or makes sure it never will be, and answers the error. */
+    private OAuthError reuse(String familyId, CodeGrant grant, RequestContext context) {
+        meters.counter("latchkey.oidc.code_reuse").increment();
+        families.forbid(familyId, grant.userId(), delegation(grant), AUDIT_CODE_REUSE, context);
+        return new OAuthError(OAuthError.INVALID_GRANT, "the code was used already; what it issued is revoked");
     }
 
     /** Rotates a refresh token of this client's; reuse revokes the family (as for latchkey's own). */
@@ -278,6 +284,10 @@ public final class OpenIdProvider {
             var clientId = claims.getStringClaim("client_id");
             if (clients.find(clientId).isEmpty()) {
                 throw ProviderTokens.invalidToken("its client is gone");
+            }
+            // Every token the provider signs is for the client it names (RFC 9068 §4: check the audience).
+            if (!List.of(clientId).equals(claims.getAudience())) {
+                throw ProviderTokens.invalidToken("its audience is not its client");
             }
             var scopes = Scopes.parse(claims.getStringClaim("scope"));
             var familyId = claims.getStringClaim("sid");

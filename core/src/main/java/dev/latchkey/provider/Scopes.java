@@ -1,5 +1,6 @@
 package dev.latchkey.provider;
 
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +32,8 @@ public final class Scopes {
         if (requested.length() > MAX_LENGTH) {
             throw new OAuthError(OAuthError.INVALID_SCOPE, "scope is longer than " + MAX_LENGTH + " characters");
         }
-        var asked = Set.of(requested.split(" ", -1));
+        // Set.copyOf, not Set.of: a scope named twice is asked once, not an IllegalArgumentException (a 500).
+        var asked = Set.copyOf(Arrays.asList(requested.split(" ", -1)));
         var known = new LinkedHashSet<String>();
         for (var scope : SUPPORTED) {
             if (asked.contains(scope)) {
