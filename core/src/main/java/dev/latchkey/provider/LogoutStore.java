@@ -11,6 +11,9 @@ public interface LogoutStore {
     /** The session signed in to this client (again). */
     void signedIn(String sessionHash, String clientId, long userId, Instant now);
 
+    /** Whether the session signed in to this client and has not ended since. */
+    boolean isSignedIn(String sessionHash, String clientId);
+
     /** For each session, the clients it signed in to; the records are deleted (a session ends once). */
     List<SessionClient> takeForSessions(List<String> sessionHashes);
 

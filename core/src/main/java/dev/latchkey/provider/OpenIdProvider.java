@@ -197,6 +197,12 @@ public final class OpenIdProvider {
                 // The family is there already: the code was used where this node's single-use store could not see
                 // it (before a restart of an in-memory store, on a node that shares no store). A reuse all the same.
                 .orElseThrow(() -> reuse(familyId, grant, context));
+        // A family of the browser session is revoked when the session ends; one made after that end would outlive
+        // it. Asked after the family exists, so that an end racing this exchange is caught one way or the other.
+        if (!offline && grant.sessionHash() != null && !logouts.isSignedIn(grant.sessionHash(), client.id())) {
+            families.revokeFamily(familyId, "session_ended", context);
+            throw new OAuthError(OAuthError.INVALID_GRANT, "the sign-in that granted the code has ended");
+        }
         var idToken = scopes.has(Scopes.OPENID)
                 ? tokens.idToken(
                         new ProviderTokens.IdClaims(

@@ -33,6 +33,18 @@ public final class JdbcLogoutStore implements LogoutStore {
     }
 
     @Override
+    public boolean isSignedIn(String sessionHash, String clientId) {
+        return sql.one(
+                        "SELECT 1 FROM oidc_session_clients WHERE session_hash = ? AND client_id = ?",
+                        s -> {
+                            s.setString(1, sessionHash);
+                            s.setString(2, clientId);
+                        },
+                        r -> 1)
+                .isPresent();
+    }
+
+    @Override
     public List<SessionClient> takeForSessions(List<String> sessionHashes) {
         if (sessionHashes.isEmpty()) {
             return List.of();

@@ -755,4 +755,19 @@ class ProviderFlowTest {
         assertThat(me.statusCode()).isEqualTo(403);
         assertThat(me.headers().firstValue("access-control-allow-origin")).isEmpty();
     }
+
+    @Test
+    void aCodeExchangedAfterItsSessionEndedGivesNothingThatOutlivesTheSession() throws Exception {
+        var browser = signedInBrowser();
+        var verifier = Rp.verifier("ended");
+        var code = codeFor(browser, Rp.request(app.client().id(), CB, "openid", verifier))
+                .get("code");
+        var csrf = browser.cookies.get("__Host-lk_csrf");
+        var out = browser.send(
+                browser.builder("/api/session", "X-CSRF-Token", csrf).DELETE());
+        assertThat(out.statusCode()).as(out.body()).isIn(200, 204);
+        var late = exchange(app, code, verifier);
+        assertThat(late.statusCode()).isEqualTo(400);
+        assertThat(json(late).get("error").asText()).isEqualTo("invalid_grant");
+    }
 }
