@@ -195,9 +195,10 @@ public final class WebApp {
         latchkey.openIdProvider().ifPresent(provider -> {
             var text = new PageText();
             new Discovery(provider).register(router);
-            new ProviderApi(provider, latchkey.throttle()).register(router);
-            new AuthorizePages(provider, latchkey.twoStep(), csrf, templates, text, latchkey.clock()).register(router);
-            new LogoutPages(provider, browser, csrf, templates, text).register(router);
+            new ProviderApi(provider, latchkey.throttle(), latchkey.meters()).register(router);
+            new AuthorizePages(provider, latchkey.twoStep(), csrf, templates, text, latchkey.clock(), audits)
+                    .register(router);
+            new LogoutPages(provider, browser, csrf, templates, text, audits).register(router);
             new AppsPages(provider, csrf, templates, text).register(router);
         });
         // Last: the document describes every route registered before it, and itself.

@@ -10,6 +10,7 @@ import dev.latchkey.provider.RedirectableError;
 import dev.latchkey.provider.ResponseMode;
 import dev.latchkey.provider.Scopes;
 import dev.latchkey.request.Language;
+import dev.latchkey.server.web.caller.Audits;
 import dev.latchkey.server.web.caller.Csrf;
 import dev.latchkey.server.web.caller.StepUp;
 import dev.latchkey.server.web.http.Doc;
@@ -48,6 +49,9 @@ import java.util.TreeMap;
 public final class AuthorizePages {
     static final String AUTHORIZE = "/oauth/authorize";
     static final String CONSENT = "/oauth/authorize/consent";
+    /** Audited for every code issued: which user signed in to which client, from where. */
+    public static final String AUDIT_AUTHORIZED = "oidc_authorized";
+
     private static final String LOGIN_AFTER = AuthorizationRequest.LOGIN_AFTER;
     /** What {@code /login} and {@code /reauth} accept as {@code next}. */
     private static final int MAX_CONTINUATION = 2048;
@@ -61,10 +65,18 @@ public final class AuthorizePages {
     private final Templates templates;
     private final PageText text;
     private final Clock clock;
+    private final Audits audits;
 
     public AuthorizePages(
-            OpenIdProvider provider, TwoStep twoStep, Csrf csrf, Templates templates, PageText text, Clock clock) {
+            OpenIdProvider provider,
+            TwoStep twoStep,
+            Csrf csrf,
+            Templates templates,
+            PageText text,
+            Clock clock,
+            Audits audits) {
         this.provider = provider;
+        this.audits = audits;
         this.twoStep = twoStep;
         this.csrf = csrf;
         this.templates = templates;
@@ -274,6 +286,7 @@ public final class AuthorizePages {
         var session = x.caller().session();
         var code =
                 provider.issueCode(request, user.id(), session.idHash(), StepUp.authTime(session), StepUp.amr(session));
+        audits.record(x, AUDIT_AUTHORIZED, user, request.client().id());
         var fields = new LinkedHashMap<String, String>();
         fields.put("code", code);
         if (request.state() != null) {

@@ -5,6 +5,7 @@ import dev.latchkey.provider.Client;
 import dev.latchkey.provider.OAuthError;
 import dev.latchkey.provider.OpenIdProvider;
 import dev.latchkey.request.Language;
+import dev.latchkey.server.web.caller.Audits;
 import dev.latchkey.server.web.caller.Csrf;
 import dev.latchkey.server.web.caller.SessionCookies;
 import dev.latchkey.server.web.http.Doc;
@@ -36,9 +37,17 @@ public final class LogoutPages {
     private final Csrf csrf;
     private final Templates templates;
     private final PageText text;
+    private final Audits audits;
 
-    public LogoutPages(OpenIdProvider provider, SessionCookies browser, Csrf csrf, Templates templates, PageText text) {
+    public LogoutPages(
+            OpenIdProvider provider,
+            SessionCookies browser,
+            Csrf csrf,
+            Templates templates,
+            PageText text,
+            Audits audits) {
         this.provider = provider;
+        this.audits = audits;
         this.browser = browser;
         this.csrf = csrf;
         this.templates = templates;
@@ -127,6 +136,13 @@ public final class LogoutPages {
         } catch (OAuthError | InvalidInput e) {
             error(x, e.detail());
             return;
+        }
+        if (x.caller().isAuthenticated()) {
+            audits.record(
+                    x,
+                    "oidc_logout",
+                    x.caller().requireUser(),
+                    target.client() == null ? "" : target.client().id());
         }
         browser.signOut(x);
         leave(x, target, Language.fromAcceptLanguage(x.header("Accept-Language").orElse(null)));

@@ -1,5 +1,6 @@
 package dev.latchkey.server.web.provider;
 
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.provider.Client;
 import dev.latchkey.provider.ClientAuthenticator;
 import dev.latchkey.provider.OAuthError;
@@ -8,10 +9,12 @@ import dev.latchkey.provider.ProviderAccess;
 import dev.latchkey.server.web.caller.InvalidToken;
 import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
+import dev.latchkey.server.web.http.OpenApi;
 import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.Schemas;
 import dev.latchkey.throttle.SignInThrottle;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -37,10 +40,12 @@ public final class ProviderApi {
 
     private final OpenIdProvider provider;
     private final SignInThrottle throttle;
+    private final MeterRegistry meters;
 
-    public ProviderApi(OpenIdProvider provider, SignInThrottle throttle) {
+    public ProviderApi(OpenIdProvider provider, SignInThrottle throttle, MeterRegistry meters) {
         this.provider = provider;
         this.throttle = throttle;
+        this.meters = meters;
     }
 
     public void register(Router router) {
@@ -105,7 +110,26 @@ public final class ProviderApi {
     }
 
     private void token(Exchange x) {
-        var params = OAuthParameters.of(x, true);
+        String grantType = null;
+        try {
+            var params = OAuthParameters.of(x, true);
+            grantType = params.get("grant_type");
+            token(x, params);
+        } catch (LatchkeyException e) {
+            // Per grant type and error, so that a dashboard shows reuse, bad clients and bad grants apart; the grant
+            // type is one of the known ones or "other", never what a caller sent.
+            meters.counter(
+                            "latchkey.oidc.token_errors",
+                            "grant_type",
+                            grantType != null && Client.GRANT_TYPES.contains(grantType) ? grantType : "other",
+                            "error",
+                            OpenApi.ERROR_CODES.contains(e.code()) ? e.code() : "other")
+                    .increment();
+            throw e;
+        }
+    }
+
+    private void token(Exchange x, Map<String, String> params) {
         var client = authenticated(x, params, TOKEN);
         var grantType = params.get("grant_type");
         if (grantType == null) {
