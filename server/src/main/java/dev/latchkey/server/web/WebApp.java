@@ -4,6 +4,7 @@ import dev.latchkey.Latchkey;
 import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.server.web.api.AccountApi;
 import dev.latchkey.server.web.api.AuditApi;
+import dev.latchkey.server.web.api.ClientApi;
 import dev.latchkey.server.web.api.ForwardAuth;
 import dev.latchkey.server.web.api.GroupApi;
 import dev.latchkey.server.web.api.JwksEndpoint;
@@ -182,6 +183,7 @@ public final class WebApp {
         new JwksEndpoint(latchkey.signingKeys()).register(router);
         new ForwardAuth(latchkey.groups()).register(router);
         new GroupApi(latchkey.groups(), latchkey.users()).register(router);
+        new ClientApi(latchkey.clients()).register(router);
         // Last: the document describes every route registered before it, and itself.
         new OpenApiEndpoint(router).register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
