@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.latchkey.error.InvalidInput;
 import dev.latchkey.provider.Client;
 import dev.latchkey.provider.Clients;
-import dev.latchkey.provider.IssuedClient;
 import dev.latchkey.provider.NewClient;
 import dev.latchkey.server.web.http.Doc;
 import dev.latchkey.server.web.http.Exchange;
@@ -14,6 +13,7 @@ import dev.latchkey.server.web.http.Policy;
 import dev.latchkey.server.web.http.Router;
 import dev.latchkey.server.web.http.Schemas;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +122,7 @@ public final class ClientApi {
     }
 
     private void rotate(Exchange x, String id) {
-        IssuedClient rotated = clients.rotateSecret(id, x.client().context());
+        var rotated = clients.rotateSecret(id, x.client().context());
         x.noStore();
         x.json(200, JsonResponses.object("client_id", rotated.client().id(), "client_secret", rotated.secret()));
     }
@@ -288,10 +288,10 @@ public final class ClientApi {
 
     private static Map<String, Object> withSecret(Map<String, Object> schema) {
         @SuppressWarnings("unchecked")
-        var properties = new java.util.LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
+        var properties = new LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
         properties.put(
                 "client_secret", Schemas.string("Shown once: only its hash is kept. Absent for a public client"));
-        var copy = new java.util.LinkedHashMap<>(schema);
+        var copy = new LinkedHashMap<>(schema);
         copy.put("properties", properties);
         return copy;
     }
