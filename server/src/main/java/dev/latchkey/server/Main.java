@@ -1,6 +1,7 @@
 package dev.latchkey.server;
 
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.server.cli.ClientCommand;
 import dev.latchkey.server.cli.GroupCommand;
 import dev.latchkey.server.cli.ImportCommand;
 import dev.latchkey.server.cli.KeysCommand;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             UserCommand.class,
             GroupCommand.class,
+            ClientCommand.class,
             TokenCommand.class,
             KeysCommand.class,
             SessionsCommand.class,

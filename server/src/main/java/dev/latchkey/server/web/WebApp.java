@@ -4,6 +4,7 @@ import dev.latchkey.Latchkey;
 import dev.latchkey.crypto.SecretBox;
 import dev.latchkey.server.web.api.AccountApi;
 import dev.latchkey.server.web.api.AuditApi;
+import dev.latchkey.server.web.api.ClientApi;
 import dev.latchkey.server.web.api.ForwardAuth;
 import dev.latchkey.server.web.api.GroupApi;
 import dev.latchkey.server.web.api.JwksEndpoint;
@@ -201,6 +202,7 @@ public final class WebApp {
             new LogoutPages(provider, browser, csrf, templates, text, audits).register(router);
             new AppsPages(provider, csrf, templates, text).register(router);
         });
+        new ClientApi(latchkey.clients()).register(router);
         // Last: the document describes every route registered before it, and itself.
         new OpenApiEndpoint(router).register(router);
         var currentUser = new CurrentUser(latchkey.sessions(), latchkey.userCache(), latchkey.authenticator(), cookies);
