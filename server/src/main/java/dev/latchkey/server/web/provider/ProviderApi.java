@@ -196,29 +196,23 @@ public final class ProviderApi {
     }
 
     /**
-     * The calling client, throttled like password guesses: per address, per (client, address), and across addresses
-     * per client, where only a failed authentication counts.
+     * The calling client. A failed authentication is counted like a password guess — per address, per (client,
+     * address), and per client across addresses — and answers 429 once blocked. A right one is checked before any
+     * budget is taken, so that a busy relying party exchanging many codes at once from one address is never refused:
+     * its secrets are 256 random bits (or a signature), so only failures are worth limiting.
      */
     private Client authenticated(Exchange x, Map<String, String> params, String path) {
         var presented = presented(x, params);
-        var claimed = ClientAuthenticator.claimedId(presented).orElse("");
-        var attempt = throttle.attempt("client " + claimed, x.client().ip());
         try {
-            var client = provider.authenticateClient(presented, provider.issuer() + path);
-            attempt.succeeded();
-            return client;
+            return provider.authenticateClient(presented, provider.issuer() + path);
         } catch (OAuthError e) {
             if (e.code().equals(OAuthError.INVALID_CLIENT)) {
-                attempt.failed();
                 if (presented.basicId() != null) {
                     x.setHeader("WWW-Authenticate", "Basic realm=\"latchkey\"");
                 }
-            } else {
-                attempt.notAGuess();
+                var claimed = ClientAuthenticator.claimedId(presented).orElse("");
+                throttle.attempt("client " + claimed, x.client().ip()).failed();
             }
-            throw e;
-        } catch (RuntimeException e) {
-            attempt.notAGuess();
             throw e;
         }
     }
